@@ -1,0 +1,46 @@
+import { render } from 'ink';
+import { createDockerClient } from '../sources/docker/client';
+import { DockerWatcher } from '../sources/docker/watcher';
+import { DockerBatcher } from '../store/docker-batcher';
+import { createAppStore } from '../store/store';
+import { App } from '../ui/App';
+import { AppProvider, type AppActions } from '../ui/context';
+import type { Settings } from './settings';
+
+/** The composition root: sources feed the store through the batcher; the views only see the store and actions. */
+export async function runConsole(settings: Settings): Promise<number> {
+  const { config, endpoint } = settings;
+  const store = createAppStore({
+    host: endpoint.display,
+    thresholds: config.thresholds,
+    historyLength: config.ui.historyLength,
+    showAll: settings.showAll,
+  });
+  const batcher = new DockerBatcher(store, Math.ceil(1000 / config.ui.maxFps));
+  const watcher = new DockerWatcher(createDockerClient(endpoint), batcher, {
+    scope: { projects: config.docker.projects, showAll: settings.showAll },
+  });
+  const actions: AppActions = { setShowAll: (showAll) => watcher.setShowAll(showAll) };
+
+  const instance = render(
+    <AppProvider store={store} actions={actions}>
+      <App />
+    </AppProvider>,
+    { maxFps: config.ui.maxFps, alternateScreen: true, interactive: true, exitOnCtrlC: false, incrementalRendering: true },
+  );
+  // Connect after the first frame is on screen, so start-up never waits for the engine.
+  setImmediate(() => watcher.start());
+
+  const quit = () => instance.unmount();
+  process.once('SIGTERM', quit);
+  process.once('SIGHUP', quit);
+  try {
+    await instance.waitUntilExit();
+  } finally {
+    watcher.stop();
+    batcher.dispose();
+  }
+  // Sockets of the engine client may linger; the console is done.
+  setImmediate(() => process.exit(0));
+  return 0;
+}

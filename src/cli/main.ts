@@ -1,0 +1,39 @@
+import { UsageError } from '../config/errors';
+import { VERSION } from '../version';
+import { HELP, parseArgs } from './args';
+import { resolveSettings } from './settings';
+
+/** Runs one invocation and returns the exit code: 0 ok, 1 failure, 2 bad usage or input. */
+export async function main(argv: readonly string[]): Promise<number> {
+  try {
+    const options = parseArgs(argv);
+    if (options.command === 'help') return print(HELP);
+    if (options.command === 'version') return print(VERSION);
+    const settings = resolveSettings(options, process.cwd(), process.env);
+    if (options.command === 'status') {
+      const { runStatus } = await import('./status');
+      return await runStatus(settings, options.json);
+    }
+    if (!process.stdout.isTTY || !process.stdin.isTTY) {
+      throw new UsageError(
+        `the console needs a terminal (${process.stdout.isTTY ? 'stdin' : 'stdout'} is not a TTY); for scripts and pipes use: netra-console status --json`,
+      );
+    }
+    const { runConsole } = await import('./console');
+    return await runConsole(settings);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      process.stderr.write(`netra-console: ${error.message}\n`);
+      return 2;
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`netra-console: unexpected error: ${message.split('\n')[0]} (set NETRA_DEBUG=1 for details)\n`);
+    if (process.env.NETRA_DEBUG) process.stderr.write(`${(error as Error).stack ?? ''}\n`);
+    return 1;
+  }
+}
+
+function print(text: string): number {
+  process.stdout.write(`${text}\n`);
+  return 0;
+}

@@ -1,0 +1,23 @@
+import { loadConfig } from '../config/load';
+import { DEFAULT_DOCKER_HOST, parseDockerHost, type DockerEndpoint } from '../config/docker-host';
+import type { Config } from '../config/schema';
+import type { CliOptions } from './args';
+
+export interface Settings {
+  config: Config;
+  endpoint: DockerEndpoint;
+  showAll: boolean;
+}
+
+/** Flags win over the environment, which wins over the config file, which wins over defaults. */
+export function resolveSettings(options: CliOptions, cwd: string, env: NodeJS.ProcessEnv): Settings {
+  const { config, path } = loadConfig(options.configPath, cwd, env);
+  const endpoint = options.dockerHost
+    ? parseDockerHost(options.dockerHost, '--docker-host')
+    : env.DOCKER_HOST
+      ? parseDockerHost(env.DOCKER_HOST, 'DOCKER_HOST')
+      : config.docker.host
+        ? parseDockerHost(config.docker.host, `${path}: docker.host`)
+        : parseDockerHost(DEFAULT_DOCKER_HOST, 'default docker host');
+  return { config, endpoint, showAll: options.all || config.docker.showAllContainers };
+}

@@ -1,0 +1,102 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { isMap, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
+import type { z } from 'zod';
+import { UsageError } from './errors';
+import { configSchema, type Config } from './schema';
+
+export const LOCAL_CONFIG_NAME = '.netra-console.yaml';
+
+export interface LoadedConfig {
+  config: Config;
+  /** The file read, or null when only defaults apply. */
+  path: string | null;
+}
+
+/** `.netra-console.yaml` in the working directory, else `$XDG_CONFIG_HOME/netra-console/config.yaml`. */
+export function findConfigFile(cwd: string, env: NodeJS.ProcessEnv): string | null {
+  const local = resolve(cwd, LOCAL_CONFIG_NAME);
+  if (existsSync(local)) return local;
+  const xdg = env.XDG_CONFIG_HOME || join(env.HOME || homedir(), '.config');
+  const user = join(xdg, 'netra-console', 'config.yaml');
+  return existsSync(user) ? user : null;
+}
+
+export function loadConfig(explicitPath: string | undefined, cwd: string, env: NodeJS.ProcessEnv): LoadedConfig {
+  const path = explicitPath ? resolve(cwd, explicitPath) : findConfigFile(cwd, env);
+  if (!path) return { config: configSchema.parse({}), path: null };
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new UsageError(`cannot read config file ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}; check the path given to --config`);
+  }
+  return { config: parseConfigText(text, path), path };
+}
+
+/** Validates config text; every error names the file, the line, the key and what to write instead. */
+export function parseConfigText(text: string, path: string): Config {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const yamlError = doc.errors[0];
+  if (yamlError) {
+    const line = lineCounter.linePos(yamlError.pos[0]).line;
+    const reason = yamlError.message.split('\n')[0]?.replace(/ at line \d+, column \d+:?$/, '');
+    throw new UsageError(`${path}:${line}: invalid YAML: ${reason}; fix the syntax on that line`);
+  }
+  const data = doc.toJS() ?? {};
+  if (typeof data !== 'object' || Array.isArray(data)) {
+    throw new UsageError(`${path}:1: the config must be a mapping of keys (docker:, thresholds:, …); see README "Configuration"`);
+  }
+  const result = configSchema.safeParse(data);
+  if (result.success) return result.data;
+  throw new UsageError(describeIssue(result.error.issues[0]!, doc, lineCounter, path));
+}
+
+function describeIssue(issue: z.core.$ZodIssue, doc: Document, lines: LineCounter, path: string): string {
+  const parent = issue.path.map(String);
+  if (issue.code === 'unrecognized_keys') {
+    const key = issue.keys[0]!;
+    const keyPath = [...parent, key];
+    const known = knownKeysAt(parent);
+    return `${path}:${lineOf(doc, lines, keyPath, true)}: unknown key "${keyPath.join('.')}"; remove it${known ? ` (known keys here: ${known})` : ''}`;
+  }
+  return `${path}:${lineOf(doc, lines, parent, false)}: "${parent.join('.') || '(top level)'}" ${issue.message.toLowerCase()}; see README "Configuration"`;
+}
+
+function knownKeysAt(path: string[]): string {
+  let shape: z.ZodType = configSchema;
+  for (const key of path) {
+    const inner = unwrapObject(shape);
+    const next = inner?.shape[key];
+    if (!next) return '';
+    shape = next as z.ZodType;
+  }
+  const obj = unwrapObject(shape);
+  return obj ? Object.keys(obj.shape).join(', ') : '';
+}
+
+function unwrapObject(schema: z.ZodType): z.ZodObject | null {
+  let current: unknown = schema;
+  for (let i = 0; i < 5 && current; i++) {
+    const def = (current as { def?: { type?: string; innerType?: unknown; in?: unknown } }).def;
+    if (def?.type === 'object') return current as z.ZodObject;
+    current = def?.innerType ?? def?.in;
+  }
+  return null;
+}
+
+/** 1-based line of the key (or its value) at `path`, falling back to the nearest existing parent. */
+function lineOf(doc: Document, lines: LineCounter, path: string[], keyItself: boolean): number {
+  for (let depth = path.length; depth > 0; depth--) {
+    const parentNode = depth === 1 ? doc.contents : doc.getIn(path.slice(0, depth - 1), true);
+    if (!isMap(parentNode)) continue;
+    const key = path[depth - 1];
+    const pair = parentNode.items.find((item) => isScalar(item.key) && String(item.key.value) === key);
+    const node = pair && (keyItself || depth < path.length ? pair.key : (pair.value ?? pair.key));
+    const offset = (node as { range?: [number, number, number] } | undefined)?.range?.[0];
+    if (offset !== undefined) return lines.linePos(offset).line;
+  }
+  return 1;
+}

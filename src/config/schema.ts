@@ -1,0 +1,54 @@
+import { z } from 'zod';
+import { DEFAULT_THRESHOLDS } from '../domain/thresholds';
+
+const percent = z.number().min(0).max(100);
+
+// Defaults come from the platform guides (../shared/seeds): services, compose files and alert thresholds.
+export const configSchema = z
+  .object({
+    docker: z
+      .object({
+        host: z.string().min(1).optional(),
+        cli: z.string().min(1).default('docker'),
+        projects: z.array(z.string().min(1)).min(1).default(['netra*']),
+        showAllContainers: z.boolean().default(false),
+      })
+      .strict()
+      .prefault({}),
+    services: z.array(z.string().min(1)).min(1).default(['backend', 'auth', 'frontend']),
+    compose: z
+      .object({
+        alpine: z.array(z.string().min(1)).default(['docker-compose.alpine.yml', 'docker-compose.staging.alpine.yml']),
+        regular: z.array(z.string().min(1)).default(['docker-compose.yml', 'docker-compose.staging.yml']),
+        test: z.array(z.string().min(1)).default(['docker-compose.alpine-test.yml']),
+      })
+      .strict()
+      .prefault({}),
+    thresholds: z
+      .object({
+        memory: z
+          .object({
+            warning: percent.default(DEFAULT_THRESHOLDS.memory.warning),
+            high: percent.default(DEFAULT_THRESHOLDS.memory.high),
+            critical: percent.default(DEFAULT_THRESHOLDS.memory.critical),
+          })
+          .strict()
+          .refine((m) => m.warning <= m.high && m.high <= m.critical, {
+            message: 'must satisfy warning <= high <= critical',
+          })
+          .prefault({}),
+        cpu: z.object({ warning: percent.default(DEFAULT_THRESHOLDS.cpu.warning) }).strict().prefault({}),
+      })
+      .strict()
+      .prefault({}),
+    ui: z
+      .object({
+        maxFps: z.number().int().min(1).max(60).default(20),
+        historyLength: z.number().int().min(2).max(240).default(30),
+      })
+      .strict()
+      .prefault({}),
+  })
+  .strict();
+
+export type Config = z.infer<typeof configSchema>;

@@ -1,0 +1,51 @@
+import { cpuLevel, memoryLevel, type Thresholds } from './thresholds';
+import type { Alert, ContainerInfo, ContainerStats } from './types';
+
+/** A container restarted within this window counts as crash-looping. */
+const CRASH_LOOP_WINDOW_MS = 60_000;
+
+function isCrashLooping(c: ContainerInfo, now: number): boolean {
+  if (c.state === 'restarting') return true;
+  if (c.restarts === 0 || !c.startedAt) return false;
+  return now - Date.parse(c.startedAt) < CRASH_LOOP_WINDOW_MS;
+}
+
+function containerAlerts(c: ContainerInfo, now: number): Alert[] {
+  const alerts: Alert[] = [];
+  const add = (level: Alert['level'], kind: Alert['kind'], message: string) =>
+    alerts.push({ level, source: 'docker', kind, container: c.name, message });
+  if (c.oomKilled) add('critical', 'oom-killed', `${c.name} was OOM-killed: raise its memory limit or find the leak`);
+  if (c.health === 'unhealthy') add('high', 'unhealthy', `${c.name} is unhealthy${c.lastHealthFailure ? `: ${c.lastHealthFailure}` : ''}`);
+  if (isCrashLooping(c, now)) add('high', 'crash-loop', `${c.name} is crash-looping (${c.restarts} restarts)`);
+  if (c.state === 'exited' && c.exitCode !== null && c.exitCode !== 0 && !c.oomKilled) {
+    add('warning', 'exited', `${c.name} exited with code ${c.exitCode}`);
+  }
+  return alerts;
+}
+
+function statsAlerts(c: ContainerInfo, s: ContainerStats, t: Thresholds): Alert[] {
+  const alerts: Alert[] = [];
+  const mem = s.memLimitBytes > 0 ? memoryLevel(s.memPercent, t) : null;
+  if (mem) alerts.push({ level: mem, source: 'docker', kind: 'memory', container: c.name, message: `${c.name} memory at ${s.memPercent.toFixed(1)}% of its limit` });
+  const cpu = cpuLevel(s.cpuPercent, t);
+  if (cpu) alerts.push({ level: cpu, source: 'docker', kind: 'cpu', container: c.name, message: `${c.name} CPU at ${s.cpuPercent.toFixed(1)}%` });
+  return alerts;
+}
+
+const LEVEL_ORDER = { critical: 0, high: 1, warning: 2 } as const;
+
+/** Alerts for the given containers, most severe first. */
+export function deriveAlerts(
+  containers: readonly ContainerInfo[],
+  stats: Readonly<Record<string, ContainerStats | undefined>>,
+  thresholds: Thresholds,
+  now: number,
+): Alert[] {
+  const alerts: Alert[] = [];
+  for (const c of containers) {
+    alerts.push(...containerAlerts(c, now));
+    const s = stats[c.id];
+    if (s && c.state === 'running') alerts.push(...statsAlerts(c, s, thresholds));
+  }
+  return alerts.sort((a, b) => LEVEL_ORDER[a.level] - LEVEL_ORDER[b.level] || a.container.localeCompare(b.container));
+}

@@ -1,0 +1,53 @@
+export type Health = 'healthy' | 'unhealthy' | 'starting' | 'none';
+export type Variant = 'alpine' | 'regular' | '?';
+
+/** One container as the console shows it; built from `docker inspect`. */
+export interface ContainerInfo {
+  id: string;
+  name: string;
+  project: string | null;
+  service: string | null;
+  image: string;
+  imageId: string;
+  imageSizeBytes: number | null;
+  variant: Variant;
+  /** created | running | paused | restarting | removing | exited | dead */
+  state: string;
+  health: Health;
+  /** Output of the most recent failing health check, if any. */
+  lastHealthFailure: string | null;
+  restarts: number;
+  exitCode: number | null;
+  oomKilled: boolean;
+  startedAt: string | null;
+  finishedAt: string | null;
+  labels: Record<string, string>;
+}
+
+/** Stats computed the way `docker stats` computes them. */
+export interface ContainerStats {
+  cpuPercent: number;
+  memUsageBytes: number;
+  memLimitBytes: number;
+  memPercent: number;
+  netRxBytes: number;
+  netTxBytes: number;
+  blockReadBytes: number;
+  blockWriteBytes: number;
+  pids: number;
+}
+
+export type AlertLevel = 'warning' | 'high' | 'critical';
+
+export interface Alert {
+  level: AlertLevel;
+  source: 'docker';
+  kind: 'memory' | 'cpu' | 'unhealthy' | 'oom-killed' | 'crash-loop' | 'exited';
+  container: string;
+  message: string;
+}
+
+export type ConnectionState =
+  | { state: 'connecting' }
+  | { state: 'connected' }
+  | { state: 'unreachable'; error: string; retryAt: number };

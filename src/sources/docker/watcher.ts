@@ -1,0 +1,211 @@
+import type Docker from 'dockerode';
+import { intentForEvent, type EngineEvent } from '../../domain/docker-events';
+import { computeStats, hasPreviousSample, isEmptySample, type EngineStats } from '../../domain/stats-math';
+import type { ConnectionState, ContainerInfo, ContainerStats } from '../../domain/types';
+import { describeEngineError, withTimeout } from './client';
+import { ImageSizeCache, inScope, inspectContainer, listContainers, type ContainerScope } from './containers';
+import { onJsonLines } from './json-lines';
+
+/** Where the watcher delivers what it sees; the store's batcher implements it. */
+export interface DockerSink {
+  connection(state: ConnectionState): void;
+  /** Replaces everything known, after a (re)connect or a scope change. */
+  sync(containers: ContainerInfo[]): void;
+  upsert(container: ContainerInfo): void;
+  remove(id: string): void;
+  stats(id: string, stats: ContainerStats): void;
+}
+
+export interface WatcherOptions {
+  scope: ContainerScope;
+  /** Delay between reconnect attempts; kept short so the console resumes within 2 s of the engine. */
+  retryMs?: number;
+}
+
+const PING_TIMEOUT_MS = 3_000;
+const STATS_RESTART_MS = 1_000;
+
+/**
+ * Follows the engine through its events stream (no polling) and one stats stream per running container,
+ * reconnecting by itself when the engine goes away.
+ */
+export class DockerWatcher {
+  private scope: ContainerScope;
+  private readonly retryMs: number;
+  /** Bumped on every (re)connect so that work from an older connection is dropped. */
+  private generation = 0;
+  private stopped = true;
+  private events: NodeJS.ReadableStream | null = null;
+  private retryTimer: NodeJS.Timeout | null = null;
+  private images: ImageSizeCache;
+  private readonly known = new Map<string, ContainerInfo>();
+  private readonly statsStreams = new Map<string, NodeJS.ReadableStream | PlaceholderStream>();
+  private readonly inspecting = new Map<string, { again: boolean }>();
+
+  constructor(
+    private readonly docker: Docker,
+    private readonly sink: DockerSink,
+    options: WatcherOptions,
+  ) {
+    this.scope = options.scope;
+    this.retryMs = options.retryMs ?? 1_000;
+    this.images = new ImageSizeCache(docker);
+  }
+
+  start(): void {
+    this.stopped = false;
+    void this.connect();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.teardown();
+  }
+
+  setShowAll(showAll: boolean): void {
+    if (showAll === this.scope.showAll) return;
+    this.scope = { ...this.scope, showAll };
+    if (!this.stopped) {
+      this.teardown();
+      void this.connect();
+    }
+  }
+
+  private teardown(): void {
+    this.generation++;
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+    destroyStream(this.events);
+    this.events = null;
+    for (const stream of this.statsStreams.values()) destroyStream(stream);
+    this.statsStreams.clear();
+    this.inspecting.clear();
+    this.known.clear();
+  }
+
+  private async connect(): Promise<void> {
+    const generation = this.generation;
+    const current = () => generation === this.generation && !this.stopped;
+    this.sink.connection({ state: 'connecting' });
+    try {
+      await withTimeout(this.docker.ping(), PING_TIMEOUT_MS, 'ping');
+      const events = await this.docker.getEvents({ filters: { type: ['container'] } });
+      if (!current()) return destroyStream(events);
+      this.events = events;
+      onJsonLines(events, (event) => this.onEvent(event as EngineEvent, generation));
+      const lost = (error?: unknown) => this.onConnectionLost(generation, error ?? new Error('events stream ended'));
+      events.on('error', lost);
+      events.on('end', () => lost());
+      events.on('close', () => lost());
+      this.images = new ImageSizeCache(this.docker);
+      const containers = await listContainers(this.docker, this.scope, this.images);
+      if (!current()) return;
+      for (const c of containers) this.known.set(c.id, c);
+      this.sink.sync(containers);
+      this.sink.connection({ state: 'connected' });
+      for (const c of containers) this.followStats(c, generation);
+    } catch (error) {
+      this.onConnectionLost(generation, error);
+    }
+  }
+
+  private onConnectionLost(generation: number, error: unknown): void {
+    if (generation !== this.generation || this.stopped) return;
+    this.teardown();
+    const retryAt = Date.now() + this.retryMs;
+    this.sink.connection({ state: 'unreachable', error: describeEngineError(error), retryAt });
+    this.retryTimer = setTimeout(() => void this.connect(), this.retryMs);
+  }
+
+  private onEvent(event: EngineEvent, generation: number): void {
+    if (generation !== this.generation) return;
+    const intent = intentForEvent(event);
+    if (intent.kind === 'remove') this.forget(intent.id);
+    if (intent.kind === 'inspect') void this.refresh(intent.id, generation);
+  }
+
+  private forget(id: string): void {
+    if (!this.known.delete(id)) return;
+    destroyStream(this.statsStreams.get(id) ?? null);
+    this.statsStreams.delete(id);
+    this.sink.remove(id);
+  }
+
+  /** Re-reads a container; events arriving while a read is in flight cause exactly one more read. */
+  private async refresh(id: string, generation: number): Promise<void> {
+    const inFlight = this.inspecting.get(id);
+    if (inFlight) {
+      inFlight.again = true;
+      return;
+    }
+    const marker = { again: false };
+    this.inspecting.set(id, marker);
+    try {
+      do {
+        marker.again = false;
+        const info = await inspectContainer(this.docker, id, this.images);
+        if (generation !== this.generation) return;
+        if (!info || !inScope(info.labels, this.scope)) this.forget(id);
+        else {
+          this.known.set(id, info);
+          this.sink.upsert(info);
+          this.followStats(info, generation);
+        }
+      } while (marker.again);
+    } catch {
+      // The events stream reports a lost engine; a failed single inspect is retried by the next event.
+    } finally {
+      if (this.inspecting.get(id) === marker) this.inspecting.delete(id);
+    }
+  }
+
+  private followStats(info: ContainerInfo, generation: number): void {
+    const running = info.state === 'running';
+    const stream = this.statsStreams.get(info.id);
+    if (!running) {
+      destroyStream(stream ?? null);
+      this.statsStreams.delete(info.id);
+      return;
+    }
+    if (stream) return;
+    void this.openStats(info.id, generation);
+  }
+
+  private async openStats(id: string, generation: number): Promise<void> {
+    const placeholder = new PlaceholderStream();
+    this.statsStreams.set(id, placeholder);
+    let stream: NodeJS.ReadableStream;
+    try {
+      stream = await this.docker.getContainer(id).stats({ stream: true });
+    } catch {
+      if (this.statsStreams.get(id) === placeholder) this.statsStreams.delete(id);
+      return;
+    }
+    if (generation !== this.generation || this.statsStreams.get(id) !== placeholder) return destroyStream(stream);
+    this.statsStreams.set(id, stream);
+    onJsonLines(stream, (frame) => {
+      const raw = frame as EngineStats;
+      if (hasPreviousSample(raw) && !isEmptySample(raw)) this.sink.stats(id, computeStats(raw));
+    });
+    const ended = () => {
+      if (this.statsStreams.get(id) !== stream) return;
+      this.statsStreams.delete(id);
+      // The engine ends a stats stream when the container stops; reopen only if it still runs.
+      setTimeout(() => {
+        const info = this.known.get(id);
+        if (info && generation === this.generation) this.followStats(info, generation);
+      }, STATS_RESTART_MS);
+    };
+    stream.on('end', ended);
+    stream.on('error', ended);
+  }
+}
+
+/** Holds a container's slot while its stats stream is being opened, so it is opened once. */
+class PlaceholderStream {
+  destroy(): void {}
+}
+
+function destroyStream(stream: NodeJS.ReadableStream | PlaceholderStream | null): void {
+  (stream as { destroy?: () => void } | null)?.destroy?.();
+}

@@ -1,0 +1,56 @@
+import type { ConnectionState, ContainerInfo, ContainerStats } from '../domain/types';
+import type { DockerSink } from '../sources/docker/watcher';
+import { reduceDocker, type DockerOp } from './docker-reducer';
+import type { AppStore } from './store';
+
+/**
+ * Collects watcher output and writes it to the store at most once per `flushMs` (50 ms = 20 Hz), so a burst of
+ * events and stats frames costs one store update and one render.
+ */
+export class DockerBatcher implements DockerSink {
+  private ops: DockerOp[] = [];
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly store: AppStore,
+    private readonly flushMs = 50,
+  ) {}
+
+  connection(connection: ConnectionState): void {
+    this.push({ type: 'connection', connection });
+  }
+  sync(containers: ContainerInfo[]): void {
+    this.push({ type: 'sync', containers });
+  }
+  upsert(container: ContainerInfo): void {
+    this.push({ type: 'upsert', container });
+  }
+  remove(id: string): void {
+    this.push({ type: 'remove', id });
+  }
+  stats(id: string, stats: ContainerStats): void {
+    this.push({ type: 'stats', id, stats });
+  }
+
+  flush(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    if (this.ops.length === 0) return;
+    const ops = this.ops;
+    this.ops = [];
+    const { docker, settings } = this.store.getState();
+    const next = reduceDocker(docker, ops, { ...settings, now: Date.now() });
+    if (next !== docker) this.store.setState({ docker: next });
+  }
+
+  dispose(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.ops = [];
+  }
+
+  private push(op: DockerOp): void {
+    this.ops.push(op);
+    this.timer ??= setTimeout(() => this.flush(), this.flushMs);
+  }
+}

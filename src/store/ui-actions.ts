@@ -1,0 +1,58 @@
+import { panelRowIds } from './selectors';
+import type { AppStore, PanelId, UiState } from './store';
+
+export const PANEL_ORDER: readonly PanelId[] = ['health', 'stats'];
+
+function setUi(store: AppStore, patch: Partial<UiState>): void {
+  store.setState((s) => ({ ui: { ...s.ui, ...patch } }));
+}
+
+export function focusPanel(store: AppStore, panel: PanelId): void {
+  setUi(store, { focus: panel, filterEditing: false });
+}
+
+export function cycleFocus(store: AppStore, step: 1 | -1): void {
+  const index = PANEL_ORDER.indexOf(store.getState().ui.focus);
+  focusPanel(store, PANEL_ORDER[(index + step + PANEL_ORDER.length) % PANEL_ORDER.length]!);
+}
+
+/** Moves the focused panel's selection by `delta` rows, or to an end with ±Infinity. */
+export function moveSelection(store: AppStore, delta: number): void {
+  const state = store.getState();
+  const panel = state.ui.focus;
+  const ids = panelRowIds(state, panel);
+  if (ids.length === 0) return;
+  const current = Math.max(0, ids.indexOf(state.ui.selectedId[panel] ?? ''));
+  const next = Math.min(ids.length - 1, Math.max(0, current + delta));
+  setUi(store, { selectedId: { ...state.ui.selectedId, [panel]: ids[next]! } });
+}
+
+/** The id of the focused panel's selected row (the first row when nothing was chosen yet). */
+export function selectedRowId(store: AppStore): string | null {
+  const state = store.getState();
+  const ids = panelRowIds(state, state.ui.focus);
+  const chosen = state.ui.selectedId[state.ui.focus];
+  return chosen && ids.includes(chosen) ? chosen : (ids[0] ?? null);
+}
+
+export function startFilter(store: AppStore): void {
+  setUi(store, { filterEditing: true });
+}
+
+export function editFilter(store: AppStore, edit: (text: string) => string): void {
+  const { ui } = store.getState();
+  setUi(store, { filters: { ...ui.filters, [ui.focus]: edit(ui.filters[ui.focus]) } });
+}
+
+export function endFilter(store: AppStore, keep: boolean): void {
+  const { ui } = store.getState();
+  setUi(store, { filterEditing: false, filters: keep ? ui.filters : { ...ui.filters, [ui.focus]: '' } });
+}
+
+export function setOverlay(store: AppStore, overlay: UiState['overlay']): void {
+  setUi(store, { overlay });
+}
+
+export function setShowAll(store: AppStore, showAll: boolean): void {
+  setUi(store, { showAll });
+}

@@ -1,0 +1,52 @@
+import { Box, Text, useWindowSize } from 'ink';
+import { useAppState } from './context';
+import { KEYMAP } from './keymap';
+import { DetailsOverlay } from './panels/DetailsOverlay';
+import { HealthPanel } from './panels/HealthPanel';
+import { HelpOverlay } from './panels/HelpOverlay';
+import { StatsPanel } from './panels/StatsPanel';
+import { StatusBar } from './panels/StatusBar';
+import { useKeyHandler } from './use-key-handler';
+
+export const MIN_COLUMNS = 80;
+export const MIN_ROWS = 20;
+/** Status bar (2 lines) and footer (1 line). */
+const CHROME_ROWS = 3;
+
+const FOOTER = KEYMAP.filter((b) => b.hint)
+  .map((b) => `${b.label.split(',')[0]} ${b.hint}`)
+  .join('  ');
+
+function TooSmall({ columns, rows }: { columns: number; rows: number }) {
+  return (
+    <Box flexDirection="column">
+      <Text color="yellow" wrap="wrap">{`netra-console needs a window of at least ${MIN_COLUMNS}×${MIN_ROWS}; this one is ${columns}×${rows}.`}</Text>
+      <Text wrap="wrap">Make the window larger (or the font smaller). Press q to quit.</Text>
+    </Box>
+  );
+}
+
+export function App() {
+  useKeyHandler();
+  const { columns, rows } = useWindowSize();
+  const overlay = useAppState((s) => s.ui.overlay);
+  if (columns < MIN_COLUMNS || rows < MIN_ROWS) return <TooSmall columns={columns} rows={rows} />;
+
+  const width = columns;
+  const body = rows - CHROME_ROWS;
+  const healthHeight = Math.ceil(body / 2);
+  return (
+    <Box flexDirection="column" width={width} height={rows}>
+      <StatusBar width={width} />
+      {overlay === 'help' ? <HelpOverlay width={width} height={body} /> : null}
+      {overlay === 'details' ? <DetailsOverlay width={width} height={body} /> : null}
+      {overlay === null ? (
+        <>
+          <HealthPanel width={width} height={healthHeight} />
+          <StatsPanel width={width} height={body - healthHeight} />
+        </>
+      ) : null}
+      <Text dimColor wrap="truncate">{FOOTER}</Text>
+    </Box>
+  );
+}

@@ -1,0 +1,34 @@
+import { createContext, useContext, type ReactNode } from 'react';
+import { useStore } from 'zustand';
+import { useShallow } from 'zustand/react/shallow';
+import type { AppState, AppStore } from '../store/store';
+
+/** What the views may ask of the outside world; wired to sources by the composition root. */
+export interface AppActions {
+  setShowAll(showAll: boolean): void;
+}
+
+interface AppContextValue {
+  store: AppStore;
+  actions: AppActions;
+}
+
+const AppContext = createContext<AppContextValue | null>(null);
+
+export function AppProvider({ store, actions, children }: AppContextValue & { children: ReactNode }) {
+  return <AppContext.Provider value={{ store, actions }}>{children}</AppContext.Provider>;
+}
+
+function useAppContext(): AppContextValue {
+  const value = useContext(AppContext);
+  if (!value) throw new Error('AppProvider is missing');
+  return value;
+}
+
+export const useAppStore = (): AppStore => useAppContext().store;
+export const useActions = (): AppActions => useAppContext().actions;
+
+/** Selects from the store; shallow comparison keeps object and array selections stable between renders. */
+export function useAppState<T>(selector: (state: AppState) => T): T {
+  return useStore(useAppStore(), useShallow(selector));
+}

@@ -1,0 +1,43 @@
+const UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+
+/** Binary units as `docker stats` prints them (e.g. 12.3MiB). */
+export function formatBytes(bytes: number | null): string {
+  if (bytes === null || !Number.isFinite(bytes)) return '-';
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < UNITS.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${unit === 0 ? value.toFixed(0) : value.toFixed(value >= 100 ? 0 : 1)}${UNITS[unit]}`;
+}
+
+export function formatPercent(value: number): string {
+  return `${value.toFixed(value >= 100 ? 0 : 1)}%`;
+}
+
+/** Compact age like 45s, 12m, 3h, 2d. */
+export function formatDuration(ms: number): string {
+  const s = Math.max(0, Math.floor(ms / 1000));
+  if (s < 60) return `${s}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m${s % 60 ? `${String(s % 60).padStart(2, '0')}s` : ''}`;
+  if (s < 86_400) return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
+  return `${Math.floor(s / 86_400)}d${Math.floor((s % 86_400) / 3600)}h`;
+}
+
+const BARS = '▁▂▃▄▅▆▇█';
+
+/** A sparkline of the last `width` values, scaled to `max` (at least 100 so idle containers look idle). */
+export function sparkline(values: readonly number[], width: number): string {
+  const tail = values.slice(-width);
+  const max = Math.max(100, ...tail);
+  const line = tail.map((v) => BARS[Math.min(BARS.length - 1, Math.max(0, Math.round((v / max) * (BARS.length - 1))))]).join('');
+  return line.padStart(width, ' ');
+}
+
+/** Cuts text to `width` cells with an ellipsis, and pads it. */
+export function fit(text: string, width: number, align: 'left' | 'right' = 'left'): string {
+  if (width <= 0) return '';
+  const cut = text.length > width ? `${text.slice(0, Math.max(0, width - 1))}…` : text;
+  return align === 'left' ? cut.padEnd(width) : cut.padStart(width);
+}

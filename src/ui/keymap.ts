@@ -1,0 +1,72 @@
+import type { Key } from 'ink';
+
+/** Every key binding of the console lives in this table; the help overlay and footer are generated from it. */
+export type Action =
+  | 'quit'
+  | 'help'
+  | 'nextPanel'
+  | 'prevPanel'
+  | 'focusPanel1'
+  | 'focusPanel2'
+  | 'up'
+  | 'down'
+  | 'pageUp'
+  | 'pageDown'
+  | 'top'
+  | 'bottom'
+  | 'details'
+  | 'close'
+  | 'filter'
+  | 'toggleAll';
+
+type NamedKey = 'tab' | 'return' | 'escape' | 'upArrow' | 'downArrow' | 'pageUp' | 'pageDown' | 'home' | 'end';
+
+export interface KeySpec {
+  input?: string;
+  key?: NamedKey;
+  shift?: boolean;
+  ctrl?: boolean;
+}
+
+export interface Binding {
+  action: Action;
+  keys: KeySpec[];
+  /** How the keys are written in help and the footer. */
+  label: string;
+  description: string;
+  group: 'Global' | 'Lists';
+  /** Shown in the footer's short hint line. */
+  hint?: string;
+}
+
+export const KEYMAP: readonly Binding[] = [
+  { action: 'nextPanel', keys: [{ key: 'tab', shift: false }], label: 'Tab', description: 'Focus the next panel', group: 'Global', hint: 'panel' },
+  { action: 'prevPanel', keys: [{ key: 'tab', shift: true }], label: 'Shift-Tab', description: 'Focus the previous panel', group: 'Global' },
+  { action: 'focusPanel1', keys: [{ input: '1' }], label: '1', description: 'Focus the Containers panel', group: 'Global' },
+  { action: 'focusPanel2', keys: [{ input: '2' }], label: '2', description: 'Focus the Stats panel', group: 'Global' },
+  { action: 'toggleAll', keys: [{ input: 'a' }], label: 'a', description: 'Show all containers / only Netra projects', group: 'Global', hint: 'all' },
+  { action: 'help', keys: [{ input: '?' }], label: '?', description: 'Show or hide this help', group: 'Global', hint: 'help' },
+  { action: 'quit', keys: [{ input: 'q' }, { input: 'c', ctrl: true }], label: 'q, Ctrl-C', description: 'Quit and restore the terminal', group: 'Global', hint: 'quit' },
+  { action: 'down', keys: [{ input: 'j' }, { key: 'downArrow' }], label: 'j, ↓', description: 'Move down', group: 'Lists', hint: 'move' },
+  { action: 'up', keys: [{ input: 'k' }, { key: 'upArrow' }], label: 'k, ↑', description: 'Move up', group: 'Lists' },
+  { action: 'pageDown', keys: [{ key: 'pageDown' }], label: 'PgDn', description: 'Move one page down', group: 'Lists' },
+  { action: 'pageUp', keys: [{ key: 'pageUp' }], label: 'PgUp', description: 'Move one page up', group: 'Lists' },
+  { action: 'top', keys: [{ input: 'g' }, { key: 'home' }], label: 'g, Home', description: 'First row', group: 'Lists' },
+  { action: 'bottom', keys: [{ input: 'G' }, { key: 'end' }], label: 'G, End', description: 'Last row', group: 'Lists' },
+  { action: 'details', keys: [{ key: 'return' }], label: 'Enter', description: 'Open details of the selected row', group: 'Lists', hint: 'details' },
+  { action: 'filter', keys: [{ input: '/' }], label: '/', description: 'Filter the focused list (Enter keeps it, Esc clears it)', group: 'Lists', hint: 'filter' },
+  { action: 'close', keys: [{ key: 'escape' }], label: 'Esc', description: 'Close the overlay, or clear the filter', group: 'Lists' },
+];
+
+function matches(spec: KeySpec, input: string, key: Key): boolean {
+  if (spec.key) {
+    if (!key[spec.key]) return false;
+    return spec.shift === undefined || spec.shift === key.shift;
+  }
+  if (Boolean(spec.ctrl) !== key.ctrl) return false;
+  return spec.input === input;
+}
+
+export function actionFor(input: string, key: Key): Action | null {
+  return KEYMAP.find((binding) => binding.keys.some((spec) => matches(spec, input, key)))?.action ?? null;
+}

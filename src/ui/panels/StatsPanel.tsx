@@ -1,0 +1,107 @@
+import { useMemo } from 'react';
+import { cpuLevel, memoryLevel, type Thresholds } from '../../domain/thresholds';
+import type { ContainerStats } from '../../domain/types';
+import { visibleContainers } from '../../store/selectors';
+import type { Column } from '../columns';
+import { ListPanel } from '../components/ListPanel';
+import { useAppState } from '../context';
+import { formatBytes, formatPercent, sparkline } from '../format';
+import { LEVEL_COLOR } from '../theme';
+import { useNow } from '../use-now';
+import { engineMessage } from './engine-message';
+
+export interface StatsRow {
+  id: string;
+  name: string;
+  stats: ContainerStats;
+  cpuHistory: number[];
+}
+
+const SPARK_WIDTH = 12;
+
+function statsColumns(t: Thresholds): Column<StatsRow>[] {
+  const memColor = (r: StatsRow) => {
+    const level = r.stats.memLimitBytes > 0 ? memoryLevel(r.stats.memPercent, t) : null;
+    return level ? LEVEL_COLOR[level] : undefined;
+  };
+  const cpuColor = (r: StatsRow) => {
+    const level = cpuLevel(r.stats.cpuPercent, t);
+    return level ? LEVEL_COLOR[level] : undefined;
+  };
+  return [
+    { title: 'NAME', width: 18, priority: 0, grow: true, cell: (r) => r.name },
+    { title: 'CPU %', width: 7, priority: 0, align: 'right', cell: (r) => formatPercent(r.stats.cpuPercent), color: cpuColor },
+    { title: 'MEM USAGE / LIMIT', width: 19, priority: 1, align: 'right', cell: (r) => `${formatBytes(r.stats.memUsageBytes)} / ${formatBytes(r.stats.memLimitBytes)}` },
+    { title: 'MEM %', width: 6, priority: 0, align: 'right', cell: (r) => formatPercent(r.stats.memPercent), color: memColor },
+    { title: 'NET RX / TX', width: 17, priority: 4, align: 'right', cell: (r) => `${formatBytes(r.stats.netRxBytes)} / ${formatBytes(r.stats.netTxBytes)}` },
+    { title: 'BLOCK R / W', width: 17, priority: 5, align: 'right', cell: (r) => `${formatBytes(r.stats.blockReadBytes)} / ${formatBytes(r.stats.blockWriteBytes)}` },
+    { title: 'PIDS', width: 5, priority: 3, align: 'right', cell: (r) => String(r.stats.pids) },
+    { title: 'CPU HISTORY', width: SPARK_WIDTH, priority: 2, cell: (r) => sparkline(r.cpuHistory, SPARK_WIDTH), color: () => 'cyan' },
+  ];
+}
+
+/** Sums every column; the limit is summed too so the total MEM % is the share of all limits. */
+export function totalsRow(rows: readonly StatsRow[]): StatsRow {
+  const sum = (pick: (s: ContainerStats) => number) => rows.reduce((total, r) => total + pick(r.stats), 0);
+  const memUsageBytes = sum((s) => s.memUsageBytes);
+  const memLimitBytes = sum((s) => s.memLimitBytes);
+  return {
+    id: 'total',
+    name: `TOTAL (${rows.length})`,
+    cpuHistory: [],
+    stats: {
+      cpuPercent: sum((s) => s.cpuPercent),
+      memUsageBytes,
+      memLimitBytes,
+      memPercent: memLimitBytes > 0 ? (memUsageBytes / memLimitBytes) * 100 : 0,
+      netRxBytes: sum((s) => s.netRxBytes),
+      netTxBytes: sum((s) => s.netTxBytes),
+      blockReadBytes: sum((s) => s.blockReadBytes),
+      blockWriteBytes: sum((s) => s.blockWriteBytes),
+      pids: sum((s) => s.pids),
+    },
+  };
+}
+
+export function StatsPanel({ width, height }: { width: number; height: number }) {
+  const now = useNow();
+  const { containers, stats, connection, host, thresholds, focused, selectedId, filter, filterEditing } = useAppState((s) => ({
+    containers: s.docker.containers,
+    stats: s.docker.stats,
+    connection: s.docker.connection,
+    host: s.docker.host,
+    thresholds: s.settings.thresholds,
+    focused: s.ui.focus === 'stats' && s.ui.overlay === null,
+    selectedId: s.ui.selectedId.stats,
+    filter: s.ui.filters.stats,
+    filterEditing: s.ui.filterEditing && s.ui.focus === 'stats',
+  }));
+  const rows = useMemo(
+    () =>
+      visibleContainers(containers, filter).flatMap((c) => {
+        const entry = stats[c.id];
+        return entry ? [{ id: c.id, name: c.name, stats: entry.latest, cpuHistory: entry.cpuHistory }] : [];
+      }),
+    [containers, stats, filter],
+  );
+  const columns = useMemo(() => statsColumns(thresholds), [thresholds]);
+  const totals = useMemo(() => (rows.length > 0 ? totalsRow(rows) : null), [rows]);
+  return (
+    <ListPanel
+      number={2}
+      title="Stats"
+      focused={focused}
+      width={width}
+      height={height}
+      rows={rows}
+      rowKey={(r) => r.id}
+      columns={columns}
+      selectedKey={selectedId ?? rows[0]?.id ?? null}
+      filter={filter}
+      filterEditing={filterEditing}
+      message={engineMessage(host, connection, now)}
+      emptyText="No running containers with stats yet"
+      summaryRow={totals}
+    />
+  );
+}
