@@ -6,6 +6,8 @@ if (major < 22) {
   );
   process.exit(2);
 }
+// React's development build re-checks every render; the console always runs the production one.
+process.env.NODE_ENV ??= 'production';
 const { main } = await import('./cli/main');
 process.exitCode = await main(process.argv.slice(2));
 export {};

@@ -5,15 +5,18 @@ import type { AppStore } from './store';
 
 /**
  * Collects watcher output and writes it to the store at most once per `flushMs` (50 ms = 20 Hz), so a burst of
- * events and stats frames costs one store update and one render.
+ * events costs one store update and one render. Stats frames arrive once a second per container, each at its own
+ * moment; holding them for `statsFlushMs` folds the frames of many containers into one render.
  */
 export class DockerBatcher implements DockerSink {
   private ops: DockerOp[] = [];
   private timer: NodeJS.Timeout | null = null;
+  private dueAt = 0;
 
   constructor(
     private readonly store: AppStore,
     private readonly flushMs = 50,
+    private readonly statsFlushMs = 500,
   ) {}
 
   connection(connection: ConnectionState): void {
@@ -51,6 +54,11 @@ export class DockerBatcher implements DockerSink {
 
   private push(op: DockerOp): void {
     this.ops.push(op);
-    this.timer ??= setTimeout(() => this.flush(), this.flushMs);
+    const delay = op.type === 'stats' ? this.statsFlushMs : this.flushMs;
+    const dueAt = Date.now() + delay;
+    if (this.timer && this.dueAt <= dueAt) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.dueAt = dueAt;
+    this.timer = setTimeout(() => this.flush(), delay);
   }
 }
