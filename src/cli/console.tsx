@@ -22,6 +22,9 @@ export async function runConsole(settings: Settings): Promise<number> {
   });
   const actions: AppActions = { setShowAll: (showAll) => watcher.setShowAll(showAll) };
 
+  // Ink enters the alternate screen and draws the first frame where the cursor is; keys typed during start-up
+  // (echoed by the terminal) leave it mid-line, which wraps the full-width status bar and garbles it for good.
+  process.stdout.write('\r');
   const instance = render(
     <AppProvider store={store} actions={actions}>
       <App />

@@ -27,8 +27,12 @@ export function hasPreviousSample(raw: EngineStats): boolean {
   return (raw.precpu_stats?.system_cpu_usage ?? 0) > 0;
 }
 
-/** CPU % as the docker CLI computes it: share of host CPU time, scaled by online CPUs. */
+/**
+ * CPU % as the docker CLI computes it: share of host CPU time, scaled by online CPUs. Without a previous sample
+ * the deltas would be lifetime totals, so the result is 0 rather than a lifetime average.
+ */
 export function cpuPercent(raw: EngineStats): number {
+  if (!hasPreviousSample(raw)) return 0;
   const cpuDelta = (raw.cpu_stats?.cpu_usage?.total_usage ?? 0) - (raw.precpu_stats?.cpu_usage?.total_usage ?? 0);
   const systemDelta = (raw.cpu_stats?.system_cpu_usage ?? 0) - (raw.precpu_stats?.system_cpu_usage ?? 0);
   const onlineCpus = raw.cpu_stats?.online_cpus || raw.cpu_stats?.cpu_usage?.percpu_usage?.length || 0;

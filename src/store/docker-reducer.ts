@@ -59,7 +59,8 @@ export function reduceDocker(state: DockerState, ops: readonly DockerOp[], setti
         if (stats[op.id]) delete editStats()[op.id];
         break;
       case 'stats':
-        if (containers[op.id]) editStats()[op.id] = nextStatsEntry(stats[op.id], op.stats, settings.historyLength);
+        // A frame can arrive after the container stopped; only running containers have stats.
+        if (containers[op.id]?.state === 'running') editStats()[op.id] = nextStatsEntry(stats[op.id], op.stats, settings.historyLength);
         break;
     }
   }

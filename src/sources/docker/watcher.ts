@@ -23,6 +23,8 @@ export interface WatcherOptions {
 }
 
 const PING_TIMEOUT_MS = 3_000;
+/** An engine that hangs keeps its events stream open; a periodic ping notices. */
+const HEARTBEAT_MS = 5_000;
 const STATS_RESTART_MS = 1_000;
 
 /**
@@ -37,6 +39,7 @@ export class DockerWatcher {
   private stopped = true;
   private events: NodeJS.ReadableStream | null = null;
   private retryTimer: NodeJS.Timeout | null = null;
+  private heartbeat: NodeJS.Timeout | null = null;
   private images: ImageSizeCache;
   private readonly known = new Map<string, ContainerInfo>();
   private readonly statsStreams = new Map<string, NodeJS.ReadableStream | PlaceholderStream>();
@@ -75,6 +78,8 @@ export class DockerWatcher {
     this.generation++;
     if (this.retryTimer) clearTimeout(this.retryTimer);
     this.retryTimer = null;
+    if (this.heartbeat) clearInterval(this.heartbeat);
+    this.heartbeat = null;
     destroyStream(this.events);
     this.events = null;
     for (const stream of this.statsStreams.values()) destroyStream(stream);
@@ -104,6 +109,9 @@ export class DockerWatcher {
       this.sink.sync(containers);
       this.sink.connection({ state: 'connected' });
       for (const c of containers) this.followStats(c, generation);
+      this.heartbeat = setInterval(() => {
+        withTimeout(this.docker.ping(), PING_TIMEOUT_MS, 'ping').catch((error: unknown) => this.onConnectionLost(generation, error));
+      }, HEARTBEAT_MS);
     } catch (error) {
       this.onConnectionLost(generation, error);
     }
@@ -120,7 +128,12 @@ export class DockerWatcher {
   private onEvent(event: EngineEvent, generation: number): void {
     if (generation !== this.generation) return;
     const intent = intentForEvent(event);
-    if (intent.kind === 'remove') this.forget(intent.id);
+    if (intent.kind === 'remove') {
+      // A read in flight would otherwise bring back the container it started reading before the removal.
+      const inFlight = this.inspecting.get(intent.id);
+      if (inFlight) inFlight.again = true;
+      this.forget(intent.id);
+    }
     if (intent.kind === 'inspect') void this.refresh(intent.id, generation);
   }
 

@@ -22,7 +22,7 @@ export function StatusBar({ width }: { width: number }) {
       <Text wrap="truncate">
         <Text bold inverse> netra-console </Text>
         <Text color={alerts.length ? 'red' : 'green'} bold={alerts.length > 0}>{` alerts: ${alerts.length} `}</Text>
-        <Text>{`│ docker ${host} `}</Text>
+        <Text>{'│ docker '}</Text>
         <Text color={color}>{label}</Text>
         <Text>{` │ ${total} ${showAll ? 'containers (all)' : 'containers'}: `}</Text>
         <Text color="green">{`${counts.healthy} healthy`}</Text>
@@ -30,7 +30,7 @@ export function StatusBar({ width }: { width: number }) {
         <Text color={counts.unhealthy ? 'red' : undefined}>{`${counts.unhealthy} unhealthy`}</Text>
         <Text>{' '}</Text>
         <Text color={counts.starting ? 'yellow' : undefined}>{`${counts.starting} starting`}</Text>
-        <Text>{` ${counts.none} no check`}</Text>
+        <Text>{` ${counts.none} no check │ ${host}`}</Text>
       </Text>
       <Text wrap="truncate" color={top ? LEVEL_COLOR[top.level] : 'gray'}>
         {top ? `▲ ${top.level.toUpperCase()} ${top.message}${alerts.length > 1 ? ` (+${alerts.length - 1} more)` : ''}` : '  no active alerts'}

@@ -1,0 +1,390 @@
+/**
+ * The real CLI (dist/cli.js, built from src/ in beforeAll) in a real pseudo-terminal (tmux), against the
+ * private test engine: asserts on what a person would see on the screen and on how the terminal is left.
+ */
+import { execFile } from 'node:child_process';
+import { realpathSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { KEYMAP } from '../../src/ui/keymap';
+import { dockerOk, FIXTURE_IMAGES, removeAllContainers, runContainer } from '../support/docker-engine';
+import { providedEngine } from '../support/engine-context';
+import { frame, panelLines, TmuxTerminal } from '../support/tmux-terminal';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+/** The pinned Node 24 (the system node may be too old for the CLI). */
+const NODE = realpathSync(join(ROOT, 'node_modules/.bin/node'));
+const CLI = join(ROOT, 'dist/cli.js');
+const COLS = 120;
+const ROWS = 36;
+/** Generous: the engine, the first health checks and the first stats take a few seconds. */
+const SLOW = 30_000;
+
+const engine = providedEngine();
+// Digits only, so that filter texts like "burner" can only match the container meant.
+const suffix = String(Math.floor(Math.random() * 1e6)).padStart(6, '0');
+const project = `e2e-${suffix}`;
+const otherProject = `e2x-${suffix}`;
+const NAME = {
+  web: `${project}-web`,
+  db: `${project}-db`,
+  burner: `${project}-burner`,
+  crasher: `${project}-crasher`,
+  late: `${project}-late`,
+  stray: `${otherProject}-stray`,
+};
+const IDLE = ['sh', '-c', 'while :; do sleep 1; done'];
+const QUICK_STOP = ['--stop-timeout', '1'];
+
+async function buildCli(): Promise<void> {
+  await promisify(execFile)(NODE, ['scripts/build.mjs'], { cwd: ROOT, timeout: 60_000 });
+}
+
+async function consoleDir(projects: string[]): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'e2e-console-'));
+  await writeFile(join(dir, '.netra-console.yaml'), `docker:\n  projects: [${projects.map((p) => JSON.stringify(p)).join(', ')}]\n`);
+  return dir;
+}
+
+/**
+ * The whole environment of the CLI: a person's terminal. Nothing leaks in from the test process (on CI that
+ * would be CI=true, which turns colours off); the unreachable-engine test sets CI=true on purpose.
+ */
+function cliEnv(home: string, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    PATH: '/usr/bin:/bin',
+    HOME: home,
+    XDG_CONFIG_HOME: join(home, 'xdg'),
+    TERM: 'xterm-256color',
+    LANG: 'C.UTF-8',
+    DOCKER_HOST: engine.host,
+    ...extra,
+  };
+}
+
+/** Data rows of a list panel (below its column header), without blank filler lines and the totals row. */
+function rowsOf(screen: string, title: string): string[] {
+  const lines = panelLines(screen, title);
+  return lines.slice(1).filter((l) => l.trim() !== '' && !l.startsWith('TOTAL') && !l.startsWith('last failing check'));
+}
+
+function rowNamed(screen: string, title: string, name: string): string | undefined {
+  return rowsOf(screen, title).find((l) => l.split(/\s+/)[0] === name);
+}
+
+function titleLine(screen: string, title: string): string {
+  return screen.split('\n').find((l) => l.includes(title)) ?? '';
+}
+
+/** Cells of a Containers row by column title; every cell there is one word. */
+function containerCells(screen: string, name: string): Record<string, string> | undefined {
+  const lines = panelLines(screen, '[1] Containers');
+  const header = (lines[0] ?? '').trim().split(/\s+/);
+  const row = rowNamed(screen, '[1] Containers', name);
+  if (!row) return undefined;
+  const cells = row.trim().split(/\s+/);
+  return Object.fromEntries(header.map((h, i) => [h, cells[i] ?? '']));
+}
+
+/** The numbers of the panels whose titles are drawn in the focus colour (cyan), from `capture-pane -e`. */
+function focusedPanels(attributedScreen: string): number[] {
+  return [...attributedScreen.matchAll(/\x1b\[36m\[(\d)\] /g)].map((m) => Number(m[1]));
+}
+
+const CONTAINERS = '[1] Containers';
+const STATS = '[2] Stats';
+const DETAILS_OF = (name: string) => `${name} — press Esc to close`;
+
+// The CLI under test is built from the current sources.
+beforeAll(buildCli);
+
+describe('netra-console in a real terminal', () => {
+  const term = new TmuxTerminal();
+  let cwd = '';
+
+  beforeAll(async () => {
+    await removeAllContainers(engine);
+    await Promise.all([
+      runContainer(engine, {
+        name: NAME.web, image: FIXTURE_IMAGES.alpine, cmd: IDLE, project, service: 'web',
+        health: { cmd: 'true', interval: '1s' }, extraArgs: QUICK_STOP,
+      }),
+      runContainer(engine, {
+        name: NAME.db, image: FIXTURE_IMAGES.alpine, cmd: IDLE, project, service: 'db',
+        health: { cmd: 'echo db down; exit 1', interval: '1s', retries: 1 }, extraArgs: QUICK_STOP,
+      }),
+      runContainer(engine, {
+        name: NAME.burner, image: FIXTURE_IMAGES.alpine, cmd: ['sh', '-c', 'while :; do :; done'], project, service: 'burner',
+        memory: '64m', extraArgs: QUICK_STOP,
+      }),
+      runContainer(engine, {
+        name: NAME.crasher, image: FIXTURE_IMAGES.alpine, cmd: ['sh', '-c', 'sleep 1; exit 3'], project, service: 'crasher',
+        restart: 'always', extraArgs: QUICK_STOP,
+      }),
+      runContainer(engine, { name: NAME.stray, image: FIXTURE_IMAGES.alpine, cmd: IDLE, project: otherProject, service: 'stray', extraArgs: QUICK_STOP }),
+    ]);
+    cwd = await consoleDir([project]);
+    await term.start([NODE, CLI, '--docker-host', engine.host], { cols: COLS, rows: ROWS, cwd, env: cliEnv(cwd) });
+  });
+
+  afterAll(async () => {
+    await term.close();
+    if (cwd) await rm(cwd, { recursive: true, force: true });
+    await removeAllContainers(engine);
+  });
+
+  it('first screen: status bar, Containers panel and Stats panel', async () => {
+    // Containers: every container of the project with its service, state and health; not the stray one.
+    const screen = await term.waitForText(
+      (s) =>
+        containerCells(s, NAME.web)?.HEALTH === 'healthy' &&
+        containerCells(s, NAME.db)?.HEALTH === 'unhealthy' &&
+        containerCells(s, NAME.burner)?.STATE === 'running' &&
+        Number(containerCells(s, NAME.crasher)?.RESTARTS) > 0,
+      SLOW,
+      'web healthy, db unhealthy, burner running and crasher restarted',
+    );
+    expect((await term.terminalState()).alternateScreen).toBe(true);
+    const header = panelLines(screen, CONTAINERS)[0]!;
+    for (const title of ['NAME', 'SERVICE', 'STATE', 'HEALTH', 'RESTARTS']) expect(header).toContain(title);
+    expect(containerCells(screen, NAME.web)).toMatchObject({ SERVICE: 'web', STATE: 'running', HEALTH: 'healthy' });
+    expect(containerCells(screen, NAME.db)).toMatchObject({ SERVICE: 'db', STATE: 'running', HEALTH: 'unhealthy' });
+    expect(containerCells(screen, NAME.burner)).toMatchObject({ SERVICE: 'burner', STATE: 'running', HEALTH: 'none' });
+    expect(containerCells(screen, NAME.crasher)).toMatchObject({ SERVICE: 'crasher', HEALTH: 'none' });
+    expect(['running', 'restarting', 'exited']).toContain(containerCells(screen, NAME.crasher)!.STATE);
+    expect(rowsOf(screen, CONTAINERS)).toHaveLength(4);
+    expect(screen).not.toContain(NAME.stray);
+    expect(titleLine(screen, CONTAINERS)).toContain('1/4');
+
+    // Status bar: connection, alert count and health counts; the host comes last and may be cut at the right edge.
+    const status = screen.split('\n')[0]!;
+    expect(status.startsWith(' netra-console  alerts: ')).toBe(true);
+    expect(status).toMatch(/alerts: \d+/);
+    expect(status).toContain('│ docker ● connected │');
+    const counts = /4 containers: (.*)$/.exec(status);
+    expect(counts, status).not.toBeNull();
+    const shown = counts![1]!.split(' │ ')[0]!.replace(/…$/, '');
+    expect(shown.length).toBeGreaterThan(0);
+    expect('1 healthy 1 unhealthy 0 starting 2 no check'.startsWith(shown), status).toBe(true);
+
+    // Stats: CPU % and MEM columns, the burner at its 64 MiB limit and busy, and a TOTAL row.
+    const stats = await term.waitForText(
+      (s) => {
+        const row = rowNamed(s, STATS, NAME.burner);
+        const cpu = row ? Number(/^\S+\s+([\d.]+)%/.exec(row)?.[1]) : 0;
+        return cpu > 5 && Boolean(rowNamed(s, STATS, NAME.web)) && Boolean(rowNamed(s, STATS, NAME.db));
+      },
+      SLOW,
+      'stats rows of web, db and a busy burner',
+    );
+    const statsHeader = panelLines(stats, STATS)[0]!;
+    for (const title of ['CPU %', 'MEM USAGE / LIMIT', 'MEM %', 'PIDS']) expect(statsHeader).toContain(title);
+    expect(rowNamed(stats, STATS, NAME.burner)).toMatch(/ \/ 64\.0MiB\s+[\d.]+%/);
+    expect(panelLines(stats, STATS).some((l) => /^TOTAL \(\d+\)\s+[\d.]+%/.test(l)), frame(stats)).toBe(true);
+    // The footer lists the main keys.
+    expect(stats.trimEnd().split('\n').at(-1)).toMatch(/\? help\s+q quit/);
+  });
+
+  it('j moves the selection; Enter opens details (with the failing health check); Esc closes them', async () => {
+    // Rows are sorted by service: burner, crasher, db, web.
+    await term.send('j');
+    await term.waitForText((s) => titleLine(s, CONTAINERS).includes('2/4'), 5_000, 'selection on row 2/4');
+    await term.send('Enter');
+    let screen = await term.waitForText(DETAILS_OF(NAME.crasher));
+    expect(screen).not.toContain(CONTAINERS);
+    expect(screen).toMatch(/project\/service\s+e2e-\d+ \/ crasher/);
+    await term.send('Escape');
+    await term.waitForText(CONTAINERS, 5_000);
+
+    await term.send('j');
+    screen = await term.waitForText((s) => titleLine(s, CONTAINERS).includes('3/4'), 5_000, 'selection on row 3/4');
+    // The selected unhealthy container's last failing check is shown under the list too.
+    await term.waitForText(`last failing check of ${NAME.db}: db down`);
+    await term.send('Enter');
+    screen = await term.waitForText(DETAILS_OF(NAME.db));
+    expect(screen).toMatch(/health\s+unhealthy/);
+    const lines = screen.split('\n');
+    const at = lines.findIndex((l) => l.includes('Last failing health check'));
+    expect(at, frame(screen)).toBeGreaterThan(0);
+    expect(lines[at + 1]).toContain('db down');
+    await term.send('Escape');
+    screen = await term.waitForText(CONTAINERS, 5_000);
+    expect(screen).not.toContain('press Esc to close');
+  });
+
+  it('Tab, Shift-Tab, 1 and 2 change the focused panel', async () => {
+    // Containers has db selected; Stats has its first row (burner) selected, so Enter tells which is focused.
+    // The focused panel's title is also drawn in cyan.
+    expect(focusedPanels(await term.screenWithAttributes())).toEqual([1]);
+    const focusWith = async (key: string, panel: 1 | 2, detailsOf: string) => {
+      await term.send(key);
+      await term.waitForAttributes((s) => focusedPanels(s).join() === String(panel), 5_000, `only panel ${panel} drawn focused after ${key}`);
+      await term.send('Enter');
+      await term.waitForText(DETAILS_OF(detailsOf), 10_000, `details of ${detailsOf} after ${key} Enter`);
+      await term.send('Escape');
+      await term.waitForText(CONTAINERS, 5_000);
+    };
+    await focusWith('Tab', 2, NAME.burner);
+    await focusWith('BTab', 1, NAME.db);
+    await focusWith('2', 2, NAME.burner);
+
+    // The selected row is highlighted (inverse) in the focused panel only.
+    const attributed = (await term.screenWithAttributes()).split('\n');
+    const highlighted = attributed.filter((l) => l.includes('\x1b[7m')).map((l) => l.replace(/\x1b\[[\d;]*m/g, ''));
+    expect(highlighted).toHaveLength(1);
+    expect(highlighted[0]).toContain(NAME.burner);
+    // j moves the focused panel's selection only.
+    await term.send('j');
+    const screen = await term.waitForText((s) => titleLine(s, STATS).includes(' 2/'), 5_000, 'stats selection on row 2');
+    expect(titleLine(screen, CONTAINERS)).toContain('3/4');
+    await term.send('g');
+    await term.waitForText((s) => titleLine(s, STATS).includes(' 1/'), 5_000, 'stats selection back on row 1');
+
+    await focusWith('1', 1, NAME.db);
+  });
+
+  it('/ filters the focused list and shows the filter text; Esc clears it', async () => {
+    // Containers panel (focused): type, keep with Enter, clear with Esc.
+    await term.send('/');
+    await term.type('burner');
+    let screen = await term.waitForText((s) => titleLine(s, CONTAINERS).includes('/burner█'), 5_000, 'the filter being typed');
+    screen = await term.waitForText((s) => rowsOf(s, CONTAINERS).length === 1, 5_000, 'only one Containers row');
+    expect(rowsOf(screen, CONTAINERS)[0]).toContain(NAME.burner);
+    // Only the focused list is filtered.
+    expect(rowNamed(screen, STATS, NAME.web)).toBeDefined();
+    await term.send('Enter');
+    screen = await term.waitForText((s) => /\/burner(?!█)/.test(titleLine(s, CONTAINERS)), 5_000, 'the kept filter');
+    expect(rowsOf(screen, CONTAINERS)).toHaveLength(1);
+    await term.send('Escape');
+    screen = await term.waitForText((s) => rowsOf(s, CONTAINERS).length === 4, 5_000, 'all four rows back');
+    expect(titleLine(screen, CONTAINERS)).not.toContain('/burner');
+
+    // Stats panel: Esc while typing clears the filter at once.
+    await term.send('2', '/');
+    await term.type('web');
+    screen = await term.waitForText(
+      (s) => titleLine(s, STATS).includes('/web█') && rowsOf(s, STATS).length === 1,
+      5_000,
+      'the Stats list filtered to web',
+    );
+    expect(rowsOf(screen, STATS)[0]).toContain(NAME.web);
+    expect(rowsOf(screen, CONTAINERS)).toHaveLength(4);
+    await term.send('Escape');
+    screen = await term.waitForText((s) => rowsOf(s, STATS).length >= 3 && !titleLine(s, STATS).includes('/web'), 5_000, 'the Stats filter cleared');
+
+    // No match says so.
+    await term.send('/');
+    await term.type('zzz');
+    await term.waitForText('No rows match "zzz"', 5_000);
+    await term.send('Escape', '1');
+    await term.waitForText((s) => rowsOf(s, STATS).length >= 3, 5_000, 'the Stats filter cleared');
+  });
+
+  it('? shows help with every key binding of the keymap; ? again closes it', async () => {
+    await term.send('?');
+    const screen = await term.waitForText('Keys — press ? or Esc to close', 5_000);
+    for (const binding of KEYMAP) {
+      expect(screen, `help shows "${binding.description}"`).toContain(binding.description);
+      expect(screen).toMatch(new RegExp(`${binding.label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s+${binding.description.slice(0, 10).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+    }
+    expect(screen).not.toContain(CONTAINERS);
+    await term.send('?');
+    const back = await term.waitForText(CONTAINERS, 5_000);
+    expect(back).not.toContain('Keys — press');
+  });
+
+  it('a shows all containers (another project too) and hides them again', async () => {
+    await term.send('a');
+    let screen = await term.waitForText((s) => Boolean(rowNamed(s, CONTAINERS, NAME.stray)), 10_000, 'the stray container');
+    expect(screen.split('\n')[0]).toContain('5 containers (all)');
+    expect(containerCells(screen, NAME.stray)).toMatchObject({ PROJECT: otherProject, SERVICE: 'stray', STATE: 'running' });
+    await term.send('a');
+    screen = await term.waitForNoText(NAME.stray, 10_000);
+    expect(rowsOf(screen, CONTAINERS)).toHaveLength(4);
+    expect(screen.split('\n')[0]).not.toContain('(all)');
+  });
+
+  it('follows engine events: a new container appears, a removed one disappears', async () => {
+    await runContainer(engine, { name: NAME.late, image: FIXTURE_IMAGES.alpine, cmd: IDLE, project, service: 'late', extraArgs: QUICK_STOP });
+    let screen = await term.waitForText((s) => containerCells(s, NAME.late)?.STATE === 'running', 10_000, 'the new container');
+    expect(containerCells(screen, NAME.late)).toMatchObject({ SERVICE: 'late' });
+    expect(screen.split('\n')[0]).toContain('5 containers');
+
+    await dockerOk(engine, ['rm', '-f', '-v', NAME.crasher]);
+    screen = await term.waitForText(
+      (s) => !rowNamed(s, CONTAINERS, NAME.crasher) && !rowNamed(s, STATS, NAME.crasher) && rowsOf(s, CONTAINERS).length === 4,
+      10_000,
+      'the removed container to disappear',
+    );
+    expect(screen).not.toContain(NAME.crasher);
+    expect(screen.split('\n')[0]).toContain('4 containers');
+  });
+
+  it('a too-small window shows a message; a larger one shows the panels again', async () => {
+    // Wide enough for the whole status bar.
+    await term.resize(170, 40);
+    let screen = await term.waitForText(`4 containers: 1 healthy 1 unhealthy 0 starting 2 no check │ ${engine.host}`, 10_000);
+    expect(screen).toContain(CONTAINERS);
+
+    await term.resize(60, 15);
+    screen = await term.waitForText(/at least 80×20/, 10_000);
+    expect(screen.replace(/\s+/g, ' ')).toContain('this one is 60×15');
+    expect(screen).not.toContain(CONTAINERS);
+    expect(screen).not.toContain(STATS);
+
+    await term.resize(COLS, ROWS);
+    screen = await term.waitForText((s) => s.includes(CONTAINERS) && s.includes(STATS) && Boolean(rowNamed(s, CONTAINERS, NAME.db)), 10_000, 'the panels again');
+    expect(screen).not.toContain('at least 80×20');
+    expect(await term.terminalState()).toMatchObject({ cols: COLS, rows: ROWS, alternateScreen: true });
+  });
+
+  it('q quits with exit code 0 and restores the terminal', async () => {
+    expect(await term.isAlive()).toBe(true);
+    await term.send('q');
+    expect(await term.waitForExit(15_000)).toBe(0);
+    const screen = await term.screen();
+    expect(screen).not.toContain(CONTAINERS);
+    expect(screen).not.toContain(STATS);
+    expect(screen).not.toContain('netra-console');
+    expect(await term.terminalState()).toMatchObject({ alternateScreen: false, cursorVisible: true });
+  });
+});
+
+describe('netra-console with an unreachable engine', () => {
+  const term = new TmuxTerminal();
+  let cwd = '';
+
+  afterAll(async () => {
+    await term.close();
+    if (cwd) await rm(cwd, { recursive: true, force: true });
+  });
+
+  it('says the engine is unreachable and keeps retrying; --docker-host wins over DOCKER_HOST', async () => {
+    cwd = await consoleDir(['netra*']);
+    const host = 'unix:///tmp/does-not-exist.sock';
+    // As on CI (CI=true), and with the cursor left mid-line as by keys typed while the console starts:
+    // the first frame must still start at the top-left corner.
+    const command = ['sh', '-c', 'printf typed-ahead; exec "$@"', 'sh', NODE, CLI, '--docker-host', host];
+    await term.start(command, { cols: COLS, rows: ROWS, cwd, env: cliEnv(cwd, { CI: 'true' }) });
+    const screen = await term.waitForText(
+      (s) => s.includes(`Docker engine unreachable at ${host}`) && /retrying in \d+s/.test(s),
+      SLOW,
+      'the unreachable message',
+    );
+    const lines = screen.split('\n');
+    expect(lines[0]!.startsWith(` netra-console  alerts: 0 │ docker ✘ unreachable │ 0 containers`), frame(screen)).toBe(true);
+    expect(screen).not.toContain('typed-ahead');
+    for (const title of [CONTAINERS, STATS]) {
+      expect(panelLines(screen, title)[0]).toMatch(new RegExp(`^Docker engine unreachable at ${host.replace(/[./]/g, '\\$&')} \\(ENOENT\\), retrying in \\d+s`));
+    }
+    expect(await term.terminalState()).toMatchObject({ alternateScreen: true, cursorVisible: false });
+    expect(await term.isAlive()).toBe(true);
+
+    await term.send('q');
+    expect(await term.waitForExit(15_000)).toBe(0);
+    expect(await term.terminalState()).toMatchObject({ alternateScreen: false, cursorVisible: true });
+  });
+});

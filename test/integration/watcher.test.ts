@@ -1,0 +1,311 @@
+/**
+ * The console's live data path (DockerWatcher → DockerBatcher → store) against a real private engine:
+ * health, restarts, exits, OOM kills, removal, scope, variants and stats as the store sees them.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { docker, dockerOk, FIXTURE_IMAGES, runContainer } from '../support/docker-engine';
+import { providedEngine } from '../support/engine-context';
+import {
+  containerNamed,
+  removeProjectContainers,
+  startLiveConsole,
+  uniqueProject,
+  waitForStore,
+  type LiveConsole,
+} from '../support/live-store';
+import { sleep } from '../support/wait';
+
+const engine = providedEngine();
+/** Keeps a container running; a short stop timeout because sh as PID 1 ignores SIGTERM. */
+const IDLE = ['sh', '-c', 'while :; do sleep 1; done'];
+const QUICK_STOP = ['--stop-timeout', '1'];
+
+let live: LiveConsole | null = null;
+const projects: string[] = [];
+
+/** A fresh project and a live console scoped to it. */
+function setup(): { project: string; live: LiveConsole } {
+  const project = uniqueProject();
+  projects.push(project);
+  live = startLiveConsole(engine, { projects: [project] });
+  return { project, live };
+}
+
+afterEach(async () => {
+  live?.stop();
+  live = null;
+  for (const project of projects.splice(0)) await removeProjectContainers(engine, project);
+});
+
+describe('DockerWatcher → store, against a real engine', () => {
+  it('connects and shows a healthy container as healthy', async () => {
+    const { project, live } = setup();
+    await waitForStore(live, (s) => s.docker.connection.state === 'connected', 'the watcher to connect');
+    await runContainer(engine, {
+      name: `${project}-ok`,
+      image: FIXTURE_IMAGES.base,
+      cmd: IDLE,
+      project,
+      service: 'ok',
+      health: { cmd: 'true', interval: '1s' },
+      extraArgs: QUICK_STOP,
+    });
+    const c = await waitForStore(live, (s) => {
+      const c = containerNamed(s, `${project}-ok`);
+      return c?.health === 'healthy' ? c : undefined;
+    }, 'the container to be healthy');
+    expect(c.state).toBe('running');
+    expect(c.project).toBe(project);
+    expect(c.service).toBe('ok');
+    expect(c.lastHealthFailure).toBeNull();
+    expect(live.store.getState().docker.alerts.filter((a) => a.container === c.name)).toEqual([]);
+  });
+
+  it('shows a failing health check as unhealthy with its output and an alert', async () => {
+    const { project, live } = setup();
+    const name = `${project}-sick`;
+    await runContainer(engine, {
+      name,
+      image: FIXTURE_IMAGES.base,
+      cmd: IDLE,
+      project,
+      health: { cmd: 'echo boom >&2; exit 1', interval: '1s', retries: 1 },
+      extraArgs: QUICK_STOP,
+    });
+    const c = await waitForStore(live, (s) => {
+      const c = containerNamed(s, name);
+      return c?.health === 'unhealthy' ? c : undefined;
+    }, 'the container to be unhealthy');
+    expect(c.lastHealthFailure).toContain('boom');
+    const alert = await waitForStore(
+      live,
+      (s) => s.docker.alerts.find((a) => a.container === name && a.kind === 'unhealthy'),
+      'an unhealthy alert',
+    );
+    expect(alert.level).toBe('high');
+    expect(alert.message).toContain('boom');
+  });
+
+  it('shows a container whose first check is not due yet as starting', async () => {
+    const { project, live } = setup();
+    const name = `${project}-slow`;
+    await runContainer(engine, {
+      name,
+      image: FIXTURE_IMAGES.base,
+      cmd: IDLE,
+      project,
+      health: { cmd: 'true', interval: '1h', startPeriod: '1h' },
+      extraArgs: QUICK_STOP,
+    });
+    const c = await waitForStore(live, (s) => {
+      const c = containerNamed(s, name);
+      return c?.state === 'running' ? c : undefined;
+    }, 'the container to be running');
+    expect(c.health).toBe('starting');
+    // Still starting a moment later: nothing else flips it.
+    await sleep(1_500);
+    expect(containerNamed(live.store.getState(), name)?.health).toBe('starting');
+  });
+
+  it('follows a crash-looping container: restarts climb and a crash-loop alert appears', async () => {
+    const { project, live } = setup();
+    const name = `${project}-loop`;
+    await runContainer(engine, {
+      name,
+      image: FIXTURE_IMAGES.base,
+      cmd: ['sh', '-c', 'sleep 0.5; exit 3'],
+      project,
+      restart: 'always',
+    });
+    const first = await waitForStore(live, (s) => {
+      const c = containerNamed(s, name);
+      return c && c.restarts >= 1 ? c.restarts : undefined;
+    }, 'a first restart');
+    const later = await waitForStore(live, (s) => {
+      const c = containerNamed(s, name);
+      return c && c.restarts > first && c.restarts >= 2 ? c.restarts : undefined;
+    }, `restarts to climb past ${first}`, 30_000);
+    expect(later).toBeGreaterThanOrEqual(2);
+    const alert = await waitForStore(
+      live,
+      (s) => s.docker.alerts.find((a) => a.container === name && a.kind === 'crash-loop'),
+      'a crash-loop alert',
+    );
+    expect(alert.level).toBe('high');
+    // The engine's own count agrees with (or has moved past) what the store showed.
+    const engineCount = Number(await dockerOk(engine, ['inspect', '--format', '{{.RestartCount}}', name]));
+    expect(engineCount).toBeGreaterThanOrEqual(later);
+  });
+
+  it('shows an exited container with its exit code and an exited alert', async () => {
+    const { project, live } = setup();
+    const name = `${project}-done`;
+    await runContainer(engine, { name, image: FIXTURE_IMAGES.base, cmd: ['sh', '-c', 'exit 7'], project });
+    const c = await waitForStore(live, (s) => {
+      const c = containerNamed(s, name);
+      return c?.state === 'exited' ? c : undefined;
+    }, 'the container to have exited');
+    expect(c.exitCode).toBe(7);
+    expect(c.oomKilled).toBe(false);
+    expect(live.store.getState().docker.stats[c.id]).toBeUndefined();
+    const alert = await waitForStore(
+      live,
+      (s) => s.docker.alerts.find((a) => a.container === name && a.kind === 'exited'),
+      'an exited alert',
+    );
+    expect(alert.level).toBe('warning');
+    expect(alert.message).toContain('7');
+  });
+
+  it('flags a container OOM-killed under its memory limit', async () => {
+    const { project, live } = setup();
+    const name = `${project}-oom`;
+    await runContainer(engine, {
+      name,
+      image: FIXTURE_IMAGES.base,
+      // tail keeps the whole newline-free input in memory, far past the limit.
+      cmd: ['sh', '-c', 'head -c 200m /dev/zero | tail'],
+      project,
+      memory: '16m',
+    });
+    const c = await waitForStore(live, (s) => {
+      const c = containerNamed(s, name);
+      return c?.oomKilled ? c : undefined;
+    }, 'the container to be OOM-killed', 30_000);
+    expect(c.state).toBe('exited');
+    const alert = await waitForStore(
+      live,
+      (s) => s.docker.alerts.find((a) => a.container === name && a.kind === 'oom-killed'),
+      'an oom-killed alert',
+    );
+    expect(alert.level).toBe('critical');
+    // An OOM kill is reported as such, not also as a plain non-zero exit.
+    expect(live.store.getState().docker.alerts.filter((a) => a.container === name && a.kind === 'exited')).toEqual([]);
+  });
+
+  it('drops a container and its stats when it is removed while watched', async () => {
+    const { project, live } = setup();
+    const name = `${project}-gone`;
+    const id = await runContainer(engine, { name, image: FIXTURE_IMAGES.base, cmd: IDLE, project });
+    await waitForStore(live, (s) => s.docker.stats[id], 'stats for the container');
+    await dockerOk(engine, ['rm', '-f', name]);
+    await waitForStore(
+      live,
+      (s) => !s.docker.containers[id] && !s.docker.stats[id],
+      'the container and its stats to leave the store',
+    );
+    // And they stay gone: no late stats frame or event brings them back.
+    await sleep(2_000);
+    const state = live.store.getState();
+    expect(state.docker.containers[id]).toBeUndefined();
+    expect(state.docker.stats[id]).toBeUndefined();
+    expect(state.docker.connection.state).toBe('connected');
+  });
+
+  it('drops stats while a container is paused or stopped and resumes them when it runs again', async () => {
+    const { project, live } = setup();
+    const name = `${project}-cycle`;
+    const id = await runContainer(engine, { name, image: FIXTURE_IMAGES.base, cmd: IDLE, project, extraArgs: QUICK_STOP });
+    await waitForStore(live, (s) => s.docker.stats[id], 'stats for the running container');
+    const framesAfter = async (what: string) => {
+      const n = live.store.getState().docker.stats[id]?.cpuHistory.length ?? 0;
+      await waitForStore(live, (s) => (s.docker.stats[id]?.cpuHistory.length ?? 0) > n, what);
+    };
+
+    await dockerOk(engine, ['pause', name]);
+    await waitForStore(live, (s) => s.docker.containers[id]?.state === 'paused' && !s.docker.stats[id], 'paused, without stats');
+    await dockerOk(engine, ['unpause', name]);
+    await waitForStore(live, (s) => s.docker.containers[id]?.state === 'running' && s.docker.stats[id], 'running again, with stats');
+    await framesAfter('frames to keep coming after unpause');
+
+    await dockerOk(engine, ['stop', name]);
+    await waitForStore(live, (s) => s.docker.containers[id]?.state === 'exited' && !s.docker.stats[id], 'stopped, without stats');
+    await dockerOk(engine, ['start', name]);
+    await waitForStore(live, (s) => s.docker.containers[id]?.state === 'running' && s.docker.stats[id], 'started again, with stats');
+    await framesAfter('frames to keep coming after start');
+
+    const startedBefore = containerNamed(live.store.getState(), name)!.startedAt;
+    await dockerOk(engine, ['restart', name]);
+    await waitForStore(
+      live,
+      (s) => s.docker.containers[id]?.state === 'running' && s.docker.containers[id]?.startedAt !== startedBefore,
+      'the restarted container with a new start time',
+    );
+    await framesAfter('frames to keep coming after restart');
+    expect(live.store.getState().docker.stats[id]!.latest.pids).toBeGreaterThanOrEqual(1);
+  });
+
+  it('shows only containers in scope, and all of them with showAll', async () => {
+    const { project, live } = setup();
+    const other = uniqueProject('other');
+    projects.push(other);
+    const outsider = `${other}-x`;
+    const insider = `${project}-in`;
+    const outsiderId = await runContainer(engine, { name: outsider, image: FIXTURE_IMAGES.base, cmd: IDLE, project: other, extraArgs: QUICK_STOP });
+    await runContainer(engine, { name: insider, image: FIXTURE_IMAGES.base, cmd: IDLE, project, extraArgs: QUICK_STOP });
+    await waitForStore(live, (s) => containerNamed(s, insider), 'the in-scope container');
+    // Events about the outsider must not bring it in either.
+    await dockerOk(engine, ['stop', outsider]);
+    await dockerOk(engine, ['start', outsider]);
+    await sleep(1_500);
+    expect(containerNamed(live.store.getState(), outsider)).toBeUndefined();
+    expect(live.store.getState().docker.stats[outsiderId]).toBeUndefined();
+
+    live.watcher.setShowAll(true);
+    await waitForStore(
+      live,
+      (s) => containerNamed(s, outsider) && containerNamed(s, insider) && s.docker.connection.state === 'connected',
+      'both containers with showAll',
+    );
+    await waitForStore(live, (s) => s.docker.stats[outsiderId], 'stats for the outsider with showAll');
+
+    live.watcher.setShowAll(false);
+    await waitForStore(
+      live,
+      (s) => !containerNamed(s, outsider) && containerNamed(s, insider) && s.docker.connection.state === 'connected',
+      'the outsider to leave again without showAll',
+    );
+    expect(live.store.getState().docker.stats[outsiderId]).toBeUndefined();
+  });
+
+  it('detects the alpine/regular variant from labels and the image name, with image sizes', async () => {
+    const { project, live } = setup();
+    const cases = [
+      { name: `${project}-a`, image: FIXTURE_IMAGES.alpine, variant: 'alpine' },
+      { name: `${project}-r`, image: FIXTURE_IMAGES.regular, variant: 'regular' },
+      { name: `${project}-u`, image: FIXTURE_IMAGES.unlabelledAlpine, variant: 'alpine' },
+      { name: `${project}-b`, image: FIXTURE_IMAGES.base, variant: '?' },
+    ] as const;
+    for (const c of cases) {
+      await runContainer(engine, { name: c.name, image: c.image, cmd: IDLE, project, extraArgs: QUICK_STOP });
+    }
+    await waitForStore(live, (s) => cases.every((c) => containerNamed(s, c.name)), 'all four containers');
+    const state = live.store.getState();
+    for (const c of cases) {
+      const info = containerNamed(state, c.name)!;
+      expect({ name: c.name, image: info.image, variant: info.variant }).toEqual({ name: c.name, image: c.image, variant: c.variant });
+      expect(info.imageSizeBytes, c.name).toBeGreaterThan(0);
+    }
+    const baseSize = (await docker(engine, ['image', 'inspect', '--format', '{{.Size}}', FIXTURE_IMAGES.base])).stdout.trim();
+    expect(containerNamed(state, `${project}-b`)!.imageSizeBytes).toBe(Number(baseSize));
+  });
+
+  it('streams stats for a running container: pids, memory limit and a growing CPU history', async () => {
+    const { project, live } = setup();
+    const name = `${project}-stats`;
+    const id = await runContainer(engine, { name, image: FIXTURE_IMAGES.base, cmd: IDLE, project, memory: '64m', extraArgs: QUICK_STOP });
+    const entry = await waitForStore(live, (s) => s.docker.stats[id], 'a first stats frame');
+    expect(entry.latest.pids).toBeGreaterThanOrEqual(1);
+    expect(entry.latest.memLimitBytes).toBe(64 * 1024 * 1024);
+    expect(entry.latest.memUsageBytes).toBeGreaterThan(0);
+    expect(entry.latest.memUsageBytes).toBeLessThan(64 * 1024 * 1024);
+    expect(entry.latest.memPercent).toBeCloseTo((entry.latest.memUsageBytes / entry.latest.memLimitBytes) * 100, 6);
+    const first = entry.cpuHistory.length;
+    const grown = await waitForStore(
+      live,
+      (s) => ((s.docker.stats[id]?.cpuHistory.length ?? 0) >= first + 2 ? s.docker.stats[id] : undefined),
+      'the CPU history to grow by two samples',
+    );
+    expect(grown.cpuHistory.every((v) => Number.isFinite(v) && v >= 0)).toBe(true);
+  });
+});
