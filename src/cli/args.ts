@@ -26,10 +26,12 @@ Options:
 Keys inside the console: press ? for the full list.`;
 
 const VALUE_FLAGS = { '--docker-host': 'dockerHost', '--config': 'configPath' } as const;
+const SWITCHES = ['--help', '--version', '--json', '--all'];
 
 /** Parses argv; anything unknown is a one-line UsageError naming the argument and the fix. */
 export function parseArgs(argv: readonly string[]): CliOptions {
   const options: CliOptions = { command: 'console', json: false, all: false };
+  let status = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const [flag, inlineValue] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
@@ -39,14 +41,18 @@ export function parseArgs(argv: readonly string[]): CliOptions {
         throw new UsageError(`${flag} needs a value, e.g. ${flag === '--config' ? '--config ./netra.yaml' : '--docker-host unix:///var/run/docker.sock'}`);
       }
       options[VALUE_FLAGS[flag as keyof typeof VALUE_FLAGS]] = value;
+    } else if (inlineValue !== undefined && SWITCHES.includes(flag)) {
+      throw new UsageError(`${flag} takes no value; write ${flag} alone`);
     } else if (flag === '-h' || flag === '--help') options.command = 'help';
     else if (flag === '-v' || flag === '--version') options.command = 'version';
     else if (flag === '--json') options.json = true;
     else if (flag === '--all') options.all = true;
-    else if (flag === 'status' && options.command === 'console') options.command = 'status';
+    else if (flag === 'status' && !status) status = true;
     else if (flag.startsWith('-')) throw new UsageError(`unknown option "${flag}"; run netra-console --help for the options`);
     else throw new UsageError(`unknown command "${flag}"; the commands are: status (run netra-console --help)`);
   }
+  // --help and --version win wherever they are, e.g. `netra-console --help status`.
+  if (status && options.command === 'console') options.command = 'status';
   if (options.json && options.command === 'console') {
     throw new UsageError('--json works with the status command: netra-console status --json');
   }

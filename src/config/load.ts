@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { isMap, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
+import { isCollection, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type YAMLError } from 'yaml';
 import type { z } from 'zod';
 import { UsageError } from './errors';
 import { configSchema, type Config } from './schema';
@@ -41,7 +41,9 @@ export function parseConfigText(text: string, path: string): Config {
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const yamlError = doc.errors[0];
   if (yamlError) {
-    const line = lineCounter.linePos(yamlError.pos[0]).line;
+    const line = lineCounter.linePos(errorOffset(doc, yamlError)).line;
+    const duplicate = yamlError.code === 'DUPLICATE_KEY' ? keyPathAt(doc, yamlError.pos[0]) : null;
+    if (duplicate) throw new UsageError(`${path}:${line}: duplicate key "${duplicate}"; keep only one of them`);
     const reason = yamlError.message.split('\n')[0]?.replace(/ at line \d+, column \d+:?$/, '');
     throw new UsageError(`${path}:${line}: invalid YAML: ${reason}; fix the syntax on that line`);
   }
@@ -87,14 +89,47 @@ function unwrapObject(schema: z.ZodType): z.ZodObject | null {
   return null;
 }
 
+/**
+ * Where a YAML error is. An unclosed bracket or quote is detected only where its node ends (often past the last
+ * line); point at the line that opened it instead.
+ */
+function errorOffset(doc: Document, error: YAMLError): number {
+  const at = error.pos[0];
+  let opened: number | null = null;
+  visit(doc, (_, node) => {
+    const unclosable = (isCollection(node) && node.flow) || (isScalar(node) && (node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE'));
+    const range = unclosable ? node.range : undefined;
+    if (range && range[1] === at && range[0] < at && (opened === null || range[0] > opened)) opened = range[0];
+  });
+  return opened ?? at;
+}
+
+/** The dotted path of the mapping key that starts at `offset`, e.g. "docker.cli". */
+function keyPathAt(doc: Document, offset: number): string | null {
+  let found: string | null = null;
+  visit(doc, {
+    Pair(_, pair, ancestors) {
+      if (!isScalar(pair.key) || pair.key.range?.[0] !== offset) return;
+      const parents = ancestors.filter(isPair).map((p) => String(isScalar(p.key) ? p.key.value : p.key));
+      found = [...parents, String(pair.key.value)].join('.');
+      return visit.BREAK;
+    },
+  });
+  return found;
+}
+
 /** 1-based line of the key (or its value) at `path`, falling back to the nearest existing parent. */
 function lineOf(doc: Document, lines: LineCounter, path: string[], keyItself: boolean): number {
   for (let depth = path.length; depth > 0; depth--) {
     const parentNode = depth === 1 ? doc.contents : doc.getIn(path.slice(0, depth - 1), true);
-    if (!isMap(parentNode)) continue;
     const key = path[depth - 1];
-    const pair = parentNode.items.find((item) => isScalar(item.key) && String(item.key.value) === key);
-    const node = pair && (keyItself || depth < path.length ? pair.key : (pair.value ?? pair.key));
+    let node: unknown;
+    if (isMap(parentNode)) {
+      const pair = parentNode.items.find((item) => isScalar(item.key) && String(item.key.value) === key);
+      node = pair && (keyItself || depth < path.length ? pair.key : (pair.value ?? pair.key));
+    } else if (isSeq(parentNode)) {
+      node = parentNode.items[Number(key)]; // a list item, e.g. services.1
+    } else continue;
     const offset = (node as { range?: [number, number, number] } | undefined)?.range?.[0];
     if (offset !== undefined) return lines.linePos(offset).line;
   }

@@ -14,6 +14,10 @@ export function detectVariant(labels: Record<string, string>, image: string): Va
   if (name.includes('alpine')) return 'alpine';
   if (name.includes('regular')) return 'regular';
   const composeFiles = labels[COMPOSE_FILES_LABEL];
-  if (composeFiles) return composeFiles.toLowerCase().includes('alpine') ? 'alpine' : 'regular';
+  if (composeFiles) {
+    // Comma-separated absolute paths: judge the file names, not the directories they sit in.
+    const fileNames = composeFiles.split(',').map((path) => path.trim().split('/').pop()!.toLowerCase());
+    return fileNames.some((file) => file.includes('alpine')) ? 'alpine' : 'regular';
+  }
   return '?';
 }

@@ -1,12 +1,14 @@
 import type { ContainerInfo, Health } from '../domain/types';
 import type { AppState, PanelId } from './store';
 
+/** Containers without a compose project or service sort after the others ('~' would sort first in localeCompare). */
+function nullsLast(a: string | null, b: string | null): number {
+  if (a === null || b === null) return a === b ? 0 : a === null ? 1 : -1;
+  return a.localeCompare(b);
+}
+
 function byProjectServiceName(a: ContainerInfo, b: ContainerInfo): number {
-  return (
-    (a.project ?? '~').localeCompare(b.project ?? '~') ||
-    (a.service ?? '~').localeCompare(b.service ?? '~') ||
-    a.name.localeCompare(b.name)
-  );
+  return nullsLast(a.project, b.project) || nullsLast(a.service, b.service) || a.name.localeCompare(b.name);
 }
 
 /** Containers matching a case-insensitive filter on name, project, service or image, in a stable order. */

@@ -41,3 +41,9 @@ export function fit(text: string, width: number, align: 'left' | 'right' = 'left
   const cut = text.length > width ? `${text.slice(0, Math.max(0, width - 1))}…` : text;
   return align === 'left' ? cut.padEnd(width) : cut.padStart(width);
 }
+
+/** `region-docker.pkg.dev/project/repo/backend:v2.1-alpine` → `backend:v2.1-alpine`; digests cut to 12 hex digits. */
+export function shortImage(image: string): string {
+  const last = image.split('/').at(-1) ?? image;
+  return last.replace(/@sha256:([0-9a-f]{12})[0-9a-f]*/, '@sha256:$1');
+}

@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { intentForEvent, type EngineEvent } from '../../src/domain/docker-events';
+
+const ID = '3f76a3949c98a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a';
+
+/** A container event as the engine's /events stream sends it (API >= 1.22 shape). */
+function containerEvent(action: string, attributes: Record<string, string> = {}): EngineEvent {
+  return { Type: 'container', Action: action, Actor: { ID, Attributes: { name: 'netra-auth-1', image: 'nd-base', ...attributes } } };
+}
+
+describe('intentForEvent', () => {
+  it('forgets a destroyed container', () => {
+    expect(intentForEvent(containerEvent('destroy'))).toEqual({ kind: 'remove', id: ID });
+  });
+
+  it.each(['create', 'start', 'die', 'stop', 'kill', 'restart', 'oom', 'pause', 'unpause', 'rename', 'update'])(
+    're-reads the container on %s',
+    (action) => {
+      expect(intentForEvent(containerEvent(action))).toEqual({ kind: 'inspect', id: ID });
+    },
+  );
+
+  it.each(['health_status: unhealthy', 'health_status: healthy', 'health_status: starting'])('re-reads the container on "%s"', (action) => {
+    expect(intentForEvent(containerEvent(action))).toEqual({ kind: 'inspect', id: ID });
+  });
+
+  it.each([
+    // Every health check runs as an exec; these arrive every interval and change nothing the console shows.
+    'exec_create: /bin/sh -c curl -f http://localhost/health',
+    'exec_start: /bin/sh -c curl -f http://localhost/health',
+    'exec_die',
+    'attach',
+    'top',
+    'archive-path',
+  ])('ignores "%s"', (action) => {
+    expect(intentForEvent(containerEvent(action, { execID: 'e1' }))).toEqual({ kind: 'ignore' });
+  });
+
+  it.each(['image', 'network', 'volume', 'daemon', 'plugin', 'service', 'node', 'secret', 'config'])(
+    'ignores %s events, even ones that name a container',
+    (type) => {
+      expect(intentForEvent({ Type: type, Action: 'destroy', Actor: { ID, Attributes: { container: ID } } })).toEqual({ kind: 'ignore' });
+    },
+  );
+
+  it('ignores events without a type or without an id', () => {
+    expect(intentForEvent({ Action: 'start', Actor: { ID } })).toEqual({ kind: 'ignore' });
+    // `docker container prune` reports one event with an empty actor id.
+    expect(intentForEvent({ Type: 'container', Action: 'prune', Actor: { ID: '', Attributes: { reclaimed: '0' } } })).toEqual({ kind: 'ignore' });
+    expect(intentForEvent({ Type: 'container', Action: 'start' })).toEqual({ kind: 'ignore' });
+  });
+
+  it('understands the old `status` / `id` fields', () => {
+    expect(intentForEvent({ Type: 'container', status: 'die', id: ID })).toEqual({ kind: 'inspect', id: ID });
+    expect(intentForEvent({ Type: 'container', status: 'destroy', id: ID })).toEqual({ kind: 'remove', id: ID });
+    expect(intentForEvent({ Type: 'container', status: 'exec_start: sh', id: ID })).toEqual({ kind: 'ignore' });
+  });
+
+  it('prefers Action and Actor.ID when both shapes are present', () => {
+    const event: EngineEvent = { ...containerEvent('destroy'), status: 'start', id: 'other-id' };
+    expect(intentForEvent(event)).toEqual({ kind: 'remove', id: ID });
+  });
+});
