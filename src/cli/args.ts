@@ -1,60 +1,100 @@
 import { UsageError } from '../config/errors';
 
 export interface CliOptions {
-  command: 'console' | 'status' | 'help' | 'version';
+  command: 'console' | 'status' | 'sandbox' | 'help' | 'version';
   json: boolean;
+  all: boolean;
+  sandbox: boolean;
   dockerHost?: string;
   configPath?: string;
-  all: boolean;
+  project?: string;
+  region?: string;
+  gcpEndpoint?: string;
+  port?: number;
+  logRate?: number;
 }
 
 export const HELP = `netra-console — terminal ops console for the Netra platform
 
 Usage:
-  netra-console [options]                open the console (needs a terminal)
-  netra-console status [--json] [options] print container health and stats once, then exit
+  netra-console [options]                 open the console (needs a terminal)
+  netra-console status [--json] [options] print containers, Cloud Run and alerts once, then exit
+  netra-console sandbox [--port N] [--log-rate N]
+                                          serve a local Cloud Run + Logging sandbox (Netra staging) on 127.0.0.1
 
 Options:
-  --docker-host URL   Docker engine to use: unix:///path/docker.sock or tcp://HOST:PORT
-                      (default: $DOCKER_HOST, then docker.host in the config, then unix:///var/run/docker.sock)
-  --config PATH       config file (default: ./.netra-console.yaml, then $XDG_CONFIG_HOME/netra-console/config.yaml)
-  --all               follow all containers, not only the configured compose projects
-  --json              (status) print one JSON document
-  -h, --help          show this help
-  -v, --version       show the version
+  --docker-host URL    Docker engine: unix:///path/docker.sock or tcp://HOST:PORT
+                       (default: $DOCKER_HOST, then docker.host in the config, then unix:///var/run/docker.sock)
+  --project ID         Google Cloud project (default: cloudRun.project in the config, then $GOOGLE_CLOUD_PROJECT)
+  --region REGION      Cloud Run region (default: cloudRun.region, then $CLOUDSDK_RUN_REGION, then us-central1)
+  --gcp-endpoint H:P   use a plaintext Cloud Run + Logging endpoint, e.g. a sandbox (or $NETRA_GCP_ENDPOINT)
+  --sandbox            run the sandbox in-process (also the default when no project is configured)
+  --config PATH        config file (default: ./.netra-console.yaml, then $XDG_CONFIG_HOME/netra-console/config.yaml)
+  --all                follow all containers, not only the configured compose projects
+  --json               (status) print one JSON document
+  --port N             (sandbox) port to listen on (default: any free port)
+  --log-rate N         (sandbox) log entries per second to generate (default: 5)
+  -h, --help           show this help
+  -v, --version        show the version
 
 Keys inside the console: press ? for the full list.`;
 
-const VALUE_FLAGS = { '--docker-host': 'dockerHost', '--config': 'configPath' } as const;
-const SWITCHES = ['--help', '--version', '--json', '--all'];
+type ValueKey = 'dockerHost' | 'configPath' | 'project' | 'region' | 'gcpEndpoint' | 'port' | 'logRate';
+
+const VALUE_FLAGS: Record<string, { key: ValueKey; example: string; number?: { min: number; max: number; integer: boolean } }> = {
+  '--docker-host': { key: 'dockerHost', example: '--docker-host unix:///var/run/docker.sock' },
+  '--config': { key: 'configPath', example: '--config ./netra.yaml' },
+  '--project': { key: 'project', example: '--project netra-staging' },
+  '--region': { key: 'region', example: '--region us-central1' },
+  '--gcp-endpoint': { key: 'gcpEndpoint', example: '--gcp-endpoint 127.0.0.1:8085' },
+  '--port': { key: 'port', example: '--port 8085', number: { min: 0, max: 65_535, integer: true } },
+  '--log-rate': { key: 'logRate', example: '--log-rate 20', number: { min: 0, max: 100_000, integer: false } },
+};
+const SWITCHES = ['--help', '--version', '--json', '--all', '--sandbox'];
+const COMMANDS = ['status', 'sandbox'] as const;
+
+function readValue(flag: string, raw: string | undefined): string | number {
+  const spec = VALUE_FLAGS[flag]!;
+  if (raw === undefined || raw === '' || raw.startsWith('--')) throw new UsageError(`${flag} needs a value, e.g. ${spec.example}`);
+  if (!spec.number) return raw;
+  const value = Number(raw);
+  const { min, max, integer } = spec.number;
+  if (!Number.isFinite(value) || value < min || value > max || (integer && !Number.isInteger(value))) {
+    throw new UsageError(`${flag} "${raw}" must be ${integer ? 'a whole number' : 'a number'} from ${min} to ${max}, e.g. ${spec.example}`);
+  }
+  return value;
+}
 
 /** Parses argv; anything unknown is a one-line UsageError naming the argument and the fix. */
 export function parseArgs(argv: readonly string[]): CliOptions {
-  const options: CliOptions = { command: 'console', json: false, all: false };
-  let status = false;
+  const options: CliOptions = { command: 'console', json: false, all: false, sandbox: false };
+  let command: (typeof COMMANDS)[number] | null = null;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
-    const [flag, inlineValue] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
+    const [flag, inlineValue] = eq > 0 ? [arg.slice(0, eq), arg.slice(eq + 1)] : [arg, undefined];
     if (flag in VALUE_FLAGS) {
-      const value = inlineValue ?? argv[++i];
-      if (value === undefined || value === '' || (inlineValue === undefined && value.startsWith('--'))) {
-        throw new UsageError(`${flag} needs a value, e.g. ${flag === '--config' ? '--config ./netra.yaml' : '--docker-host unix:///var/run/docker.sock'}`);
-      }
-      options[VALUE_FLAGS[flag as keyof typeof VALUE_FLAGS]] = value;
+      const value = readValue(flag, inlineValue ?? argv[++i]);
+      Object.assign(options, { [VALUE_FLAGS[flag]!.key]: value });
     } else if (inlineValue !== undefined && SWITCHES.includes(flag)) {
       throw new UsageError(`${flag} takes no value; write ${flag} alone`);
     } else if (flag === '-h' || flag === '--help') options.command = 'help';
     else if (flag === '-v' || flag === '--version') options.command = 'version';
     else if (flag === '--json') options.json = true;
     else if (flag === '--all') options.all = true;
-    else if (flag === 'status' && !status) status = true;
+    else if (flag === '--sandbox') options.sandbox = true;
+    else if (COMMANDS.includes(flag as (typeof COMMANDS)[number]) && command === null) command = flag as (typeof COMMANDS)[number];
     else if (flag.startsWith('-')) throw new UsageError(`unknown option "${flag}"; run netra-console --help for the options`);
-    else throw new UsageError(`unknown command "${flag}"; the commands are: status (run netra-console --help)`);
+    else throw new UsageError(`unknown command "${flag}"; the commands are: ${COMMANDS.join(', ')} (run netra-console --help)`);
   }
   // --help and --version win wherever they are, e.g. `netra-console --help status`.
-  if (status && options.command === 'console') options.command = 'status';
-  if (options.json && options.command === 'console') {
+  if (options.command === 'help' || options.command === 'version') return options;
+  if (command) options.command = command;
+  if (options.json && options.command !== 'status') {
     throw new UsageError('--json works with the status command: netra-console status --json');
+  }
+  if ((options.port !== undefined || options.logRate !== undefined) && options.command !== 'sandbox') {
+    throw new UsageError('--port and --log-rate work with the sandbox command: netra-console sandbox --port 8085');
   }
   return options;
 }

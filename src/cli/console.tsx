@@ -1,26 +1,33 @@
 import { render } from 'ink';
 import { createDockerClient } from '../sources/docker/client';
 import { DockerWatcher } from '../sources/docker/watcher';
+import { reduceCloudRun } from '../store/cloud-run-state';
 import { DockerBatcher } from '../store/docker-batcher';
 import { createAppStore } from '../store/store';
 import { App } from '../ui/App';
 import { AppProvider, type AppActions } from '../ui/context';
+import { cloudRunEndpointLabel, startCloudRun, type CloudRunRuntime } from './cloud-run-runtime';
 import type { Settings } from './settings';
 
 /** The composition root: sources feed the store through the batcher; the views only see the store and actions. */
 export async function runConsole(settings: Settings): Promise<number> {
-  const { config, endpoint } = settings;
+  const { config, endpoint, cloudRun } = settings;
   const store = createAppStore({
     host: endpoint.display,
     thresholds: config.thresholds,
     historyLength: config.ui.historyLength,
     showAll: settings.showAll,
+    cloudRun: { mode: cloudRun.mode, project: cloudRun.project, region: cloudRun.region, endpoint: cloudRunEndpointLabel(cloudRun) },
   });
   const batcher = new DockerBatcher(store, Math.ceil(1000 / config.ui.maxFps));
   const watcher = new DockerWatcher(createDockerClient(endpoint), batcher, {
     scope: { projects: config.docker.projects, showAll: settings.showAll },
   });
-  const actions: AppActions = { setShowAll: (showAll) => watcher.setShowAll(showAll) };
+  let cloud: CloudRunRuntime | null = null;
+  const actions: AppActions = {
+    setShowAll: (showAll) => watcher.setShowAll(showAll),
+    refreshCloudRun: () => cloud?.poller.refreshNow(),
+  };
 
   // Ink enters the alternate screen and draws the first frame where the cursor is; keys typed during start-up
   // (echoed by the terminal) leave it mid-line, which wraps the full-width status bar and garbles it for good.
@@ -31,8 +38,15 @@ export async function runConsole(settings: Settings): Promise<number> {
     </AppProvider>,
     { maxFps: config.ui.maxFps, alternateScreen: true, interactive: true, exitOnCtrlC: false, incrementalRendering: true },
   );
-  // Connect after the first frame is on screen, so start-up never waits for the engine.
-  setImmediate(() => watcher.start());
+  // Sources start after the first frame is on screen, so start-up never waits for the engine or Google modules.
+  setImmediate(() => {
+    watcher.start();
+    const onUpdate = (update: Parameters<typeof reduceCloudRun>[1]) => store.setState((s) => ({ cloudRun: reduceCloudRun(s.cloudRun, update) }));
+    startCloudRun(cloudRun, onUpdate).then(
+      (runtime) => (cloud = runtime),
+      (error: unknown) => onUpdate({ kind: 'error', error: { kind: 'other', message: `Cloud Run could not start: ${(error as Error).message}` }, retryAt: Date.now() }),
+    );
+  });
 
   const quit = () => instance.unmount();
   process.once('SIGTERM', quit);
@@ -42,6 +56,7 @@ export async function runConsole(settings: Settings): Promise<number> {
   } finally {
     watcher.stop();
     batcher.dispose();
+    await (cloud as CloudRunRuntime | null)?.stop();
   }
   // Sockets of the engine client may linger; the console is done.
   setImmediate(() => process.exit(0));

@@ -9,6 +9,10 @@ export async function main(argv: readonly string[]): Promise<number> {
     const options = parseArgs(argv);
     if (options.command === 'help') return print(HELP);
     if (options.command === 'version') return print(VERSION);
+    if (options.command === 'sandbox') {
+      const { runSandboxCommand } = await import('../sandbox/cli');
+      return await runSandboxCommand({ port: options.port, logRate: options.logRate });
+    }
     const settings = resolveSettings(options, process.cwd(), process.env);
     if (options.command === 'status') {
       const { runStatus } = await import('./status');

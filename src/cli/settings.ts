@@ -2,11 +2,13 @@ import { loadConfig } from '../config/load';
 import { DEFAULT_DOCKER_HOST, parseDockerHost, type DockerEndpoint } from '../config/docker-host';
 import type { Config } from '../config/schema';
 import type { CliOptions } from './args';
+import { resolveCloudRun, type CloudRunSettings } from './cloud-run-settings';
 
 export interface Settings {
   config: Config;
   endpoint: DockerEndpoint;
   showAll: boolean;
+  cloudRun: CloudRunSettings;
 }
 
 /** Flags win over the environment, which wins over the config file, which wins over defaults. */
@@ -19,5 +21,10 @@ export function resolveSettings(options: CliOptions, cwd: string, env: NodeJS.Pr
       : config.docker.host
         ? parseDockerHost(config.docker.host, `${path}: docker.host`)
         : parseDockerHost(DEFAULT_DOCKER_HOST, 'default docker host');
-  return { config, endpoint, showAll: options.all || config.docker.showAllContainers };
+  return {
+    config,
+    endpoint,
+    showAll: options.all || config.docker.showAllContainers,
+    cloudRun: resolveCloudRun(options, config, env, path),
+  };
 }

@@ -1,4 +1,24 @@
+import { resolveRevision, type CloudRunService, type RevisionState } from '../domain/cloud-run';
 import type { Alert, ContainerInfo, ContainerStats } from '../domain/types';
+
+export interface CloudRunSection {
+  mode: string;
+  project: string;
+  region: string;
+  endpoint: string;
+  reachable: boolean;
+  error: string | null;
+  services: Array<{
+    name: string;
+    uri: string;
+    ready: boolean;
+    latestReadyRevision: string | null;
+    latestCreatedRevision: string | null;
+    reconciling: boolean;
+    traffic: Array<{ revision: string | null; percent: number; tag: string | null; latest: boolean }>;
+    revisions: Array<{ name: string; ready: boolean; state: RevisionState; message: string | null; createTime: string | null; image: string; variant: string }>;
+  }>;
+}
 
 export interface StatusDocument {
   docker: {
@@ -22,7 +42,39 @@ export interface StatusDocument {
       stats: ContainerStats | null;
     }>;
   };
+  cloudRun: CloudRunSection;
   alerts: Alert[];
+}
+
+/** Cloud Run as `status --json` prints it: short names, LATEST targets resolved to the revision they serve. */
+export function cloudRunSection(
+  meta: { mode: string; project: string; region: string; endpoint: string },
+  services: readonly CloudRunService[],
+  error: string | null,
+): CloudRunSection {
+  return {
+    ...meta,
+    reachable: error === null,
+    error,
+    services: services.map((s) => ({
+      name: s.name,
+      uri: s.uri,
+      ready: s.ready,
+      latestReadyRevision: s.latestReadyRevision,
+      latestCreatedRevision: s.latestCreatedRevision,
+      reconciling: s.reconciling,
+      traffic: s.traffic.map((t) => ({ revision: resolveRevision(t, s), percent: t.percent, tag: t.tag, latest: t.latest })),
+      revisions: s.revisions.map((r) => ({
+        name: r.name,
+        ready: r.ready,
+        state: r.state,
+        message: r.message,
+        createTime: r.createTime,
+        image: r.image,
+        variant: r.variant,
+      })),
+    })),
+  };
 }
 
 /** The `status --json` document (schema in the README). */
@@ -31,6 +83,7 @@ export function buildStatusDocument(input: {
   error: string | null;
   containers: readonly ContainerInfo[];
   stats: Readonly<Record<string, ContainerStats>>;
+  cloudRun: CloudRunSection;
   alerts: Alert[];
 }): StatusDocument {
   return {
@@ -55,6 +108,7 @@ export function buildStatusDocument(input: {
         stats: input.stats[c.id] ?? null,
       })),
     },
+    cloudRun: input.cloudRun,
     alerts: input.alerts,
   };
 }

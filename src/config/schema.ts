@@ -41,6 +41,17 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    cloudRun: z
+      .object({
+        project: z.string().min(1).optional(),
+        region: z.string().min(1).optional(),
+        /** HOST:PORT of a plaintext Cloud Run + Logging endpoint, e.g. a sandbox in another process. */
+        endpoint: z.string().min(1).optional(),
+        services: z.array(z.string().min(1)).default(['netra-backend-staging', 'netra-auth', 'netra-frontend-staging']),
+        refreshSeconds: z.number().min(1).max(3600).default(10),
+      })
+      .strict()
+      .prefault({}),
     ui: z
       .object({
         maxFps: z.number().int().min(1).max(60).default(20),

@@ -1,5 +1,5 @@
 import { cpuLevel, memoryLevel, type Thresholds } from './thresholds';
-import type { Alert, ContainerInfo, ContainerStats } from './types';
+import type { Alert, ContainerInfo, ContainerStats, DockerAlert } from './types';
 
 /** A container restarted within this window counts as crash-looping. */
 const CRASH_LOOP_WINDOW_MS = 60_000;
@@ -10,9 +10,9 @@ function isCrashLooping(c: ContainerInfo, now: number): boolean {
   return now - Date.parse(c.startedAt) < CRASH_LOOP_WINDOW_MS;
 }
 
-function containerAlerts(c: ContainerInfo, now: number): Alert[] {
-  const alerts: Alert[] = [];
-  const add = (level: Alert['level'], kind: Alert['kind'], message: string) =>
+function containerAlerts(c: ContainerInfo, now: number): DockerAlert[] {
+  const alerts: DockerAlert[] = [];
+  const add = (level: DockerAlert['level'], kind: DockerAlert['kind'], message: string) =>
     alerts.push({ level, source: 'docker', kind, container: c.name, message });
   if (c.oomKilled) add('critical', 'oom-killed', `${c.name} was OOM-killed: raise its memory limit or find the leak`);
   if (c.health === 'unhealthy') add('high', 'unhealthy', `${c.name} is unhealthy${c.lastHealthFailure ? `: ${c.lastHealthFailure}` : ''}`);
@@ -23,8 +23,8 @@ function containerAlerts(c: ContainerInfo, now: number): Alert[] {
   return alerts;
 }
 
-function statsAlerts(c: ContainerInfo, s: ContainerStats, t: Thresholds): Alert[] {
-  const alerts: Alert[] = [];
+function statsAlerts(c: ContainerInfo, s: ContainerStats, t: Thresholds): DockerAlert[] {
+  const alerts: DockerAlert[] = [];
   const mem = s.memLimitBytes > 0 ? memoryLevel(s.memPercent, t) : null;
   if (mem) alerts.push({ level: mem, source: 'docker', kind: 'memory', container: c.name, message: `${c.name} memory at ${s.memPercent.toFixed(1)}% of its limit` });
   const cpu = cpuLevel(s.cpuPercent, t);
@@ -40,12 +40,21 @@ export function deriveAlerts(
   stats: Readonly<Record<string, ContainerStats | undefined>>,
   thresholds: Thresholds,
   now: number,
-): Alert[] {
-  const alerts: Alert[] = [];
+): DockerAlert[] {
+  const alerts: DockerAlert[] = [];
   for (const c of containers) {
     alerts.push(...containerAlerts(c, now));
     const s = stats[c.id];
     if (s && c.state === 'running') alerts.push(...statsAlerts(c, s, thresholds));
   }
-  return alerts.sort((a, b) => LEVEL_ORDER[a.level] - LEVEL_ORDER[b.level] || a.container.localeCompare(b.container));
+  return sortAlerts(alerts);
+}
+
+function subject(alert: Alert): string {
+  return alert.source === 'docker' ? alert.container : alert.service;
+}
+
+/** Most severe first, then by what they are about. */
+export function sortAlerts<T extends Alert>(alerts: T[]): T[] {
+  return alerts.sort((a, b) => LEVEL_ORDER[a.level] - LEVEL_ORDER[b.level] || subject(a).localeCompare(subject(b)));
 }

@@ -39,13 +39,23 @@ export interface ContainerStats {
 
 export type AlertLevel = 'warning' | 'high' | 'critical';
 
-export interface Alert {
+export interface DockerAlert {
   level: AlertLevel;
   source: 'docker';
   kind: 'memory' | 'cpu' | 'unhealthy' | 'oom-killed' | 'crash-loop' | 'exited';
   container: string;
   message: string;
 }
+
+export interface CloudRunAlert {
+  level: AlertLevel;
+  source: 'cloudrun';
+  kind: 'service-not-ready' | 'revision-failed' | 'traffic-mismatch';
+  service: string;
+  message: string;
+}
+
+export type Alert = DockerAlert | CloudRunAlert;
 
 export type ConnectionState =
   | { state: 'connecting' }

@@ -1,5 +1,6 @@
 import type { ContainerInfo, Health } from '../domain/types';
-import type { AppState, PanelId } from './store';
+import type { CloudRunService } from '../domain/cloud-run';
+import type { AppState, ListId } from './store';
 
 /** Containers without a compose project or service sort after the others ('~' would sort first in localeCompare). */
 function nullsLast(a: string | null, b: string | null): number {
@@ -26,9 +27,32 @@ export function healthCounts(containers: Record<string, ContainerInfo>): Record<
   return counts;
 }
 
-/** Row ids of a panel in display order; navigation and rendering share it. */
-export function panelRowIds(state: AppState, panel: PanelId): string[] {
-  const rows = visibleContainers(state.docker.containers, state.ui.filters[panel]);
-  const shown = panel === 'stats' ? rows.filter((c) => state.docker.stats[c.id]) : rows;
+/** Cloud Run services matching a case-insensitive filter on the name, in the configured order. */
+export function filterServices(services: CloudRunService[], filter: string): CloudRunService[] {
+  const needle = filter.trim().toLowerCase();
+  return services.filter((s) => !needle || s.name.toLowerCase().includes(needle));
+}
+
+function cloudRunRows(state: AppState): CloudRunService[] {
+  return filterServices(state.cloudRun.services, state.ui.filters.cloudrun);
+}
+
+/** The Cloud Run service the revisions view is about: the selection, else the first row. */
+export function selectedService(state: AppState): CloudRunService | undefined {
+  const rows = cloudRunRows(state);
+  return rows.find((s) => s.name === state.ui.selectedId.cloudrun) ?? rows[0];
+}
+
+/** Row ids of a list in display order; navigation and rendering share it. */
+export function listRowIds(state: AppState, list: ListId): string[] {
+  if (list === 'cloudrun') return cloudRunRows(state).map((s) => s.name);
+  if (list === 'revisions') return (selectedService(state)?.revisions ?? []).map((r) => r.name);
+  const rows = visibleContainers(state.docker.containers, state.ui.filters[list]);
+  const shown = list === 'stats' ? rows.filter((c) => state.docker.stats[c.id]) : rows;
   return shown.map((c) => c.id);
+}
+
+/** The list that j/k move in: the revisions view while it is open, else the focused panel. */
+export function activeList(state: AppState): ListId {
+  return state.ui.overlay === 'revisions' ? 'revisions' : state.ui.focus;
 }

@@ -1,7 +1,7 @@
-import { panelRowIds } from './selectors';
+import { activeList, listRowIds } from './selectors';
 import type { AppStore, PanelId, UiState } from './store';
 
-export const PANEL_ORDER: readonly PanelId[] = ['health', 'stats'];
+export const PANEL_ORDER: readonly PanelId[] = ['health', 'stats', 'cloudrun'];
 
 function setUi(store: AppStore, patch: Partial<UiState>): void {
   store.setState((s) => ({ ui: { ...s.ui, ...patch } }));
@@ -16,23 +16,33 @@ export function cycleFocus(store: AppStore, step: 1 | -1): void {
   focusPanel(store, PANEL_ORDER[(index + step + PANEL_ORDER.length) % PANEL_ORDER.length]!);
 }
 
-/** Moves the focused panel's selection by `delta` rows, or to an end with ±Infinity. */
+/** Moves the active list's selection by `delta` rows, or to an end with ±Infinity. */
 export function moveSelection(store: AppStore, delta: number): void {
   const state = store.getState();
-  const panel = state.ui.focus;
-  const ids = panelRowIds(state, panel);
+  const list = activeList(state);
+  const ids = listRowIds(state, list);
   if (ids.length === 0) return;
-  const current = Math.max(0, ids.indexOf(state.ui.selectedId[panel] ?? ''));
+  const current = Math.max(0, ids.indexOf(state.ui.selectedId[list] ?? ''));
   const next = Math.min(ids.length - 1, Math.max(0, current + delta));
-  setUi(store, { selectedId: { ...state.ui.selectedId, [panel]: ids[next]! } });
+  setUi(store, { selectedId: { ...state.ui.selectedId, [list]: ids[next]! } });
 }
 
-/** The id of the focused panel's selected row (the first row when nothing was chosen yet). */
+/** The id of the active list's selected row (the first row when nothing was chosen yet). */
 export function selectedRowId(store: AppStore): string | null {
   const state = store.getState();
-  const ids = panelRowIds(state, state.ui.focus);
-  const chosen = state.ui.selectedId[state.ui.focus];
+  const list = activeList(state);
+  const ids = listRowIds(state, list);
+  const chosen = state.ui.selectedId[list];
   return chosen && ids.includes(chosen) ? chosen : (ids[0] ?? null);
+}
+
+/** Opens details for the focused panel's selection: a container's details, or a service's revisions. */
+export function openSelection(store: AppStore): void {
+  const id = selectedRowId(store);
+  if (!id) return;
+  const { ui } = store.getState();
+  const overlay = ui.focus === 'cloudrun' ? 'revisions' : 'details';
+  setUi(store, { selectedId: { ...ui.selectedId, [ui.focus]: id, ...(overlay === 'revisions' ? { revisions: null } : {}) }, overlay });
 }
 
 export function startFilter(store: AppStore): void {

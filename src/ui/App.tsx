@@ -5,11 +5,13 @@ import { DetailsOverlay } from './panels/DetailsOverlay';
 import { HealthPanel } from './panels/HealthPanel';
 import { HelpOverlay } from './panels/HelpOverlay';
 import { StatsPanel } from './panels/StatsPanel';
+import { CloudRunPanel } from './panels/CloudRunPanel';
+import { RevisionsOverlay } from './panels/RevisionsOverlay';
 import { StatusBar } from './panels/StatusBar';
 import { useKeyHandler } from './use-key-handler';
 
 export const MIN_COLUMNS = 80;
-export const MIN_ROWS = 20;
+export const MIN_ROWS = 24;
 /** Status bar (2 lines) and footer (1 line). */
 const CHROME_ROWS = 3;
 
@@ -34,16 +36,20 @@ export function App() {
 
   const width = columns;
   const body = rows - CHROME_ROWS;
-  const healthHeight = Math.ceil(body / 2);
+  const cloudRunHeight = Math.max(8, Math.floor(body * 0.28));
+  const statsHeight = Math.floor((body - cloudRunHeight) * 0.45);
+  const healthHeight = body - cloudRunHeight - statsHeight;
   return (
     <Box flexDirection="column" width={width} height={rows}>
       <StatusBar width={width} />
       {overlay === 'help' ? <HelpOverlay width={width} height={body} /> : null}
       {overlay === 'details' ? <DetailsOverlay width={width} height={body} /> : null}
+      {overlay === 'revisions' ? <RevisionsOverlay width={width} height={body} /> : null}
       {overlay === null ? (
         <>
           <HealthPanel width={width} height={healthHeight} />
-          <StatsPanel width={width} height={body - healthHeight} />
+          <StatsPanel width={width} height={statsHeight} />
+          <CloudRunPanel width={width} height={cloudRunHeight} number={3} />
         </>
       ) : null}
       <Text dimColor wrap="truncate">{FOOTER}</Text>

@@ -6,6 +6,7 @@ import type { AppState, AppStore } from '../store/store';
 /** What the views may ask of the outside world; wired to sources by the composition root. */
 export interface AppActions {
   setShowAll(showAll: boolean): void;
+  refreshCloudRun(): void;
 }
 
 interface AppContextValue {

@@ -8,6 +8,8 @@ export type Action =
   | 'prevPanel'
   | 'focusPanel1'
   | 'focusPanel2'
+  | 'focusPanel3'
+  | 'refresh'
   | 'up'
   | 'down'
   | 'pageUp'
@@ -34,7 +36,7 @@ export interface Binding {
   /** How the keys are written in help and the footer. */
   label: string;
   description: string;
-  group: 'Global' | 'Lists';
+  group: 'Global' | 'Lists' | 'Cloud Run';
   /** Shown in the footer's short hint line. */
   hint?: string;
 }
@@ -44,6 +46,7 @@ export const KEYMAP: readonly Binding[] = [
   { action: 'prevPanel', keys: [{ key: 'tab', shift: true }], label: 'Shift-Tab', description: 'Focus the previous panel', group: 'Global' },
   { action: 'focusPanel1', keys: [{ input: '1' }], label: '1', description: 'Focus the Containers panel', group: 'Global' },
   { action: 'focusPanel2', keys: [{ input: '2' }], label: '2', description: 'Focus the Stats panel', group: 'Global' },
+  { action: 'focusPanel3', keys: [{ input: '3' }], label: '3', description: 'Focus the Cloud Run panel', group: 'Global' },
   { action: 'toggleAll', keys: [{ input: 'a' }], label: 'a', description: 'Show all containers / only Netra projects', group: 'Global', hint: 'all' },
   { action: 'help', keys: [{ input: '?' }], label: '?', description: 'Show or hide this help', group: 'Global', hint: 'help' },
   { action: 'quit', keys: [{ input: 'q' }, { input: 'c', ctrl: true }], label: 'q, Ctrl-C', description: 'Quit and restore the terminal', group: 'Global', hint: 'quit' },
@@ -53,10 +56,16 @@ export const KEYMAP: readonly Binding[] = [
   { action: 'pageUp', keys: [{ key: 'pageUp' }], label: 'PgUp', description: 'Move one page up', group: 'Lists' },
   { action: 'top', keys: [{ input: 'g' }, { key: 'home' }], label: 'g, Home', description: 'First row', group: 'Lists' },
   { action: 'bottom', keys: [{ input: 'G' }, { key: 'end' }], label: 'G, End', description: 'Last row', group: 'Lists' },
-  { action: 'details', keys: [{ key: 'return' }], label: 'Enter', description: 'Open details of the selected row', group: 'Lists', hint: 'details' },
+  { action: 'details', keys: [{ key: 'return' }], label: 'Enter', description: 'Open details of the selected row (revisions of a Cloud Run service)', group: 'Lists', hint: 'details' },
   { action: 'filter', keys: [{ input: '/' }], label: '/', description: 'Filter the focused list (Enter keeps it, Esc clears it)', group: 'Lists', hint: 'filter' },
   { action: 'close', keys: [{ key: 'escape' }], label: 'Esc', description: 'Close the overlay, or clear the filter', group: 'Lists' },
+  { action: 'refresh', keys: [{ input: 'r', ctrl: true }], label: 'Ctrl-R', description: 'Refresh Cloud Run now', group: 'Cloud Run', hint: 'refresh' },
 ];
+
+/** How the keys of an action are written, for hints shown outside the help overlay. */
+export function keyLabel(action: Action): string {
+  return KEYMAP.find((b) => b.action === action)?.label ?? '';
+}
 
 function matches(spec: KeySpec, input: string, key: Key): boolean {
   if (spec.key) {

@@ -5,16 +5,23 @@ import {
   endFilter,
   focusPanel,
   moveSelection,
-  selectedRowId,
+  openSelection,
   setOverlay,
   setShowAll,
   startFilter,
 } from '../store/ui-actions';
-import type { AppStore } from '../store/store';
+import type { AppStore, Overlay } from '../store/store';
 import { useActions, useAppStore } from './context';
 import { actionFor, type Action } from './keymap';
 
 const PAGE = 10;
+const MOVES: Action[] = ['up', 'down', 'pageUp', 'pageDown', 'top', 'bottom'];
+/** What still works while an overlay covers the panels. */
+const OVERLAY_ACTIONS: Record<NonNullable<Overlay>, Action[]> = {
+  help: ['quit', 'help', 'close'],
+  details: ['quit', 'help', 'close', 'details'],
+  revisions: ['quit', 'help', 'close', 'refresh', ...MOVES],
+};
 
 function handleFilterTyping(store: AppStore, input: string, key: Key): void {
   if (key.return) return endFilter(store, true);
@@ -31,7 +38,7 @@ export function useKeyHandler(): void {
 
   const run = (action: Action): void => {
     const { ui } = store.getState();
-    if (ui.overlay && !['quit', 'help', 'close', 'details'].includes(action)) return;
+    if (ui.overlay && !OVERLAY_ACTIONS[ui.overlay].includes(action)) return;
     switch (action) {
       case 'quit':
         return exit();
@@ -40,13 +47,9 @@ export function useKeyHandler(): void {
       case 'close':
         if (ui.overlay) return setOverlay(store, null);
         return endFilter(store, false);
-      case 'details': {
+      case 'details':
         if (ui.overlay === 'details') return setOverlay(store, null);
-        const id = selectedRowId(store);
-        if (!id || ui.overlay) return;
-        store.setState((s) => ({ ui: { ...s.ui, selectedId: { ...s.ui.selectedId, [s.ui.focus]: id } } }));
-        return setOverlay(store, 'details');
-      }
+        return ui.overlay ? undefined : openSelection(store);
       case 'nextPanel':
         return cycleFocus(store, 1);
       case 'prevPanel':
@@ -55,6 +58,10 @@ export function useKeyHandler(): void {
         return focusPanel(store, 'health');
       case 'focusPanel2':
         return focusPanel(store, 'stats');
+      case 'focusPanel3':
+        return focusPanel(store, 'cloudrun');
+      case 'refresh':
+        return actions.refreshCloudRun();
       case 'down':
         return moveSelection(store, 1);
       case 'up':

@@ -34,6 +34,7 @@ export function startLiveConsole(
     thresholds: config.thresholds,
     historyLength: config.ui.historyLength,
     showAll,
+    cloudRun: { mode: 'sandbox', project: 'netra-staging', region: 'us-central1', endpoint: 'none' },
   });
   const batcher = new DockerBatcher(store, Math.ceil(1000 / config.ui.maxFps));
   const watcher = new DockerWatcher(createDockerClient(endpoint), batcher, {

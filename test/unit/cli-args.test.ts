@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { HELP, parseArgs, type CliOptions } from '../../src/cli/args';
 import { UsageError } from '../../src/config/errors';
 
-const parsed = (extra: Partial<CliOptions>): CliOptions => ({ command: 'console', json: false, all: false, ...extra });
+const parsed = (extra: Partial<CliOptions>): CliOptions => ({ command: 'console', json: false, all: false, sandbox: false, ...extra });
 
 describe('parseArgs', () => {
   it.each<[string[], CliOptions]>([
@@ -42,9 +42,9 @@ describe('parseArgs', () => {
     [['--host=tcp://h:1'], 'unknown option "--host"; run netra-console --help for the options'],
     [['--all=false'], '--all takes no value; write --all alone'],
     [['status', '--json=false'], '--json takes no value; write --json alone'],
-    [['stats'], 'unknown command "stats"; the commands are: status (run netra-console --help)'],
-    [['status', 'status'], 'unknown command "status"; the commands are: status (run netra-console --help)'],
-    [['status', 'netra-backend-1'], 'unknown command "netra-backend-1"; the commands are: status (run netra-console --help)'],
+    [['stats'], 'unknown command "stats"; the commands are: status, sandbox (run netra-console --help)'],
+    [['status', 'status'], 'unknown command "status"; the commands are: status, sandbox (run netra-console --help)'],
+    [['status', 'netra-backend-1'], 'unknown command "netra-backend-1"; the commands are: status, sandbox (run netra-console --help)'],
   ])('rejects %j with one line', (argv, message) => {
     let error: unknown;
     try {

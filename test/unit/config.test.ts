@@ -19,6 +19,7 @@ const DEFAULTS = {
     test: ['docker-compose.alpine-test.yml'],
   },
   thresholds: { memory: { warning: 80, high: 90, critical: 95 }, cpu: { warning: 80 } },
+  cloudRun: { services: ['netra-backend-staging', 'netra-auth', 'netra-frontend-staging'], refreshSeconds: 10 },
   ui: { maxFps: 20, historyLength: 30 },
 };
 
@@ -95,7 +96,7 @@ ui:
 
   // [what is wrong, file text, line, key path named (null: none applies), words of the fix]
   it.each<[string, string, number, string | null, string]>([
-    ['unknown top-level key', 'docker:\n  cli: docker\nthreshold:\n  cpu: { warning: 70 }\n', 3, '"threshold"', 'remove it (known keys here: docker, services, compose, thresholds, ui)'],
+    ['unknown top-level key', 'docker:\n  cli: docker\nthreshold:\n  cpu: { warning: 70 }\n', 3, '"threshold"', 'remove it (known keys here: docker, services, compose, thresholds, cloudRun, ui)'],
     ['unknown nested key', 'thresholds:\n  memory:\n    warning: 80\n    warn: 85\n', 4, '"thresholds.memory.warn"', 'known keys here: warning, high, critical'],
     ['unknown docker key', 'docker:\n  hosts: tcp://x:2375\n', 2, '"docker.hosts"', 'known keys here: host, cli, projects, showAllContainers'],
     ['string for a number', 'ui:\n  historyLength: 30\n  maxFps: fast\n', 3, '"ui.maxFps"', 'expected number, received string'],
@@ -217,7 +218,7 @@ describe('parseDockerHost', () => {
 });
 
 describe('resolveSettings', () => {
-  const options = (extra: Partial<CliOptions> = {}): CliOptions => ({ command: 'console', json: false, all: false, ...extra });
+  const options = (extra: Partial<CliOptions> = {}): CliOptions => ({ command: 'console', json: false, all: false, sandbox: false, ...extra });
 
   function withConfig(text: string) {
     const cwd = tempDir();

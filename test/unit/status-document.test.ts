@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildStatusDocument } from '../../src/cli/status-document';
+import { buildStatusDocument, cloudRunSection } from '../../src/cli/status-document';
 import { deriveAlerts } from '../../src/domain/alerts';
 import { DEFAULT_THRESHOLDS } from '../../src/domain/thresholds';
 import { container, stats } from './support';
@@ -27,12 +27,14 @@ const auth = container({ id: 'a1', name: 'netra-auth-1', service: 'auth', health
 const migrate = container({ id: 'm1', name: 'netra-migrate-1', service: 'migrate', state: 'exited', exitCode: 1, startedAt: null, finishedAt: '2026-11-22T18:00:00Z' });
 const backendStats = stats({ cpuPercent: 12.5, memUsageBytes: 52_428_800, memLimitBytes: 536_870_912, memPercent: 9.765625, pids: 7 });
 
+const NO_CLOUD_RUN = cloudRunSection({ mode: 'sandbox', project: 'netra-staging', region: 'us-central1', endpoint: '127.0.0.1:1' }, [], null);
+
 /** The document as a consumer of `status --json` sees it. */
 function statusJson(error: string | null) {
   const containers = error ? [] : [backend, auth, migrate];
   const statsById = error ? {} : { [backend.id]: backendStats };
   const alerts = deriveAlerts(containers, statsById, DEFAULT_THRESHOLDS, NOW);
-  const document = buildStatusDocument({ host: 'unix:///tmp/nd/docker.sock', error, containers, stats: statsById, alerts });
+  const document = buildStatusDocument({ host: 'unix:///tmp/nd/docker.sock', error, containers, stats: statsById, cloudRun: NO_CLOUD_RUN, alerts });
   return JSON.parse(JSON.stringify(document)) as Record<string, any>;
 }
 
@@ -40,7 +42,7 @@ describe('status --json document', () => {
   const doc = statusJson(null);
 
   it('has exactly the documented keys at every level', () => {
-    expect(Object.keys(doc).sort()).toEqual(['alerts', 'docker']);
+    expect(Object.keys(doc).sort()).toEqual(['alerts', 'cloudRun', 'docker']);
     expect(Object.keys(doc.docker).sort()).toEqual(['containers', 'error', 'host', 'reachable']);
     for (const c of doc.docker.containers) expect(Object.keys(c).sort()).toEqual([...CONTAINER_KEYS].sort());
     expect(Object.keys(doc.docker.containers[0].stats).sort()).toEqual([...STATS_KEYS].sort());
@@ -93,6 +95,7 @@ describe('status --json document', () => {
       error: null,
       containers: [container({ id: 'x', project: null, service: null, imageSizeBytes: null })],
       stats: {},
+      cloudRun: NO_CLOUD_RUN,
       alerts: [],
     });
     expect(JSON.parse(JSON.stringify(unlabelled)).docker.containers[0]).toMatchObject({ project: null, service: null, imageSizeBytes: null, stats: null });
@@ -109,6 +112,7 @@ describe('status --json document', () => {
     const down = statusJson('ECONNREFUSED');
     expect(down).toEqual({
       docker: { host: 'unix:///tmp/nd/docker.sock', reachable: false, error: 'ECONNREFUSED', containers: [] },
+      cloudRun: NO_CLOUD_RUN,
       alerts: [],
     });
   });

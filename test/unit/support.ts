@@ -6,7 +6,13 @@ export const TEST_HOST = 'unix:///var/run/docker.sock';
 
 /** A real store as the console creates it, with the default thresholds. */
 export function appStore(historyLength = 30): AppStore {
-  return createAppStore({ host: TEST_HOST, thresholds: DEFAULT_THRESHOLDS, historyLength, showAll: false });
+  return createAppStore({
+    host: TEST_HOST,
+    thresholds: DEFAULT_THRESHOLDS,
+    historyLength,
+    showAll: false,
+    cloudRun: { mode: 'sandbox', project: 'netra-staging', region: 'us-central1', endpoint: 'in-process sandbox' },
+  });
 }
 
 /** A healthy running container; override what a test is about. */

@@ -1,7 +1,7 @@
 import type { Key } from 'ink';
 import { describe, expect, it } from 'vitest';
 import type { ContainerInfo } from '../../src/domain/types';
-import { healthCounts, panelRowIds, visibleContainers } from '../../src/store/selectors';
+import { healthCounts, listRowIds, visibleContainers } from '../../src/store/selectors';
 import type { AppStore } from '../../src/store/store';
 import {
   cycleFocus,
@@ -229,8 +229,8 @@ describe('selectors', () => {
       docker: { ...s.docker, containers, stats: { web: { latest: stats(), cpuHistory: [1] }, api: { latest: stats(), cpuHistory: [1] } } },
       ui: { ...s.ui, filters: { ...s.ui.filters, health: 'netra' } },
     }));
-    expect(panelRowIds(store.getState(), 'health')).toEqual(['api', 'api2', 'web']);
-    expect(panelRowIds(store.getState(), 'stats')).toEqual(['api', 'web']);
+    expect(listRowIds(store.getState(), 'health')).toEqual(['api', 'api2', 'web']);
+    expect(listRowIds(store.getState(), 'stats')).toEqual(['api', 'web']);
   });
 });
 
@@ -306,7 +306,7 @@ describe('ui actions on the store', () => {
     expect(store.getState().ui.filterEditing).toBe(true);
     for (const ch of 'apix') editFilter(store, (text) => text + ch);
     editFilter(store, (text) => text.slice(0, -1));
-    expect(store.getState().ui.filters).toEqual({ health: '', stats: 'api' });
+    expect(store.getState().ui.filters).toEqual({ health: '', stats: 'api', cloudrun: '' });
     endFilter(store, true);
     expect(store.getState().ui).toMatchObject({ filterEditing: false, filters: { health: '', stats: 'api' } });
 

@@ -1,7 +1,7 @@
 import { Box, Text } from 'ink';
 import { KEYMAP, type Binding } from '../keymap';
 
-const GROUPS: Binding['group'][] = ['Global', 'Lists'];
+const GROUPS: Binding['group'][] = ['Global', 'Lists', 'Cloud Run'];
 
 export function HelpOverlay({ width, height }: { width: number; height: number }) {
   return (

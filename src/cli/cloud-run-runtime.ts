@@ -1,0 +1,68 @@
+import { describeCloudError, type CloudError } from '../domain/cloud-run-errors';
+import type { CloudRunService, CloudRunUpdate } from '../domain/cloud-run';
+import { createCloudRunApi, endpointLabel, type CloudRunTarget } from '../sources/cloud-run/client';
+import { CloudRunPoller } from '../sources/cloud-run/poller';
+import { readCloudRun } from '../sources/cloud-run/read';
+import type { CloudRunSettings } from './cloud-run-settings';
+
+/** A running Cloud Run source: the poller, and the in-process sandbox when the console serves its own. */
+export interface CloudRunRuntime {
+  target: CloudRunTarget;
+  poller: CloudRunPoller;
+  stop(): Promise<void>;
+}
+
+/** The target to talk to, with the in-process sandbox started first when the settings ask for it. */
+async function openTarget(settings: CloudRunSettings): Promise<{ target: CloudRunTarget; stopSandbox(): Promise<void> }> {
+  const base = { project: settings.project, region: settings.region };
+  if (settings.mode !== 'sandbox') return { target: { ...base, endpoint: settings.endpoint }, stopSandbox: async () => {} };
+  const { startSandbox } = await import('../sandbox/index');
+  const sandbox = await startSandbox({ port: 0 });
+  return { target: { ...base, endpoint: { host: sandbox.host, port: sandbox.port } }, stopSandbox: () => sandbox.stop() };
+}
+
+/** Starts polling Cloud Run; the Google and sandbox modules load only here, after the first frame. */
+export async function startCloudRun(settings: CloudRunSettings, onUpdate: (update: CloudRunUpdate) => void): Promise<CloudRunRuntime> {
+  const { target, stopSandbox } = await openTarget(settings);
+  const poller = new CloudRunPoller({
+    target,
+    services: settings.services,
+    intervalMs: settings.refreshMs,
+    createApi: createCloudRunApi,
+    onUpdate,
+  });
+  poller.start();
+  return {
+    target,
+    poller,
+    async stop() {
+      await poller.stop();
+      await stopSandbox();
+    },
+  };
+}
+
+export function cloudRunEndpointLabel(settings: CloudRunSettings): string {
+  if (settings.mode === 'sandbox') return 'in-process sandbox';
+  return settings.endpoint ? `${settings.endpoint.host}:${settings.endpoint.port}` : 'run.googleapis.com';
+}
+
+export interface CloudRunReading {
+  endpoint: string;
+  services: CloudRunService[];
+  error: CloudError | null;
+}
+
+/** One reading for `status`: the services with their revisions, or the error explained. */
+export async function readCloudRunOnce(settings: CloudRunSettings): Promise<CloudRunReading> {
+  const { target, stopSandbox } = await openTarget(settings);
+  const api = await createCloudRunApi(target);
+  try {
+    return { endpoint: endpointLabel(target), services: await readCloudRun(api, settings.services), error: null };
+  } catch (error) {
+    return { endpoint: endpointLabel(target), services: [], error: describeCloudError(error, { ...target, endpoint: endpointLabel(target) }) };
+  } finally {
+    await api.close();
+    await stopSandbox();
+  }
+}

@@ -1,0 +1,226 @@
+import { detectVariant } from './variant';
+import type { CloudError } from './cloud-run-errors';
+import type { CloudRunAlert, Variant } from './types';
+
+/** The subset of google.cloud.run.v2 messages the console reads (as the official client returns them). */
+interface Timestamp {
+  seconds?: number | string | null;
+  nanos?: number | null;
+}
+interface Condition {
+  type?: string | null;
+  state?: string | number | null;
+  message?: string | null;
+  reason?: string | number | null;
+  revisionReason?: string | number | null;
+}
+interface TrafficPayload {
+  type?: string | number | null;
+  revision?: string | null;
+  percent?: number | null;
+  tag?: string | null;
+}
+export interface RunServicePayload {
+  name?: string | null;
+  uri?: string | null;
+  etag?: string | null;
+  reconciling?: boolean | null;
+  latestReadyRevision?: string | null;
+  latestCreatedRevision?: string | null;
+  terminalCondition?: Condition | null;
+  traffic?: TrafficPayload[] | null;
+  trafficStatuses?: TrafficPayload[] | null;
+  updateTime?: Timestamp | null;
+}
+export interface RunRevisionPayload {
+  name?: string | null;
+  createTime?: Timestamp | null;
+  reconciling?: boolean | null;
+  conditions?: Condition[] | null;
+  containers?: Array<{ image?: string | null; resources?: { limits?: Record<string, string> | null } | null }> | null;
+  scaling?: { minInstanceCount?: number | null; maxInstanceCount?: number | null } | null;
+}
+
+export interface TrafficTarget {
+  /** Short revision name; null when the target follows the latest ready revision. */
+  revision: string | null;
+  percent: number;
+  tag: string | null;
+  latest: boolean;
+}
+
+export type RevisionState = 'ready' | 'failed' | 'pending';
+
+export interface CloudRunRevision {
+  name: string;
+  ready: boolean;
+  state: RevisionState;
+  message: string | null;
+  createTime: string | null;
+  image: string;
+  variant: Variant;
+  memory: string | null;
+  cpu: string | null;
+  minInstances: number | null;
+  maxInstances: number | null;
+}
+
+export interface CloudRunService {
+  name: string;
+  fullName: string;
+  uri: string;
+  ready: boolean;
+  readyMessage: string | null;
+  latestReadyRevision: string | null;
+  latestCreatedRevision: string | null;
+  reconciling: boolean;
+  etag: string;
+  traffic: TrafficTarget[];
+  trafficStatuses: TrafficTarget[];
+  revisions: CloudRunRevision[];
+}
+
+/** `projects/p/locations/r/services/s/revisions/x` → `x`, as gcloud shows names. */
+export function shortName(name: string | null | undefined): string {
+  return (name ?? '').split('/').at(-1) ?? '';
+}
+
+export function timestampToIso(ts: Timestamp | null | undefined): string | null {
+  if (!ts || ts.seconds === undefined || ts.seconds === null) return null;
+  return new Date(Number(ts.seconds) * 1000 + Math.floor((ts.nanos ?? 0) / 1e6)).toISOString();
+}
+
+const SUCCEEDED = ['CONDITION_SUCCEEDED', 3];
+const FAILED = ['CONDITION_FAILED', 4];
+const LATEST = ['TRAFFIC_TARGET_ALLOCATION_TYPE_LATEST', 1];
+
+function conditionState(condition: Condition | null | undefined): RevisionState {
+  if (condition && SUCCEEDED.includes(condition.state ?? '')) return 'ready';
+  if (condition && FAILED.includes(condition.state ?? '')) return 'failed';
+  return 'pending';
+}
+
+function toTraffic(targets: TrafficPayload[] | null | undefined): TrafficTarget[] {
+  return (targets ?? []).map((t) => ({
+    revision: t.revision ? shortName(t.revision) : null,
+    percent: t.percent ?? 0,
+    tag: t.tag || null,
+    latest: LATEST.includes(t.type ?? ''),
+  }));
+}
+
+/**
+ * A tagged image is Alpine when its name says so and regular otherwise (the platform tags every Alpine build);
+ * an image pinned only by digest cannot be told apart.
+ */
+export function imageVariant(image: string): Variant {
+  const variant = detectVariant({}, image);
+  if (variant !== '?') return variant;
+  const lastPart = image.split('/').at(-1) ?? '';
+  return lastPart.includes(':') && !lastPart.includes('@') ? 'regular' : '?';
+}
+
+export function revisionFromPayload(payload: RunRevisionPayload): CloudRunRevision {
+  const ready = payload.conditions?.find((c) => c.type === 'Ready');
+  const state = conditionState(ready);
+  const container = payload.containers?.[0];
+  const image = container?.image ?? '';
+  return {
+    name: shortName(payload.name),
+    ready: state === 'ready',
+    state,
+    message: ready?.message || null,
+    createTime: timestampToIso(payload.createTime),
+    image,
+    variant: imageVariant(image),
+    memory: container?.resources?.limits?.memory ?? null,
+    cpu: container?.resources?.limits?.cpu ?? null,
+    minInstances: payload.scaling?.minInstanceCount ?? null,
+    maxInstances: payload.scaling?.maxInstanceCount ?? null,
+  };
+}
+
+/** Revisions newest first, as the console lists them. */
+function byCreateTimeDesc(a: CloudRunRevision, b: CloudRunRevision): number {
+  return (b.createTime ?? '').localeCompare(a.createTime ?? '') || b.name.localeCompare(a.name);
+}
+
+export function serviceFromPayload(payload: RunServicePayload, revisions: RunRevisionPayload[]): CloudRunService {
+  const condition = payload.terminalCondition;
+  return {
+    name: shortName(payload.name),
+    fullName: payload.name ?? '',
+    uri: payload.uri ?? '',
+    ready: conditionState(condition) === 'ready',
+    readyMessage: condition?.message || null,
+    latestReadyRevision: payload.latestReadyRevision ? shortName(payload.latestReadyRevision) : null,
+    latestCreatedRevision: payload.latestCreatedRevision ? shortName(payload.latestCreatedRevision) : null,
+    reconciling: payload.reconciling ?? false,
+    etag: payload.etag ?? '',
+    traffic: toTraffic(payload.traffic),
+    trafficStatuses: toTraffic(payload.trafficStatuses),
+    revisions: revisions.map(revisionFromPayload).sort(byCreateTimeDesc),
+  };
+}
+
+/** Which revision a LATEST target resolves to. */
+export function resolveRevision(target: TrafficTarget, service: CloudRunService): string | null {
+  return target.latest ? service.latestReadyRevision : target.revision;
+}
+
+/** Percent of traffic each revision serves according to the traffic statuses (what is actually live). */
+export function servingShare(service: CloudRunService): Map<string, number> {
+  const share = new Map<string, number>();
+  for (const target of service.trafficStatuses) {
+    const revision = resolveRevision(target, service);
+    if (revision && target.percent > 0) share.set(revision, (share.get(revision) ?? 0) + target.percent);
+  }
+  return share;
+}
+
+function trafficKey(targets: TrafficTarget[], service: CloudRunService): string {
+  return targets
+    .map((t) => `${resolveRevision(t, service)}:${t.percent}:${t.tag ?? ''}`)
+    .sort()
+    .join(',');
+}
+
+/** True when the requested traffic is not (yet) what is being served. */
+export function trafficDiffers(service: CloudRunService): boolean {
+  return trafficKey(service.traffic, service) !== trafficKey(service.trafficStatuses, service);
+}
+
+/** Tags pointing at each revision. */
+export function revisionTags(service: CloudRunService): Map<string, string[]> {
+  const tags = new Map<string, string[]>();
+  for (const t of service.traffic) {
+    const revision = resolveRevision(t, service);
+    if (revision && t.tag) tags.set(revision, [...(tags.get(revision) ?? []), t.tag]);
+  }
+  return tags;
+}
+
+/** What a Cloud Run refresh reports to the store. */
+export type CloudRunUpdate =
+  | { kind: 'refreshing' }
+  | { kind: 'data'; services: CloudRunService[]; at: number }
+  | { kind: 'error'; error: CloudError; retryAt: number };
+
+/** Cloud Run problems worth an alert: a service not ready, a failed newest revision, traffic not as requested. */
+/** Cloud Run condition messages run over several lines (logs URL, guidance); lists show the first. */
+export function firstLine(text: string | null): string | null {
+  return text?.split('\n')[0]?.trim() || null;
+}
+
+export function cloudRunAlerts(services: readonly CloudRunService[]): CloudRunAlert[] {
+  const alerts: CloudRunAlert[] = [];
+  for (const s of services) {
+    const add = (level: CloudRunAlert['level'], kind: CloudRunAlert['kind'], message: string) =>
+      alerts.push({ level, source: 'cloudrun', kind, service: s.name, message });
+    if (!s.ready) add('critical', 'service-not-ready', `${s.name} is not ready: ${firstLine(s.readyMessage) ?? 'no reason given'}`);
+    const failed = s.revisions.find((r) => r.name === s.latestCreatedRevision && r.state === 'failed');
+    if (failed) add('warning', 'revision-failed', `${s.name}: newest revision ${failed.name} failed: ${firstLine(failed.message) ?? 'not ready'}`);
+    if (!s.reconciling && trafficDiffers(s)) add('warning', 'traffic-mismatch', `${s.name}: served traffic differs from the requested traffic`);
+  }
+  return alerts;
+}

@@ -1,0 +1,98 @@
+import { Text } from 'ink';
+import { useMemo } from 'react';
+import { firstLine, resolveRevision, trafficDiffers, type CloudRunService, type TrafficTarget } from '../../domain/cloud-run';
+import type { CloudRunState } from '../../store/cloud-run-state';
+import { filterServices } from '../../store/selectors';
+import type { Column } from '../columns';
+import { ListPanel } from '../components/ListPanel';
+import { useAppState } from '../context';
+import { formatDuration } from '../format';
+import { keyLabel } from '../keymap';
+import { useNow } from '../use-now';
+
+/** `00024 100%, stable→00020 0%` — revision numbers are enough to tell targets apart at a glance. */
+export function formatTraffic(targets: readonly TrafficTarget[], service: CloudRunService): string {
+  return targets
+    .map((t) => {
+      const revision = t.latest ? `LATEST(${revisionNumber(resolveRevision(t, service))})` : revisionNumber(t.revision);
+      return `${t.tag ? `${t.tag}→` : ''}${revision} ${t.percent}%`;
+    })
+    .join(', ');
+}
+
+function revisionNumber(revision: string | null): string {
+  if (!revision) return '?';
+  return /-(\d{5})-[a-z0-9]+$/.exec(revision)?.[1] ?? revision;
+}
+
+function serviceProblem(s: CloudRunService): string | null {
+  if (!s.ready) return firstLine(s.readyMessage) ?? 'not ready';
+  const latestFailed = s.revisions.find((r) => r.name === s.latestCreatedRevision && r.state === 'failed');
+  if (latestFailed) return `latest revision ${latestFailed.name} failed: ${firstLine(latestFailed.message) ?? 'not ready'}`;
+  if (!s.reconciling && trafficDiffers(s)) return 'traffic differs from what is served';
+  return null;
+}
+
+const COLUMNS: Column<CloudRunService>[] = [
+  { title: 'SERVICE', width: 22, priority: 0, cell: (s) => s.name },
+  { title: 'READY', width: 5, priority: 0, cell: (s) => (s.ready ? 'yes' : 'no'), color: (s) => (s.ready ? 'green' : 'red') },
+  { title: 'LATEST READY', width: 32, priority: 2, cell: (s) => s.latestReadyRevision ?? '-' },
+  {
+    title: 'LATEST CREATED',
+    width: 32,
+    priority: 3,
+    cell: (s) => s.latestCreatedRevision ?? '-',
+    color: (s) => (s.latestCreatedRevision !== s.latestReadyRevision ? 'red' : undefined),
+  },
+  { title: 'SERVING (TRAFFIC)', width: 24, priority: 1, grow: true, cell: (s) => formatTraffic(s.trafficStatuses, s), color: (s) => (trafficDiffers(s) ? 'yellow' : undefined) },
+  { title: 'STATE', width: 11, priority: 1, cell: (s) => (s.reconciling ? 'reconciling' : 'steady'), color: (s) => (s.reconciling ? 'yellow' : undefined) },
+  { title: 'URL', width: 40, priority: 4, cell: (s) => s.uri },
+];
+
+function statusMessage(cr: CloudRunState, now: number): { text: string; color: string } | null {
+  if (!cr.loaded) return { text: `Loading Cloud Run services of ${cr.project} (${cr.region}) from ${cr.endpoint}…`, color: 'yellow' };
+  if (cr.error && cr.services.length === 0) {
+    const seconds = Math.max(0, Math.ceil(((cr.retryAt ?? now) - now) / 1000));
+    return { text: `${cr.error.message} — retrying in ${seconds}s`, color: 'red' };
+  }
+  return null;
+}
+
+export function CloudRunPanel({ width, height, number }: { width: number; height: number; number: number }) {
+  const now = useNow();
+  const { cr, focused, selectedId, filter, filterEditing } = useAppState((s) => ({
+    cr: s.cloudRun,
+    focused: s.ui.focus === 'cloudrun' && s.ui.overlay === null,
+    selectedId: s.ui.selectedId.cloudrun,
+    filter: s.ui.filters.cloudrun,
+    filterEditing: s.ui.filterEditing && s.ui.focus === 'cloudrun',
+  }));
+  const rows = useMemo(() => filterServices(cr.services, filter), [cr.services, filter]);
+  const selected = rows.find((s) => s.name === selectedId) ?? rows[0];
+  const problem = selected ? serviceProblem(selected) : null;
+  const age = cr.updatedAt ? `updated ${formatDuration(now - cr.updatedAt)} ago` : '';
+  const staleError = cr.error && cr.services.length > 0 ? `stale: ${cr.error.message}` : null;
+  const badge = cr.mode === 'sandbox' ? ' SANDBOX' : '';
+  return (
+    <ListPanel
+      number={number}
+      title={`Cloud Run ${cr.project} ${cr.region}${badge}`}
+      focused={focused}
+      width={width}
+      height={height}
+      rows={rows}
+      rowKey={(s) => s.name}
+      columns={COLUMNS}
+      selectedKey={selected?.name ?? null}
+      filter={filter}
+      filterEditing={filterEditing}
+      message={statusMessage(cr, now)}
+      emptyText="No Cloud Run services found in this project and region"
+      footer={
+        <Text wrap="truncate" color={staleError || problem ? 'red' : 'gray'}>
+          {staleError ?? (problem ? `${selected?.name}: ${problem}` : `${cr.refreshing ? 'refreshing… ' : ''}${age} · ${keyLabel('details')} revisions · ${keyLabel('refresh')} refresh`)}
+        </Text>
+      }
+    />
+  );
+}
