@@ -1,10 +1,19 @@
 import { UsageError } from '../config/errors';
 
 export interface CliOptions {
-  command: 'console' | 'status' | 'sandbox' | 'help' | 'version';
+  command: 'console' | 'status' | 'sandbox' | 'rollback' | 'help' | 'version';
   json: boolean;
   all: boolean;
   sandbox: boolean;
+  readOnly: boolean;
+  /** rollback: --previous (default), --to-regular or --to REVISION */
+  previous: boolean;
+  toRegular: boolean;
+  dryRun: boolean;
+  yes: boolean;
+  service?: string;
+  to?: string;
+  auditLog?: string;
   dockerHost?: string;
   configPath?: string;
   project?: string;
@@ -21,6 +30,10 @@ Usage:
   netra-console status [--json] [options] print containers, Cloud Run and alerts once, then exit
   netra-console sandbox [--port N] [--log-rate N]
                                           serve a local Cloud Run + Logging sandbox (Netra staging) on 127.0.0.1
+  netra-console rollback --service S [--previous | --to-regular | --to REVISION] [--dry-run] [--yes] [--json]
+  netra-console rollback --all [--previous | --to-regular] [--dry-run] [--yes] [--json]
+                                          move all traffic of a Cloud Run service back, verified and audited;
+                                          exit 0 rolled back, 1 failed, 2 bad usage or input, 3 conflict (nothing changed)
 
 Options:
   --docker-host URL    Docker engine: unix:///path/docker.sock or tcp://HOST:PORT
@@ -31,6 +44,9 @@ Options:
   --sandbox            run the sandbox in-process (also the default when no project is configured)
   --config PATH        config file (default: ./.netra-console.yaml, then $XDG_CONFIG_HOME/netra-console/config.yaml)
   --all                follow all containers, not only the configured compose projects
+                       (rollback) roll back every Netra service, one at a time, each verified before the next
+  --read-only          no mutating actions: rollback keys are hidden and refused
+  --audit-log PATH     audit log (default: $XDG_STATE_HOME/netra-console/audit.log)
   --json               (status) print one JSON document
   --port N             (sandbox) port to listen on (default: any free port)
   --log-rate N         (sandbox) log entries per second to generate (default: 5)
@@ -39,7 +55,7 @@ Options:
 
 Keys inside the console: press ? for the full list.`;
 
-type ValueKey = 'dockerHost' | 'configPath' | 'project' | 'region' | 'gcpEndpoint' | 'port' | 'logRate';
+type ValueKey = 'dockerHost' | 'configPath' | 'project' | 'region' | 'gcpEndpoint' | 'port' | 'logRate' | 'service' | 'to' | 'auditLog';
 
 const VALUE_FLAGS: Record<string, { key: ValueKey; example: string; number?: { min: number; max: number; integer: boolean } }> = {
   '--docker-host': { key: 'dockerHost', example: '--docker-host unix:///var/run/docker.sock' },
@@ -49,9 +65,23 @@ const VALUE_FLAGS: Record<string, { key: ValueKey; example: string; number?: { m
   '--gcp-endpoint': { key: 'gcpEndpoint', example: '--gcp-endpoint 127.0.0.1:8085' },
   '--port': { key: 'port', example: '--port 8085', number: { min: 0, max: 65_535, integer: true } },
   '--log-rate': { key: 'logRate', example: '--log-rate 20', number: { min: 0, max: 100_000, integer: false } },
+  '--service': { key: 'service', example: '--service netra-backend-staging' },
+  '--to': { key: 'to', example: '--to netra-backend-staging-00024-abc' },
+  '--audit-log': { key: 'auditLog', example: '--audit-log ./audit.log' },
 };
-const SWITCHES = ['--help', '--version', '--json', '--all', '--sandbox'];
-const COMMANDS = ['status', 'sandbox'] as const;
+const FLAG_SWITCHES = {
+  '--json': 'json',
+  '--all': 'all',
+  '--sandbox': 'sandbox',
+  '--read-only': 'readOnly',
+  '--previous': 'previous',
+  '--to-regular': 'toRegular',
+  '--dry-run': 'dryRun',
+  '--yes': 'yes',
+} as const;
+const ROLLBACK_ONLY = ['--service', '--to', '--previous', '--to-regular', '--dry-run', '--yes'];
+const SWITCHES = ['--help', '--version', ...Object.keys(FLAG_SWITCHES)];
+const COMMANDS = ['status', 'sandbox', 'rollback'] as const;
 
 function readValue(flag: string, raw: string | undefined): string | number {
   const spec = VALUE_FLAGS[flag]!;
@@ -65,14 +95,21 @@ function readValue(flag: string, raw: string | undefined): string | number {
   return value;
 }
 
+/** What no flags at all mean: the console, nothing switched on. */
+export function defaultOptions(): CliOptions {
+  return { command: 'console', json: false, all: false, sandbox: false, readOnly: false, previous: false, toRegular: false, dryRun: false, yes: false };
+}
+
 /** Parses argv; anything unknown is a one-line UsageError naming the argument and the fix. */
 export function parseArgs(argv: readonly string[]): CliOptions {
-  const options: CliOptions = { command: 'console', json: false, all: false, sandbox: false };
+  const options = defaultOptions();
   let command: (typeof COMMANDS)[number] | null = null;
+  const seen: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
     const [flag, inlineValue] = eq > 0 ? [arg.slice(0, eq), arg.slice(eq + 1)] : [arg, undefined];
+    seen.push(flag);
     if (flag in VALUE_FLAGS) {
       const value = readValue(flag, inlineValue ?? argv[++i]);
       Object.assign(options, { [VALUE_FLAGS[flag]!.key]: value });
@@ -80,9 +117,7 @@ export function parseArgs(argv: readonly string[]): CliOptions {
       throw new UsageError(`${flag} takes no value; write ${flag} alone`);
     } else if (flag === '-h' || flag === '--help') options.command = 'help';
     else if (flag === '-v' || flag === '--version') options.command = 'version';
-    else if (flag === '--json') options.json = true;
-    else if (flag === '--all') options.all = true;
-    else if (flag === '--sandbox') options.sandbox = true;
+    else if (flag in FLAG_SWITCHES) options[FLAG_SWITCHES[flag as keyof typeof FLAG_SWITCHES]] = true;
     else if (COMMANDS.includes(flag as (typeof COMMANDS)[number]) && command === null) command = flag as (typeof COMMANDS)[number];
     else if (flag.startsWith('-')) throw new UsageError(`unknown option "${flag}"; run netra-console --help for the options`);
     else throw new UsageError(`unknown command "${flag}"; the commands are: ${COMMANDS.join(', ')} (run netra-console --help)`);
@@ -90,11 +125,26 @@ export function parseArgs(argv: readonly string[]): CliOptions {
   // --help and --version win wherever they are, e.g. `netra-console --help status`.
   if (options.command === 'help' || options.command === 'version') return options;
   if (command) options.command = command;
-  if (options.json && options.command !== 'status') {
-    throw new UsageError('--json works with the status command: netra-console status --json');
+  if (options.json && options.command !== 'status' && options.command !== 'rollback') {
+    throw new UsageError('--json works with the status and rollback commands: netra-console status --json');
   }
+  const misplaced = seen.find((flag) => ROLLBACK_ONLY.includes(flag));
+  if (misplaced && options.command !== 'rollback') {
+    throw new UsageError(`${misplaced} works with the rollback command: netra-console rollback --service NAME ${misplaced}`);
+  }
+  if (options.command === 'rollback') validateRollback(options);
   if ((options.port !== undefined || options.logRate !== undefined) && options.command !== 'sandbox') {
     throw new UsageError('--port and --log-rate work with the sandbox command: netra-console sandbox --port 8085');
   }
   return options;
+}
+
+function validateRollback(options: CliOptions): void {
+  const choices = [options.previous && '--previous', options.toRegular && '--to-regular', options.to !== undefined && '--to'].filter(Boolean);
+  if (choices.length > 1) throw new UsageError(`choose one of ${choices.join(', ')}: they pick different targets`);
+  if (!options.service && !options.all) {
+    throw new UsageError('rollback needs --service NAME (or --all), e.g. netra-console rollback --service netra-backend-staging --previous');
+  }
+  if (options.service && options.all) throw new UsageError('use either --service NAME or --all, not both');
+  if (options.all && options.to !== undefined) throw new UsageError('--to names one revision of one service; with --all use --previous or --to-regular');
 }

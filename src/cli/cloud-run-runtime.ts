@@ -1,8 +1,9 @@
 import { describeCloudError, type CloudError } from '../domain/cloud-run-errors';
 import type { CloudRunService, CloudRunUpdate } from '../domain/cloud-run';
-import { createCloudRunApi, endpointLabel, type CloudRunTarget } from '../sources/cloud-run/client';
+import { createCloudRunApi, endpointLabel, type CloudRunApi, type CloudRunTarget } from '../sources/cloud-run/client';
 import { CloudRunPoller } from '../sources/cloud-run/poller';
-import { readCloudRun } from '../sources/cloud-run/read';
+import { readCloudRun, readService } from '../sources/cloud-run/read';
+import type { RollbackPort } from '../flows/rollback-port';
 import type { CloudRunSettings } from './cloud-run-settings';
 
 /** A running Cloud Run source: the poller, and the in-process sandbox when the console serves its own. */
@@ -13,7 +14,7 @@ export interface CloudRunRuntime {
 }
 
 /** The target to talk to, with the in-process sandbox started first when the settings ask for it. */
-async function openTarget(settings: CloudRunSettings): Promise<{ target: CloudRunTarget; stopSandbox(): Promise<void> }> {
+export async function openTarget(settings: CloudRunSettings): Promise<{ target: CloudRunTarget; stopSandbox(): Promise<void> }> {
   const base = { project: settings.project, region: settings.region };
   if (settings.mode !== 'sandbox') return { target: { ...base, endpoint: settings.endpoint }, stopSandbox: async () => {} };
   const { startSandbox } = await import('../sandbox/index');
@@ -65,4 +66,13 @@ export async function readCloudRunOnce(settings: CloudRunSettings): Promise<Clou
     await api.close();
     await stopSandbox();
   }
+}
+
+/** The rollback flow's view of Cloud Run, through the official client. */
+export function rollbackPort(api: CloudRunApi): RollbackPort {
+  return {
+    readService: (fullName) => readService(api, fullName),
+    updateTraffic: (fullName, traffic, etag) => api.updateTraffic(fullName, traffic, etag),
+    operationDone: (operation) => api.operationDone(operation),
+  };
 }

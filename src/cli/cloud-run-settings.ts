@@ -10,6 +10,8 @@ export interface CloudRunSettings {
   endpoint: { host: string; port: number } | null;
   services: string[];
   refreshMs: number;
+  /** Order of `rollback --all` (and R in the console). */
+  rollbackOrder: string[];
 }
 
 export interface CloudRunFlags {
@@ -43,7 +45,11 @@ export function resolveCloudRun(flags: CloudRunFlags, config: Config, env: NodeJ
   const endpoint = endpointText ? parseGcpEndpoint(endpointText, endpointOrigin) : null;
   const project = flags.project ?? config.cloudRun.project ?? env.GOOGLE_CLOUD_PROJECT;
   const region = flags.region ?? config.cloudRun.region ?? env.CLOUDSDK_RUN_REGION ?? 'us-central1';
-  const common = { services: config.cloudRun.services, refreshMs: config.cloudRun.refreshSeconds * 1000 };
+  const common = {
+    services: config.cloudRun.services,
+    refreshMs: config.cloudRun.refreshSeconds * 1000,
+    rollbackOrder: config.cloudRun.rollbackOrder,
+  };
   if (flags.sandbox || (!project && !endpoint)) {
     return { mode: 'sandbox', project: SANDBOX_PROJECT, region: SANDBOX_REGION, endpoint: null, ...common };
   }

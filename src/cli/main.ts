@@ -14,6 +14,10 @@ export async function main(argv: readonly string[]): Promise<number> {
       return await runSandboxCommand({ port: options.port, logRate: options.logRate });
     }
     const settings = resolveSettings(options, process.cwd(), process.env);
+    if (options.command === 'rollback') {
+      const { runRollbackCommand } = await import('./rollback');
+      return await runRollbackCommand(settings, options);
+    }
     if (options.command === 'status') {
       const { runStatus } = await import('./status');
       return await runStatus(settings, options.json);

@@ -1,7 +1,9 @@
+import { resolve } from 'node:path';
 import { loadConfig } from '../config/load';
 import { DEFAULT_DOCKER_HOST, parseDockerHost, type DockerEndpoint } from '../config/docker-host';
 import type { Config } from '../config/schema';
 import type { CliOptions } from './args';
+import { defaultAuditPath } from '../sources/audit-log';
 import { resolveCloudRun, type CloudRunSettings } from './cloud-run-settings';
 
 export interface Settings {
@@ -9,6 +11,8 @@ export interface Settings {
   endpoint: DockerEndpoint;
   showAll: boolean;
   cloudRun: CloudRunSettings;
+  readOnly: boolean;
+  auditPath: string;
 }
 
 /** Flags win over the environment, which wins over the config file, which wins over defaults. */
@@ -26,5 +30,7 @@ export function resolveSettings(options: CliOptions, cwd: string, env: NodeJS.Pr
     endpoint,
     showAll: options.all || config.docker.showAllContainers,
     cloudRun: resolveCloudRun(options, config, env, path),
+    readOnly: options.readOnly || config.readOnly,
+    auditPath: options.auditLog ? resolve(cwd, options.auditLog) : defaultAuditPath(env),
   };
 }

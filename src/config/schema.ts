@@ -6,6 +6,8 @@ const percent = z.number().min(0).max(100);
 // Defaults come from the platform guides (../shared/seeds): services, compose files and alert thresholds.
 export const configSchema = z
   .object({
+    /** No mutating actions at all (rollback keys hidden and refused). */
+    readOnly: z.boolean().default(false),
     docker: z
       .object({
         host: z.string().min(1).optional(),
@@ -49,6 +51,8 @@ export const configSchema = z
         endpoint: z.string().min(1).optional(),
         services: z.array(z.string().min(1)).default(['netra-backend-staging', 'netra-auth', 'netra-frontend-staging']),
         refreshSeconds: z.number().min(1).max(3600).default(10),
+        /** Rollback --all goes one service at a time in this order: lowest risk first, as the platform rolls out. */
+        rollbackOrder: z.array(z.string().min(1)).default(['netra-frontend-staging', 'netra-auth', 'netra-backend-staging']),
       })
       .strict()
       .prefault({}),

@@ -1,5 +1,5 @@
 import type { ClientOptions } from 'google-gax';
-import type { RunRevisionPayload, RunServicePayload } from '../../domain/cloud-run';
+import type { RunRevisionPayload, RunServicePayload, TrafficTarget } from '../../domain/cloud-run';
 
 export interface CloudRunTarget {
   project: string;
@@ -12,6 +12,11 @@ export interface CloudRunTarget {
 export interface CloudRunApi {
   listServices(): Promise<RunServicePayload[]>;
   listRevisions(serviceName: string): Promise<RunRevisionPayload[]>;
+  getService(serviceName: string): Promise<RunServicePayload>;
+  /** Starts a traffic-only update (update_mask traffic, guarded by etag); resolves with the operation's name. */
+  updateTraffic(serviceName: string, traffic: readonly TrafficTarget[], etag: string): Promise<string>;
+  /** Whether the operation finished; rejects with the operation's error when it failed. */
+  operationDone(operationName: string): Promise<boolean>;
   close(): Promise<void>;
 }
 
@@ -39,10 +44,32 @@ export async function createCloudRunApi(target: CloudRunTarget): Promise<CloudRu
       const [list] = await revisions.listRevisions({ parent: serviceName }, call);
       return list as RunRevisionPayload[];
     },
+    async getService(serviceName) {
+      const [service] = await services.getService({ name: serviceName }, call);
+      return service as RunServicePayload;
+    },
+    async updateTraffic(serviceName, traffic, etag) {
+      const [operation] = await services.updateService(
+        { service: { name: serviceName, etag, traffic: traffic.map(toTrafficPayload) }, updateMask: { paths: ['traffic'] } },
+        call,
+      );
+      return operation.name ?? '';
+    },
+    async operationDone(operationName) {
+      const operation = await services.checkUpdateServiceProgress(operationName);
+      if (operation.done && operation.error) throw operation.error;
+      return Boolean(operation.done);
+    },
     async close() {
       await Promise.all([services.close(), revisions.close()]);
     },
   };
+}
+
+function toTrafficPayload(target: TrafficTarget) {
+  return target.latest
+    ? { type: 'TRAFFIC_TARGET_ALLOCATION_TYPE_LATEST' as const, percent: target.percent, tag: target.tag ?? '' }
+    : { type: 'TRAFFIC_TARGET_ALLOCATION_TYPE_REVISION' as const, revision: target.revision ?? '', percent: target.percent, tag: target.tag ?? '' };
 }
 
 /** Client options shared by every Google client of the console (Cloud Run and Logging). */

@@ -7,3 +7,9 @@ export async function readCloudRun(api: CloudRunApi, only: readonly string[]): P
   const wanted = only.length === 0 ? all : only.flatMap((name) => all.filter((s) => shortName(s.name) === name));
   return Promise.all(wanted.map(async (s) => serviceFromPayload(s, await api.listRevisions(s.name ?? ''))));
 }
+
+/** One service with its revisions, read fresh (the rollback flow decides on this, not on the last refresh). */
+export async function readService(api: CloudRunApi, fullName: string): Promise<CloudRunService> {
+  const [service, revisions] = await Promise.all([api.getService(fullName), api.listRevisions(fullName)]);
+  return serviceFromPayload(service, revisions);
+}

@@ -1,0 +1,145 @@
+import { createInterface } from 'node:readline/promises';
+import { describeCloudError } from '../domain/cloud-run-errors';
+import type { CloudRunService, TrafficTarget } from '../domain/cloud-run';
+import { chooseTarget, describeTraffic, rollbackTraffic, type TargetChoice } from '../flows/rollback-plan';
+import { executeRollback, type RollbackOutcome } from '../flows/rollback-runner';
+import { appendAudit, type AuditResult } from '../sources/audit-log';
+import { createCloudRunApi, endpointLabel } from '../sources/cloud-run/client';
+import { UsageError } from '../config/errors';
+import type { CliOptions } from './args';
+import { openTarget, rollbackPort } from './cloud-run-runtime';
+import type { Settings } from './settings';
+
+/** Exit codes of `netra-console rollback`. */
+const EXIT = { succeeded: 0, failed: 1, usage: 2, conflicted: 3 } as const;
+
+interface ServiceReport {
+  service: string;
+  target: string | null;
+  before: TrafficTarget[];
+  requested: TrafficTarget[];
+  after: TrafficTarget[] | null;
+  result: 'succeeded' | 'failed' | 'conflicted' | 'dry-run' | 'not-attempted';
+  error: string | null;
+  elapsedMs: number;
+}
+
+function targetChoice(options: CliOptions): TargetChoice {
+  if (options.to !== undefined) return { kind: 'revision', name: options.to };
+  return options.toRegular ? { kind: 'regular' } : { kind: 'previous' };
+}
+
+async function confirm(question: string, expected: string): Promise<boolean> {
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    return (await rl.question(question)).trim() === expected;
+  } finally {
+    rl.close();
+  }
+}
+
+/** Headless rollback for scripts and runbooks; see the exit codes above and the README. */
+export async function runRollbackCommand(settings: Settings, options: CliOptions): Promise<number> {
+  if (settings.readOnly) throw new UsageError('this console is read-only (--read-only or readOnly: true): rollback refused, nothing changed');
+  const needsPrompt = !options.yes && !options.dryRun;
+  if (needsPrompt && !process.stdin.isTTY) {
+    throw new UsageError('refusing to change traffic without a confirmation: no terminal to ask, so add --yes (or try --dry-run first)');
+  }
+  const { cloudRun } = settings;
+  const { target, stopSandbox } = await openTarget(cloudRun);
+  const api = await createCloudRunApi(target);
+  const port = rollbackPort(api);
+  const parent = `projects/${target.project}/locations/${target.region}/services`;
+  const names = options.all ? cloudRun.rollbackOrder : [options.service!];
+  const reports: ServiceReport[] = [];
+  let exitCode: number = EXIT.succeeded;
+  try {
+    for (const name of names) {
+      if (exitCode !== EXIT.succeeded) {
+        reports.push({ service: name, target: null, before: [], requested: [], after: null, result: 'not-attempted', error: null, elapsedMs: 0 });
+        continue;
+      }
+      const report = await rollbackOne(`${parent}/${name}`, name, options, needsPrompt, port, settings);
+      reports.push(report.report);
+      exitCode = report.exitCode;
+    }
+  } finally {
+    await api.close();
+    await stopSandbox();
+  }
+  print(reports, options, endpointLabel(target));
+  return exitCode;
+}
+
+async function rollbackOne(
+  fullName: string,
+  name: string,
+  options: CliOptions,
+  needsPrompt: boolean,
+  port: ReturnType<typeof rollbackPort>,
+  settings: Settings,
+): Promise<{ report: ServiceReport; exitCode: number }> {
+  const { project, region } = settings.cloudRun;
+  let service: CloudRunService;
+  try {
+    service = await port.readService(fullName);
+  } catch (error) {
+    const described = describeCloudError(error, { project, region, endpoint: '' });
+    if (described.kind === 'not-found') throw new UsageError(`unknown service "${name}" in ${project} (${region}): check --service`);
+    return { report: failedReport(name, described.message), exitCode: EXIT.failed };
+  }
+  const chosen = chooseTarget(service, targetChoice(options));
+  if (!chosen.ok) throw new UsageError(`${chosen.reason}; nothing changed`);
+  const requested = rollbackTraffic(service, chosen.revision.name);
+  const base = { service: name, target: chosen.revision.name, before: service.trafficStatuses, requested };
+  if (!options.json) {
+    process.stderr.write(`${name}: ${describeTraffic(service.trafficStatuses, service)}  →  ${describeTraffic(requested, service)}\n`);
+  }
+  if (options.dryRun) return { report: { ...base, after: null, result: 'dry-run', error: null, elapsedMs: 0 }, exitCode: EXIT.succeeded };
+
+  const audit = (result: AuditResult, outcome?: RollbackOutcome) =>
+    appendAudit(settings.auditPath, {
+      project,
+      region,
+      service: name,
+      action: options.toRegular ? 'rollback-to-regular' : options.to ? 'rollback-to-revision' : 'rollback-previous',
+      before: service.trafficStatuses,
+      requested,
+      after: outcome?.after ?? null,
+      result,
+      error: outcome?.error ?? null,
+    });
+  if (needsPrompt && !(await confirm(`Type ${name} to move 100% of its traffic to ${chosen.revision.name}: `, name))) {
+    audit('cancelled');
+    return { report: { ...base, after: null, result: 'failed', error: 'cancelled: the typed name did not match', elapsedMs: 0 }, exitCode: EXIT.usage };
+  }
+  audit('confirmed');
+  const outcome = await executeRollback({ service, target: chosen.revision.name, requested }, port);
+  audit(outcome.result, outcome);
+  return {
+    report: { ...base, after: outcome.after, result: outcome.result, error: outcome.error, elapsedMs: outcome.elapsedMs },
+    exitCode: EXIT[outcome.result],
+  };
+}
+
+function failedReport(service: string, error: string): ServiceReport {
+  return { service, target: null, before: [], requested: [], after: null, result: 'failed', error, elapsedMs: 0 };
+}
+
+function print(reports: ServiceReport[], options: CliOptions, endpoint: string): void {
+  if (options.json) {
+    process.stdout.write(`${JSON.stringify(options.all ? { endpoint, results: reports } : { endpoint, ...reports[0] }, null, 2)}\n`);
+    return;
+  }
+  for (const r of reports) {
+    const after = r.after ? ` — serving now: ${r.after.map((t) => `${t.revision ?? 'LATEST'} ${t.percent}%${t.tag ? ` (${t.tag})` : ''}`).join(', ')}` : '';
+    const line = {
+      succeeded: `✔ ${r.service} rolled back to ${r.target} and verified in ${(r.elapsedMs / 1000).toFixed(1)}s${after}`,
+      failed: `✘ ${r.service}: ${r.error}${after}`,
+      conflicted: `✘ ${r.service}: conflict, nothing changed: ${r.error}${after}`,
+      'dry-run': `(dry run) ${r.service} would move 100% of its traffic to ${r.target}; nothing changed`,
+      'not-attempted': `- ${r.service}: not attempted (stopped after the failure above); unchanged`,
+    }[r.result];
+    process.stdout.write(`${line}\n`);
+  }
+}
