@@ -14,6 +14,8 @@ export interface CliOptions {
   service?: string;
   to?: string;
   auditLog?: string;
+  /** rollback: bounded total seconds for Cloud Run's operation */
+  timeout?: number;
   dockerHost?: string;
   configPath?: string;
   project?: string;
@@ -47,6 +49,7 @@ Options:
                        (rollback) roll back every Netra service, one at a time, each verified before the next
   --read-only          no mutating actions: rollback keys are hidden and refused
   --audit-log PATH     audit log (default: $XDG_STATE_HOME/netra-console/audit.log)
+  --timeout SECONDS    (rollback) most time to wait for Cloud Run to apply a change (default: 120)
   --json               (status) print one JSON document
   --port N             (sandbox) port to listen on (default: any free port)
   --log-rate N         (sandbox) log entries per second to generate (default: 5)
@@ -55,7 +58,7 @@ Options:
 
 Keys inside the console: press ? for the full list.`;
 
-type ValueKey = 'dockerHost' | 'configPath' | 'project' | 'region' | 'gcpEndpoint' | 'port' | 'logRate' | 'service' | 'to' | 'auditLog';
+type ValueKey = 'dockerHost' | 'configPath' | 'project' | 'region' | 'gcpEndpoint' | 'port' | 'logRate' | 'service' | 'to' | 'auditLog' | 'timeout';
 
 const VALUE_FLAGS: Record<string, { key: ValueKey; example: string; number?: { min: number; max: number; integer: boolean } }> = {
   '--docker-host': { key: 'dockerHost', example: '--docker-host unix:///var/run/docker.sock' },
@@ -68,6 +71,7 @@ const VALUE_FLAGS: Record<string, { key: ValueKey; example: string; number?: { m
   '--service': { key: 'service', example: '--service netra-backend-staging' },
   '--to': { key: 'to', example: '--to netra-backend-staging-00024-abc' },
   '--audit-log': { key: 'auditLog', example: '--audit-log ./audit.log' },
+  '--timeout': { key: 'timeout', example: '--timeout 120', number: { min: 1, max: 3600, integer: false } },
 };
 const FLAG_SWITCHES = {
   '--json': 'json',
@@ -79,7 +83,7 @@ const FLAG_SWITCHES = {
   '--dry-run': 'dryRun',
   '--yes': 'yes',
 } as const;
-const ROLLBACK_ONLY = ['--service', '--to', '--previous', '--to-regular', '--dry-run', '--yes'];
+const ROLLBACK_ONLY = ['--service', '--to', '--previous', '--to-regular', '--dry-run', '--yes', '--timeout'];
 const SWITCHES = ['--help', '--version', ...Object.keys(FLAG_SWITCHES)];
 const COMMANDS = ['status', 'sandbox', 'rollback'] as const;
 

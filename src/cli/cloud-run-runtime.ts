@@ -10,6 +10,8 @@ import type { CloudRunSettings } from './cloud-run-settings';
 export interface CloudRunRuntime {
   target: CloudRunTarget;
   poller: CloudRunPoller;
+  /** Cloud Run for the rollback flow, through a client of its own (created on first use). */
+  rollbackPort(): RollbackPort;
   stop(): Promise<void>;
 }
 
@@ -33,11 +35,15 @@ export async function startCloudRun(settings: CloudRunSettings, onUpdate: (updat
     onUpdate,
   });
   poller.start();
+  let rollbackApi: Promise<CloudRunApi> | null = null;
+  const api = () => (rollbackApi ??= createCloudRunApi(target));
   return {
     target,
     poller,
+    rollbackPort: () => rollbackPort(api),
     async stop() {
       await poller.stop();
+      await (await rollbackApi)?.close();
       await stopSandbox();
     },
   };
@@ -68,11 +74,11 @@ export async function readCloudRunOnce(settings: CloudRunSettings): Promise<Clou
   }
 }
 
-/** The rollback flow's view of Cloud Run, through the official client. */
-export function rollbackPort(api: CloudRunApi): RollbackPort {
+/** The rollback flow's view of Cloud Run, through the official client (`api` may create it on first use). */
+export function rollbackPort(api: () => Promise<CloudRunApi>): RollbackPort {
   return {
-    readService: (fullName) => readService(api, fullName),
-    updateTraffic: (fullName, traffic, etag) => api.updateTraffic(fullName, traffic, etag),
-    operationDone: (operation) => api.operationDone(operation),
+    readService: async (fullName) => readService(await api(), fullName),
+    updateTraffic: async (fullName, traffic, etag) => (await api()).updateTraffic(fullName, traffic, etag),
+    operationDone: async (operation) => (await api()).operationDone(operation),
   };
 }

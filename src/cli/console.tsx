@@ -7,6 +7,7 @@ import { createAppStore } from '../store/store';
 import { App } from '../ui/App';
 import { AppProvider, type AppActions } from '../ui/context';
 import { cloudRunEndpointLabel, startCloudRun, type CloudRunRuntime } from './cloud-run-runtime';
+import { rollbackControl } from './rollback-control';
 import type { Settings } from './settings';
 
 /** The composition root: sources feed the store through the batcher; the views only see the store and actions. */
@@ -18,15 +19,21 @@ export async function runConsole(settings: Settings): Promise<number> {
     historyLength: config.ui.historyLength,
     showAll: settings.showAll,
     cloudRun: { mode: cloudRun.mode, project: cloudRun.project, region: cloudRun.region, endpoint: cloudRunEndpointLabel(cloudRun) },
+    readOnly: settings.readOnly,
+    rollbackOrder: cloudRun.rollbackOrder,
+    auditPath: settings.auditPath,
   });
   const batcher = new DockerBatcher(store, Math.ceil(1000 / config.ui.maxFps));
   const watcher = new DockerWatcher(createDockerClient(endpoint), batcher, {
     scope: { projects: config.docker.projects, showAll: settings.showAll },
   });
   let cloud: CloudRunRuntime | null = null;
+  const rollback = rollbackControl(store, settings, () => cloud);
   const actions: AppActions = {
     setShowAll: (showAll) => watcher.setShowAll(showAll),
     refreshCloudRun: () => cloud?.poller.refreshNow(),
+    runRollback: rollback.run,
+    cancelRollback: rollback.cancel,
   };
 
   // Ink enters the alternate screen and draws the first frame where the cursor is; keys typed during start-up

@@ -2,7 +2,7 @@ import { createInterface } from 'node:readline/promises';
 import { describeCloudError } from '../domain/cloud-run-errors';
 import type { CloudRunService, TrafficTarget } from '../domain/cloud-run';
 import { chooseTarget, describeTraffic, rollbackTraffic, type TargetChoice } from '../flows/rollback-plan';
-import { executeRollback, type RollbackOutcome } from '../flows/rollback-runner';
+import { DEFAULT_TIMEOUTS, executeRollback, type RollbackOutcome } from '../flows/rollback-runner';
 import { appendAudit, type AuditResult } from '../sources/audit-log';
 import { createCloudRunApi, endpointLabel } from '../sources/cloud-run/client';
 import { UsageError } from '../config/errors';
@@ -48,7 +48,7 @@ export async function runRollbackCommand(settings: Settings, options: CliOptions
   const { cloudRun } = settings;
   const { target, stopSandbox } = await openTarget(cloudRun);
   const api = await createCloudRunApi(target);
-  const port = rollbackPort(api);
+  const port = rollbackPort(async () => api);
   const parent = `projects/${target.project}/locations/${target.region}/services`;
   const names = options.all ? cloudRun.rollbackOrder : [options.service!];
   const reports: ServiceReport[] = [];
@@ -114,7 +114,8 @@ async function rollbackOne(
     return { report: { ...base, after: null, result: 'failed', error: 'cancelled: the typed name did not match', elapsedMs: 0 }, exitCode: EXIT.usage };
   }
   audit('confirmed');
-  const outcome = await executeRollback({ service, target: chosen.revision.name, requested }, port);
+  const timeouts = options.timeout ? { ...DEFAULT_TIMEOUTS, operationMs: options.timeout * 1000 } : DEFAULT_TIMEOUTS;
+  const outcome = await executeRollback({ service, target: chosen.revision.name, requested }, port, undefined, timeouts);
   audit(outcome.result, outcome);
   return {
     report: { ...base, after: outcome.after, result: outcome.result, error: outcome.error, elapsedMs: outcome.elapsedMs },

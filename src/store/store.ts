@@ -2,6 +2,8 @@ import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { ConnectionState, ContainerInfo, ContainerStats, DockerAlert } from '../domain/types';
 import type { Thresholds } from '../domain/thresholds';
 
+import type { RollbackFlow } from '../flows/rollback-machine';
+import type { AuditEntry } from '../sources/audit-log';
 import { initialCloudRunState, type CloudRunMode, type CloudRunState } from './cloud-run-state';
 
 export type PanelId = 'health' | 'stats' | 'cloudrun';
@@ -22,7 +24,7 @@ export interface DockerState {
   alerts: DockerAlert[];
 }
 
-export type Overlay = 'help' | 'details' | 'revisions' | null;
+export type Overlay = 'help' | 'details' | 'revisions' | 'rollback' | 'audit' | null;
 
 export interface UiState {
   focus: PanelId;
@@ -32,13 +34,20 @@ export interface UiState {
   filterEditing: boolean;
   overlay: Overlay;
   showAll: boolean;
+  /** A one-line answer to the last key, e.g. why it was refused. */
+  notice: string | null;
 }
 
 export interface AppState {
   docker: DockerState;
   cloudRun: CloudRunState;
+  /** The rollback in progress (or just finished), and what this session did. */
+  rollback: RollbackFlow | null;
+  audit: AuditEntry[];
+  auditPath: string;
+  readOnly: boolean;
   ui: UiState;
-  settings: { thresholds: Thresholds; historyLength: number };
+  settings: { thresholds: Thresholds; historyLength: number; rollbackOrder: string[] };
 }
 
 export type AppStore = StoreApi<AppState>;
@@ -49,12 +58,19 @@ export interface StoreInit {
   historyLength: number;
   showAll: boolean;
   cloudRun: { mode: CloudRunMode; project: string; region: string; endpoint: string };
+  readOnly?: boolean;
+  rollbackOrder?: string[];
+  auditPath?: string;
 }
 
 export function createAppStore(init: StoreInit): AppStore {
   return createStore<AppState>()(() => ({
     docker: { host: init.host, connection: { state: 'connecting' }, containers: {}, stats: {}, alerts: [] },
     cloudRun: initialCloudRunState(init.cloudRun),
+    rollback: null,
+    audit: [],
+    auditPath: init.auditPath ?? '',
+    readOnly: init.readOnly ?? false,
     ui: {
       focus: 'health',
       selectedId: { health: null, stats: null, cloudrun: null, revisions: null },
@@ -62,7 +78,8 @@ export function createAppStore(init: StoreInit): AppStore {
       filterEditing: false,
       overlay: null,
       showAll: init.showAll,
+      notice: null,
     },
-    settings: { thresholds: init.thresholds, historyLength: init.historyLength },
+    settings: { thresholds: init.thresholds, historyLength: init.historyLength, rollbackOrder: init.rollbackOrder ?? [] },
   }));
 }

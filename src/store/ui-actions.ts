@@ -66,3 +66,7 @@ export function setOverlay(store: AppStore, overlay: UiState['overlay']): void {
 export function setShowAll(store: AppStore, showAll: boolean): void {
   setUi(store, { showAll });
 }
+
+export function setNotice(store: AppStore, notice: string | null): void {
+  setUi(store, { notice });
+}

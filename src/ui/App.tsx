@@ -1,12 +1,14 @@
 import { Box, Text, useWindowSize } from 'ink';
 import { useAppState } from './context';
-import { KEYMAP } from './keymap';
+import { activeBindings } from './keymap';
 import { DetailsOverlay } from './panels/DetailsOverlay';
 import { HealthPanel } from './panels/HealthPanel';
 import { HelpOverlay } from './panels/HelpOverlay';
 import { StatsPanel } from './panels/StatsPanel';
 import { CloudRunPanel } from './panels/CloudRunPanel';
 import { RevisionsOverlay } from './panels/RevisionsOverlay';
+import { RollbackDialog } from './panels/RollbackDialog';
+import { AuditOverlay } from './panels/AuditOverlay';
 import { StatusBar } from './panels/StatusBar';
 import { useKeyHandler } from './use-key-handler';
 
@@ -15,9 +17,12 @@ export const MIN_ROWS = 24;
 /** Status bar (2 lines) and footer (1 line). */
 const CHROME_ROWS = 3;
 
-const FOOTER = KEYMAP.filter((b) => b.hint)
-  .map((b) => `${b.label.split(',')[0]} ${b.hint}`)
-  .join('  ');
+function footer(readOnly: boolean): string {
+  const hints = activeBindings(readOnly)
+    .filter((b) => b.hint)
+    .map((b) => `${b.label.split(',')[0]} ${b.hint}`);
+  return [...hints, ...(readOnly ? ['READ-ONLY'] : [])].join('  ');
+}
 
 function TooSmall({ columns, rows }: { columns: number; rows: number }) {
   return (
@@ -31,7 +36,7 @@ function TooSmall({ columns, rows }: { columns: number; rows: number }) {
 export function App() {
   useKeyHandler();
   const { columns, rows } = useWindowSize();
-  const overlay = useAppState((s) => s.ui.overlay);
+  const { overlay, notice, readOnly } = useAppState((s) => ({ overlay: s.ui.overlay, notice: s.ui.notice, readOnly: s.readOnly }));
   if (columns < MIN_COLUMNS || rows < MIN_ROWS) return <TooSmall columns={columns} rows={rows} />;
 
   const width = columns;
@@ -45,6 +50,8 @@ export function App() {
       {overlay === 'help' ? <HelpOverlay width={width} height={body} /> : null}
       {overlay === 'details' ? <DetailsOverlay width={width} height={body} /> : null}
       {overlay === 'revisions' ? <RevisionsOverlay width={width} height={body} /> : null}
+      {overlay === 'rollback' ? <RollbackDialog width={width} height={body} /> : null}
+      {overlay === 'audit' ? <AuditOverlay width={width} height={body} /> : null}
       {overlay === null ? (
         <>
           <HealthPanel width={width} height={healthHeight} />
@@ -52,7 +59,11 @@ export function App() {
           <CloudRunPanel width={width} height={cloudRunHeight} number={3} />
         </>
       ) : null}
-      <Text dimColor wrap="truncate">{FOOTER}</Text>
+      {notice && overlay !== 'rollback' ? (
+        <Text color="yellow" wrap="truncate">{notice}</Text>
+      ) : (
+        <Text dimColor wrap="truncate">{footer(readOnly)}</Text>
+      )}
     </Box>
   );
 }

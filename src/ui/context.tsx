@@ -7,6 +7,10 @@ import type { AppState, AppStore } from '../store/store';
 export interface AppActions {
   setShowAll(showAll: boolean): void;
   refreshCloudRun(): void;
+  /** Runs the confirmed rollback in the store to its end (audited). */
+  runRollback(): void;
+  /** Closes a rollback that was not sent, auditing the cancellation. */
+  cancelRollback(): void;
 }
 
 interface AppContextValue {

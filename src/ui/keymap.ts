@@ -10,6 +10,10 @@ export type Action =
   | 'focusPanel2'
   | 'focusPanel3'
   | 'refresh'
+  | 'rollback'
+  | 'rollbackAll'
+  | 'rollbackRegular'
+  | 'audit'
   | 'up'
   | 'down'
   | 'pageUp'
@@ -39,6 +43,8 @@ export interface Binding {
   group: 'Global' | 'Lists' | 'Cloud Run';
   /** Shown in the footer's short hint line. */
   hint?: string;
+  /** Changes something outside the console: hidden and refused in a read-only console. */
+  mutating?: boolean;
 }
 
 export const KEYMAP: readonly Binding[] = [
@@ -60,7 +66,16 @@ export const KEYMAP: readonly Binding[] = [
   { action: 'filter', keys: [{ input: '/' }], label: '/', description: 'Filter the focused list (Enter keeps it, Esc clears it)', group: 'Lists', hint: 'filter' },
   { action: 'close', keys: [{ key: 'escape' }], label: 'Esc', description: 'Close the overlay, or clear the filter', group: 'Lists' },
   { action: 'refresh', keys: [{ input: 'r', ctrl: true }], label: 'Ctrl-R', description: 'Refresh Cloud Run now', group: 'Cloud Run', hint: 'refresh' },
+  { action: 'rollback', keys: [{ input: 'r' }], label: 'r', description: 'Roll back the selected service to its previous Ready revision', group: 'Cloud Run', mutating: true, hint: 'rollback' },
+  { action: 'rollbackRegular', keys: [{ input: 'b' }], label: 'b', description: 'Roll back the selected service to its newest regular (non-Alpine) image', group: 'Cloud Run', mutating: true },
+  { action: 'rollbackAll', keys: [{ input: 'R' }], label: 'R', description: 'Roll back all Netra services, one at a time, each verified', group: 'Cloud Run', mutating: true },
+  { action: 'audit', keys: [{ input: 'A' }], label: 'A', description: 'Audit view: the rollbacks of this session', group: 'Cloud Run', hint: 'audit' },
 ];
+
+/** The bindings a console shows and obeys: without the mutating ones when it is read-only. */
+export function activeBindings(readOnly: boolean): readonly Binding[] {
+  return readOnly ? KEYMAP.filter((b) => !b.mutating) : KEYMAP;
+}
 
 /** How the keys of an action are written, for hints shown outside the help overlay. */
 export function keyLabel(action: Action): string {

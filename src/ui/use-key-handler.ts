@@ -7,21 +7,58 @@ import {
   moveSelection,
   openSelection,
   setOverlay,
+  setNotice,
   setShowAll,
   startFilter,
 } from '../store/ui-actions';
 import type { AppStore, Overlay } from '../store/store';
-import { useActions, useAppStore } from './context';
-import { actionFor, type Action } from './keymap';
+import { useActions, useAppStore, type AppActions } from './context';
+import { actionFor, KEYMAP, type Action } from './keymap';
+import {
+  closeRollback,
+  editConfirmation,
+  moveTarget,
+  openRollback,
+  proceedToConfirm,
+  submitConfirmation,
+} from '../store/rollback-actions';
 
 const PAGE = 10;
 const MOVES: Action[] = ['up', 'down', 'pageUp', 'pageDown', 'top', 'bottom'];
-/** What still works while an overlay covers the panels. */
-const OVERLAY_ACTIONS: Record<NonNullable<Overlay>, Action[]> = {
+/** What still works while an overlay covers the panels (the rollback dialog reads its keys itself). */
+const OVERLAY_ACTIONS: Record<Exclude<Overlay, 'rollback' | null>, Action[]> = {
   help: ['quit', 'help', 'close'],
   details: ['quit', 'help', 'close', 'details'],
-  revisions: ['quit', 'help', 'close', 'refresh', ...MOVES],
+  revisions: ['quit', 'help', 'close', 'refresh', 'rollback', 'rollbackRegular', ...MOVES],
+  audit: ['quit', 'help', 'close', 'audit'],
 };
+
+/** Keys of the rollback dialog: pick, confirm by typing, cancel; nothing interrupts a rollback being sent. */
+function handleRollbackKey(store: AppStore, actions: AppActions, input: string, key: Key): void {
+  const flow = store.getState().rollback;
+  if (!flow || flow.step === 'running') return;
+  if (flow.step === 'done') {
+    if (key.return || key.escape) closeRollback(store);
+    return;
+  }
+  if (key.escape) return actions.cancelRollback();
+  if (flow.step === 'choose') {
+    const action = actionFor(input, key);
+    if (action === 'down') moveTarget(store, 1);
+    if (action === 'up') moveTarget(store, -1);
+    if (key.return) proceedToConfirm(store);
+    return;
+  }
+  if (key.return) {
+    if (submitConfirmation(store)) {
+      setNotice(store, null);
+      actions.runRollback();
+    } else setNotice(store, `type ${flow.expected} exactly to confirm, or Esc to cancel`);
+    return;
+  }
+  if (key.backspace || key.delete) return editConfirmation(store, (typed) => typed.slice(0, -1));
+  if (input && !key.ctrl && !key.meta) editConfirmation(store, (typed) => typed + input);
+}
 
 function handleFilterTyping(store: AppStore, input: string, key: Key): void {
   if (key.return) return endFilter(store, true);
@@ -37,8 +74,10 @@ export function useKeyHandler(): void {
   const { exit } = useApp();
 
   const run = (action: Action): void => {
-    const { ui } = store.getState();
-    if (ui.overlay && !OVERLAY_ACTIONS[ui.overlay].includes(action)) return;
+    const { ui, readOnly } = store.getState();
+    if (ui.overlay && ui.overlay !== 'rollback' && !OVERLAY_ACTIONS[ui.overlay].includes(action)) return;
+    if (readOnly && KEYMAP.find((b) => b.action === action)?.mutating) return setNotice(store, 'read-only console: rollback refused');
+    if (ui.notice) setNotice(store, null);
     switch (action) {
       case 'quit':
         return exit();
@@ -62,6 +101,14 @@ export function useKeyHandler(): void {
         return focusPanel(store, 'cloudrun');
       case 'refresh':
         return actions.refreshCloudRun();
+      case 'rollback':
+      case 'rollbackRegular':
+      case 'rollbackAll': {
+        const kind = action === 'rollbackAll' ? 'all' : action === 'rollback' ? 'previous' : 'regular';
+        return setNotice(store, openRollback(store, kind));
+      }
+      case 'audit':
+        return setOverlay(store, ui.overlay === 'audit' ? null : 'audit');
       case 'down':
         return moveSelection(store, 1);
       case 'up':
@@ -85,6 +132,11 @@ export function useKeyHandler(): void {
   };
 
   useInput((input, key) => {
+    if (store.getState().ui.overlay === 'rollback') {
+      const running = store.getState().rollback?.step === 'running';
+      if (key.ctrl && input === 'c' && !running) return exit();
+      return handleRollbackKey(store, actions, input, key);
+    }
     if (store.getState().ui.filterEditing && !(key.ctrl && input === 'c')) return handleFilterTyping(store, input, key);
     const action = actionFor(input, key);
     if (action) run(action);

@@ -1,16 +1,19 @@
 import { Box, Text } from 'ink';
-import { KEYMAP, type Binding } from '../keymap';
+import { useAppState } from '../context';
+import { activeBindings, type Binding } from '../keymap';
 
 const GROUPS: Binding['group'][] = ['Global', 'Lists', 'Cloud Run'];
 
 export function HelpOverlay({ width, height }: { width: number; height: number }) {
+  const readOnly = useAppState((s) => s.readOnly);
+  const bindings = activeBindings(readOnly);
   return (
     <Box flexDirection="column" width={width} height={height} borderStyle="double" borderColor="cyan" paddingX={1}>
       <Text bold color="cyan">Keys — press ? or Esc to close</Text>
       {GROUPS.map((group) => (
         <Box key={group} flexDirection="column" marginTop={1}>
           <Text bold>{group}</Text>
-          {KEYMAP.filter((b) => b.group === group).map((b) => (
+          {bindings.filter((b) => b.group === group).map((b) => (
             <Text key={b.action} wrap="truncate">
               <Text color="yellow">{b.label.padEnd(12)}</Text>
               {b.description}
@@ -18,6 +21,11 @@ export function HelpOverlay({ width, height }: { width: number; height: number }
           ))}
         </Box>
       ))}
+      {readOnly ? (
+        <Box marginTop={1}>
+          <Text color="yellow">Read-only console: rollback keys are off.</Text>
+        </Box>
+      ) : null}
       <Box marginTop={1}>
         <Text dimColor>While typing a filter: letters edit it, Backspace deletes, Enter keeps it, Esc clears it.</Text>
       </Box>
