@@ -8,6 +8,7 @@ import { App } from '../ui/App';
 import { AppProvider, type AppActions } from '../ui/context';
 import { cloudRunEndpointLabel, startCloudRun, type CloudRunRuntime } from './cloud-run-runtime';
 import { rollbackControl } from './rollback-control';
+import { startLogSources } from './log-sources';
 import type { Settings } from './settings';
 
 /** The composition root: sources feed the store through the batcher; the views only see the store and actions. */
@@ -24,7 +25,9 @@ export async function runConsole(settings: Settings): Promise<number> {
     auditPath: settings.auditPath,
   });
   const batcher = new DockerBatcher(store, Math.ceil(1000 / config.ui.maxFps));
-  const watcher = new DockerWatcher(createDockerClient(endpoint), batcher, {
+  const docker = createDockerClient(endpoint);
+  const logs = startLogSources(store, docker, settings);
+  const watcher = new DockerWatcher(docker, batcher, {
     scope: { projects: config.docker.projects, showAll: settings.showAll },
   });
   let cloud: CloudRunRuntime | null = null;
@@ -34,13 +37,14 @@ export async function runConsole(settings: Settings): Promise<number> {
     refreshCloudRun: () => cloud?.poller.refreshNow(),
     runRollback: rollback.run,
     cancelRollback: rollback.cancel,
+    saveLogs: async () => logs.save(process.cwd()),
   };
 
   // Ink enters the alternate screen and draws the first frame where the cursor is; keys typed during start-up
   // (echoed by the terminal) leave it mid-line, which wraps the full-width status bar and garbles it for good.
   process.stdout.write('\r');
   const instance = render(
-    <AppProvider store={store} actions={actions}>
+    <AppProvider store={store} actions={actions} logRing={logs.ring}>
       <App />
     </AppProvider>,
     { maxFps: config.ui.maxFps, alternateScreen: true, interactive: true, exitOnCtrlC: false, incrementalRendering: true },
@@ -50,7 +54,10 @@ export async function runConsole(settings: Settings): Promise<number> {
     watcher.start();
     const onUpdate = (update: Parameters<typeof reduceCloudRun>[1]) => store.setState((s) => ({ cloudRun: reduceCloudRun(s.cloudRun, update) }));
     startCloudRun(cloudRun, onUpdate).then(
-      (runtime) => (cloud = runtime),
+      (runtime) => {
+        cloud = runtime;
+        logs.startCloud(runtime.target);
+      },
       (error: unknown) => onUpdate({ kind: 'error', error: { kind: 'other', message: `Cloud Run could not start: ${(error as Error).message}` }, retryAt: Date.now() }),
     );
   });
@@ -63,6 +70,7 @@ export async function runConsole(settings: Settings): Promise<number> {
   } finally {
     watcher.stop();
     batcher.dispose();
+    await logs.stop();
     await (cloud as CloudRunRuntime | null)?.stop();
   }
   // Sockets of the engine client may linger; the console is done.

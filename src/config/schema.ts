@@ -56,6 +56,15 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    logs: z
+      .object({
+        /** Lines kept in memory (a ring: the oldest go first). */
+        bufferLines: z.number().int().min(100).max(1_000_000).default(10_000),
+        /** Cloud Logging filter the console tails. */
+        cloudFilter: z.string().min(1).default('resource.type="cloud_run_revision"'),
+      })
+      .strict()
+      .prefault({}),
     ui: z
       .object({
         maxFps: z.number().int().min(1).max(60).default(20),

@@ -3,10 +3,11 @@ import type { ConnectionState, ContainerInfo, ContainerStats, DockerAlert } from
 import type { Thresholds } from '../domain/thresholds';
 
 import type { RollbackFlow } from '../flows/rollback-machine';
+import { initialLogsState, type LogsState } from './logs-state';
 import type { AuditEntry } from '../sources/audit-log';
 import { initialCloudRunState, type CloudRunMode, type CloudRunState } from './cloud-run-state';
 
-export type PanelId = 'health' | 'stats' | 'cloudrun';
+export type PanelId = 'health' | 'stats' | 'cloudrun' | 'logs';
 /** Lists that keep a selection: the panels, and the revisions of the selected Cloud Run service. */
 export type ListId = PanelId | 'revisions';
 
@@ -24,7 +25,7 @@ export interface DockerState {
   alerts: DockerAlert[];
 }
 
-export type Overlay = 'help' | 'details' | 'revisions' | 'rollback' | 'audit' | null;
+export type Overlay = 'help' | 'details' | 'revisions' | 'rollback' | 'audit' | 'logEntry' | null;
 
 export interface UiState {
   focus: PanelId;
@@ -36,6 +37,8 @@ export interface UiState {
   showAll: boolean;
   /** A one-line answer to the last key, e.g. why it was refused. */
   notice: string | null;
+  /** The focused panel fills the window. */
+  zoom: boolean;
 }
 
 export interface AppState {
@@ -45,6 +48,7 @@ export interface AppState {
   rollback: RollbackFlow | null;
   audit: AuditEntry[];
   auditPath: string;
+  logs: LogsState;
   readOnly: boolean;
   ui: UiState;
   settings: { thresholds: Thresholds; historyLength: number; rollbackOrder: string[] };
@@ -69,16 +73,18 @@ export function createAppStore(init: StoreInit): AppStore {
     cloudRun: initialCloudRunState(init.cloudRun),
     rollback: null,
     audit: [],
+    logs: initialLogsState(),
     auditPath: init.auditPath ?? '',
     readOnly: init.readOnly ?? false,
     ui: {
       focus: 'health',
-      selectedId: { health: null, stats: null, cloudrun: null, revisions: null },
-      filters: { health: '', stats: '', cloudrun: '' },
+      selectedId: { health: null, stats: null, cloudrun: null, logs: null, revisions: null },
+      filters: { health: '', stats: '', cloudrun: '', logs: '' },
       filterEditing: false,
       overlay: null,
       showAll: init.showAll,
       notice: null,
+      zoom: false,
     },
     settings: { thresholds: init.thresholds, historyLength: init.historyLength, rollbackOrder: init.rollbackOrder ?? [] },
   }));

@@ -1,7 +1,7 @@
 import { activeList, listRowIds } from './selectors';
 import type { AppStore, PanelId, UiState } from './store';
 
-export const PANEL_ORDER: readonly PanelId[] = ['health', 'stats', 'cloudrun'];
+export const PANEL_ORDER: readonly PanelId[] = ['health', 'stats', 'cloudrun', 'logs'];
 
 function setUi(store: AppStore, patch: Partial<UiState>): void {
   store.setState((s) => ({ ui: { ...s.ui, ...patch } }));
@@ -69,4 +69,8 @@ export function setShowAll(store: AppStore, showAll: boolean): void {
 
 export function setNotice(store: AppStore, notice: string | null): void {
   setUi(store, { notice });
+}
+
+export function setZoom(store: AppStore, zoom: boolean): void {
+  setUi(store, { zoom });
 }

@@ -11,6 +11,10 @@ import { RollbackDialog } from './panels/RollbackDialog';
 import { AuditOverlay } from './panels/AuditOverlay';
 import { StatusBar } from './panels/StatusBar';
 import { useKeyHandler } from './use-key-handler';
+import { layoutPanels } from './layout';
+import { LogsPanel } from './panels/LogsPanel';
+import { LogEntryOverlay } from './panels/LogEntryOverlay';
+import type { PanelId } from '../store/store';
 
 export const MIN_COLUMNS = 80;
 export const MIN_ROWS = 24;
@@ -33,17 +37,33 @@ function TooSmall({ columns, rows }: { columns: number; rows: number }) {
   );
 }
 
+function Panel({ id, width, height }: { id: PanelId; width: number; height: number }) {
+  switch (id) {
+    case 'health':
+      return <HealthPanel width={width} height={height} />;
+    case 'stats':
+      return <StatsPanel width={width} height={height} />;
+    case 'cloudrun':
+      return <CloudRunPanel width={width} height={height} number={3} />;
+    case 'logs':
+      return <LogsPanel width={width} height={height} number={4} />;
+  }
+}
+
 export function App() {
   useKeyHandler();
   const { columns, rows } = useWindowSize();
-  const { overlay, notice, readOnly } = useAppState((s) => ({ overlay: s.ui.overlay, notice: s.ui.notice, readOnly: s.readOnly }));
+  const { overlay, notice, readOnly, focus, zoom } = useAppState((s) => ({
+    overlay: s.ui.overlay,
+    notice: s.ui.notice,
+    readOnly: s.readOnly,
+    focus: s.ui.focus,
+    zoom: s.ui.zoom,
+  }));
   if (columns < MIN_COLUMNS || rows < MIN_ROWS) return <TooSmall columns={columns} rows={rows} />;
 
   const width = columns;
   const body = rows - CHROME_ROWS;
-  const cloudRunHeight = Math.max(8, Math.floor(body * 0.28));
-  const statsHeight = Math.floor((body - cloudRunHeight) * 0.45);
-  const healthHeight = body - cloudRunHeight - statsHeight;
   return (
     <Box flexDirection="column" width={width} height={rows}>
       <StatusBar width={width} />
@@ -52,13 +72,8 @@ export function App() {
       {overlay === 'revisions' ? <RevisionsOverlay width={width} height={body} /> : null}
       {overlay === 'rollback' ? <RollbackDialog width={width} height={body} /> : null}
       {overlay === 'audit' ? <AuditOverlay width={width} height={body} /> : null}
-      {overlay === null ? (
-        <>
-          <HealthPanel width={width} height={healthHeight} />
-          <StatsPanel width={width} height={statsHeight} />
-          <CloudRunPanel width={width} height={cloudRunHeight} number={3} />
-        </>
-      ) : null}
+      {overlay === 'logEntry' ? <LogEntryOverlay width={width} height={body} /> : null}
+      {overlay === null ? layoutPanels(body, focus, zoom).map(({ id, height }) => <Panel key={id} id={id} width={width} height={height} />) : null}
       {notice && overlay !== 'rollback' ? (
         <Text color="yellow" wrap="truncate">{notice}</Text>
       ) : (

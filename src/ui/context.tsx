@@ -1,6 +1,7 @@
 import { createContext, useContext, type ReactNode } from 'react';
 import { useStore } from 'zustand';
 import { useShallow } from 'zustand/react/shallow';
+import type { LogRing } from '../store/log-ring';
 import type { AppState, AppStore } from '../store/store';
 
 /** What the views may ask of the outside world; wired to sources by the composition root. */
@@ -11,17 +12,21 @@ export interface AppActions {
   runRollback(): void;
   /** Closes a rollback that was not sent, auditing the cancellation. */
   cancelRollback(): void;
+  /** Writes the filtered log lines to a file; resolves with a one-line notice. */
+  saveLogs(): Promise<string>;
 }
 
 interface AppContextValue {
   store: AppStore;
   actions: AppActions;
+  /** Log lines live outside the store (a bounded ring); the store only says when new ones arrived. */
+  logRing: LogRing;
 }
 
 const AppContext = createContext<AppContextValue | null>(null);
 
-export function AppProvider({ store, actions, children }: AppContextValue & { children: ReactNode }) {
-  return <AppContext.Provider value={{ store, actions }}>{children}</AppContext.Provider>;
+export function AppProvider({ store, actions, logRing, children }: AppContextValue & { children: ReactNode }) {
+  return <AppContext.Provider value={{ store, actions, logRing }}>{children}</AppContext.Provider>;
 }
 
 function useAppContext(): AppContextValue {
@@ -32,6 +37,7 @@ function useAppContext(): AppContextValue {
 
 export const useAppStore = (): AppStore => useAppContext().store;
 export const useActions = (): AppActions => useAppContext().actions;
+export const useLogRing = (): LogRing => useAppContext().logRing;
 
 /** Selects from the store; shallow comparison keeps object and array selections stable between renders. */
 export function useAppState<T>(selector: (state: AppState) => T): T {

@@ -9,10 +9,12 @@ import {
   setOverlay,
   setNotice,
   setShowAll,
+  setZoom,
   startFilter,
 } from '../store/ui-actions';
 import type { AppStore, Overlay } from '../store/store';
-import { useActions, useAppStore, type AppActions } from './context';
+import { useActions, useAppStore, useLogRing, type AppActions } from './context';
+import { cycleOrigin, cycleSeverity, follow, jumpToMatch, moveLogCursor, toggleLogFlag, togglePause } from '../store/log-actions';
 import { actionFor, KEYMAP, type Action } from './keymap';
 import {
   closeRollback,
@@ -31,6 +33,7 @@ const OVERLAY_ACTIONS: Record<Exclude<Overlay, 'rollback' | null>, Action[]> = {
   details: ['quit', 'help', 'close', 'details'],
   revisions: ['quit', 'help', 'close', 'refresh', 'rollback', 'rollbackRegular', ...MOVES],
   audit: ['quit', 'help', 'close', 'audit'],
+  logEntry: ['quit', 'help', 'close', 'details'],
 };
 
 /** Keys of the rollback dialog: pick, confirm by typing, cancel; nothing interrupts a rollback being sent. */
@@ -43,7 +46,7 @@ function handleRollbackKey(store: AppStore, actions: AppActions, input: string, 
   }
   if (key.escape) return actions.cancelRollback();
   if (flow.step === 'choose') {
-    const action = actionFor(input, key);
+    const action = actionFor(input, key, store.getState().ui.focus);
     if (action === 'down') moveTarget(store, 1);
     if (action === 'up') moveTarget(store, -1);
     if (key.return) proceedToConfirm(store);
@@ -71,13 +74,56 @@ function handleFilterTyping(store: AppStore, input: string, key: Key): void {
 export function useKeyHandler(): void {
   const store = useAppStore();
   const actions = useActions();
+  const logRing = useLogRing();
   const { exit } = useApp();
+
+  /** Keys that mean something else in the logs panel; returns false for the ones handled like anywhere else. */
+  const runLogAction = (action: Action): boolean => {
+    const moves: Partial<Record<Action, number>> = { down: 1, up: -1, pageDown: PAGE, pageUp: -PAGE, top: -Infinity };
+    const delta = moves[action];
+    if (delta !== undefined) {
+      moveLogCursor(store, logRing, delta === -Infinity ? -logRing.size : delta);
+      return true;
+    }
+    switch (action) {
+      case 'bottom':
+        follow(store);
+        return true;
+      case 'details':
+        setOverlay(store, 'logEntry');
+        return true;
+      case 'pauseLogs':
+        togglePause(store, logRing);
+        return true;
+      case 'nextMatch':
+      case 'prevMatch':
+        setNotice(store, jumpToMatch(store, logRing, action === 'nextMatch' ? 1 : -1));
+        return true;
+      case 'cycleSeverity':
+        cycleSeverity(store);
+        return true;
+      case 'cycleOrigin':
+        cycleOrigin(store);
+        return true;
+      case 'toggleTime':
+      case 'toggleWrap':
+      case 'toggleOnlyMatches':
+        toggleLogFlag(store, action === 'toggleTime' ? 'showTime' : action === 'toggleWrap' ? 'wrap' : 'onlyMatches');
+        return true;
+      case 'saveLogs':
+        void actions.saveLogs().then((notice) => setNotice(store, notice));
+        return true;
+      default:
+        return false;
+    }
+  };
 
   const run = (action: Action): void => {
     const { ui, readOnly } = store.getState();
     if (ui.overlay && ui.overlay !== 'rollback' && !OVERLAY_ACTIONS[ui.overlay].includes(action)) return;
     if (readOnly && KEYMAP.find((b) => b.action === action)?.mutating) return setNotice(store, 'read-only console: rollback refused');
     if (ui.notice) setNotice(store, null);
+    if (ui.focus === 'logs' && !ui.overlay && runLogAction(action)) return;
     switch (action) {
       case 'quit':
         return exit();
@@ -99,6 +145,10 @@ export function useKeyHandler(): void {
         return focusPanel(store, 'stats');
       case 'focusPanel3':
         return focusPanel(store, 'cloudrun');
+      case 'focusPanel4':
+        return focusPanel(store, 'logs');
+      case 'zoom':
+        return setZoom(store, !ui.zoom);
       case 'refresh':
         return actions.refreshCloudRun();
       case 'rollback':
@@ -138,7 +188,7 @@ export function useKeyHandler(): void {
       return handleRollbackKey(store, actions, input, key);
     }
     if (store.getState().ui.filterEditing && !(key.ctrl && input === 'c')) return handleFilterTyping(store, input, key);
-    const action = actionFor(input, key);
+    const action = actionFor(input, key, store.getState().ui.focus);
     if (action) run(action);
   });
 }

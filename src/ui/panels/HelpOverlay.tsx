@@ -2,7 +2,7 @@ import { Box, Text } from 'ink';
 import { useAppState } from '../context';
 import { activeBindings, type Binding } from '../keymap';
 
-const GROUPS: Binding['group'][] = ['Global', 'Lists', 'Cloud Run'];
+const GROUPS: Binding['group'][] = ['Global', 'Lists', 'Cloud Run', 'Logs'];
 
 export function HelpOverlay({ width, height }: { width: number; height: number }) {
   const readOnly = useAppState((s) => s.readOnly);

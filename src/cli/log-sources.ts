@@ -1,0 +1,58 @@
+import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type Docker from 'dockerode';
+import type { CloudRunTarget } from '../sources/cloud-run/client';
+import { CloudTail } from '../sources/logs/cloud-tail';
+import { ContainerLogs } from '../sources/logs/container-logs';
+import { logFilter } from '../store/log-actions';
+import { LogIngest, LogRing } from '../store/log-ring';
+import { filteredLines } from '../store/log-view';
+import type { AppStore } from '../store/store';
+import type { Settings } from './settings';
+
+/** The logs panel's sources: every running container in scope, and the Cloud Logging tail once Cloud Run is up. */
+export function startLogSources(store: AppStore, docker: Docker, settings: Settings) {
+  const ring = new LogRing(settings.config.logs.bufferLines);
+  const ingest = new LogIngest(ring, () => store.setState((s) => ({ logs: { ...s.logs, lastSeq: ring.lastSeq } })), Math.ceil(1000 / settings.config.ui.maxFps));
+  const containers = new ContainerLogs(docker, (line) => ingest.add(line));
+  let tail: CloudTail | null = null;
+
+  const syncContainers = (state = store.getState()) => {
+    const running = Object.values(state.docker.containers).filter((c) => c.state === 'running');
+    containers.sync(running.map((c) => ({ id: c.id, name: c.name })));
+    if (state.logs.containers !== running.length) store.setState((s) => ({ logs: { ...s.logs, containers: running.length } }));
+  };
+  const unsubscribe = store.subscribe((state, previous) => {
+    if (state.docker.containers !== previous.docker.containers) syncContainers(state);
+  });
+
+  return {
+    ring,
+    startCloud(target: CloudRunTarget): void {
+      tail = new CloudTail({
+        target,
+        filter: settings.config.logs.cloudFilter,
+        onLine: (line) => ingest.add(line),
+        onState: (cloud) => store.setState((s) => ({ logs: { ...s.logs, cloud } })),
+      });
+      tail.start();
+    },
+    /** Writes the lines that pass the panel's filters; returns the notice to show. */
+    save(cwd: string): string {
+      const lines = filteredLines(ring, logFilter(store.getState()));
+      const path = resolve(cwd, `netra-logs-${new Date().toISOString().replace(/[:.]/g, '-')}.log`);
+      try {
+        writeFileSync(path, lines.map((l) => `${l.timestamp} ${l.source} ${l.severity} ${l.message}\n`).join(''), { mode: 0o600 });
+        return `saved ${lines.length} lines to ${path}`;
+      } catch (error) {
+        return `could not save the logs to ${path}: ${(error as Error).message}`;
+      }
+    },
+    async stop(): Promise<void> {
+      unsubscribe();
+      containers.stop();
+      ingest.dispose();
+      await tail?.stop();
+    },
+  };
+}

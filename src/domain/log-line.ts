@@ -1,0 +1,164 @@
+/** Cloud Logging severities, lowest first. */
+export const SEVERITIES = ['DEFAULT', 'DEBUG', 'INFO', 'NOTICE', 'WARNING', 'ERROR', 'CRITICAL', 'ALERT', 'EMERGENCY'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+export function severityRank(severity: Severity): number {
+  return SEVERITIES.indexOf(severity);
+}
+
+export function parseSeverity(value: unknown): Severity | null {
+  const upper = typeof value === 'string' ? value.toUpperCase() : '';
+  if (upper === 'WARN') return 'WARNING';
+  if (upper === 'FATAL') return 'CRITICAL';
+  return (SEVERITIES as readonly string[]).includes(upper) ? (upper as Severity) : null;
+}
+
+/** One line of the logs panel, from Cloud Logging, a container, or the console itself (notices). */
+export interface LogLine {
+  /** Order of arrival in this console; the view anchors on it. */
+  seq: number;
+  origin: 'cloud' | 'container' | 'notice';
+  /** Cloud Logging's insertId, used to drop duplicates after a reconnect. */
+  insertId: string | null;
+  /** RFC 3339. */
+  timestamp: string;
+  /** service/revision, or the container name (with the stream for stderr). */
+  source: string;
+  severity: Severity;
+  message: string;
+  /** The whole entry, shown on Enter. */
+  raw: unknown;
+}
+
+export type NewLogLine = Omit<LogLine, 'seq'>;
+
+/** The subset of google.logging.v2.LogEntry the console reads (as the official client returns it). */
+export interface CloudEntryPayload {
+  insertId?: string | null;
+  timestamp?: { seconds?: number | string | null; nanos?: number | null } | null;
+  severity?: string | number | null;
+  resource?: { type?: string | null; labels?: Record<string, string> | null } | null;
+  textPayload?: string | null;
+  jsonPayload?: { fields?: Record<string, StructValue> } | null;
+  httpRequest?: { requestMethod?: string | null; requestUrl?: string | null; status?: number | null; latency?: { seconds?: number | string | null; nanos?: number | null } | null } | null;
+  labels?: Record<string, string> | null;
+  logName?: string | null;
+}
+
+interface StructValue {
+  stringValue?: string;
+  numberValue?: number;
+  boolValue?: boolean;
+  nullValue?: unknown;
+  structValue?: { fields?: Record<string, StructValue> };
+  listValue?: { values?: StructValue[] };
+  kind?: string;
+}
+
+/** google.protobuf.Struct → plain JSON. */
+export function structToJson(fields: Record<string, StructValue> | undefined): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(fields ?? {})) out[key] = valueToJson(value);
+  return out;
+}
+
+function valueToJson(value: StructValue): unknown {
+  if (value.stringValue !== undefined && (value.kind === undefined || value.kind === 'stringValue')) return value.stringValue;
+  if (value.numberValue !== undefined && (value.kind === undefined || value.kind === 'numberValue')) return value.numberValue;
+  if (value.boolValue !== undefined && (value.kind === undefined || value.kind === 'boolValue')) return value.boolValue;
+  if (value.structValue) return structToJson(value.structValue.fields);
+  if (value.listValue) return (value.listValue.values ?? []).map(valueToJson);
+  return null;
+}
+
+function timestampIso(ts: CloudEntryPayload['timestamp']): string {
+  if (!ts || ts.seconds === undefined || ts.seconds === null) return new Date(0).toISOString();
+  const ms = Number(ts.seconds) * 1000 + Math.floor((ts.nanos ?? 0) / 1e6);
+  return new Date(ms).toISOString();
+}
+
+function latencyMs(latency: { seconds?: number | string | null; nanos?: number | null } | null | undefined): string {
+  if (!latency) return '';
+  return ` ${Math.round(Number(latency.seconds ?? 0) * 1000 + (latency.nanos ?? 0) / 1e6)}ms`;
+}
+
+/** The service's own host adds nothing on a line that already names the service. */
+function urlPath(url: string | null | undefined): string {
+  if (!url) return '';
+  try {
+    const parsed = new URL(url);
+    return parsed.pathname + parsed.search;
+  } catch {
+    return url;
+  }
+}
+
+/** `netra-backend-staging-00024-xq2` → `00024`. */
+function revisionNumber(service: string | undefined, revision: string | undefined): string | undefined {
+  if (!revision) return undefined;
+  const rest = service && revision.startsWith(`${service}-`) ? revision.slice(service.length + 1) : revision;
+  return /^(\d{5})-/.exec(rest)?.[1] ?? rest;
+}
+
+/** A Cloud Logging entry as a panel line: JSON payloads show their message field, request logs a summary. */
+export function lineFromCloudEntry(entry: CloudEntryPayload): NewLogLine {
+  const labels = entry.resource?.labels ?? {};
+  const json = entry.jsonPayload ? structToJson(entry.jsonPayload.fields) : null;
+  const http = entry.httpRequest;
+  const message =
+    (json && typeof json.message === 'string' ? json.message : null) ??
+    entry.textPayload ??
+    (http ? `${http.requestMethod ?? ''} ${urlPath(http.requestUrl)} ${http.status ?? ''}${latencyMs(http.latency)}`.trim() : null) ??
+    (json ? JSON.stringify(json) : '');
+  const severity = parseSeverity(typeof entry.severity === 'string' ? entry.severity : SEVERITIES[Number(entry.severity ?? 0) / 100] ?? null);
+  return {
+    origin: 'cloud',
+    insertId: entry.insertId ?? null,
+    timestamp: timestampIso(entry.timestamp),
+    source: [labels.service_name, revisionNumber(labels.service_name, labels.revision_name)].filter(Boolean).join('/') || (entry.resource?.type ?? 'cloud'),
+    severity: severity ?? 'DEFAULT',
+    message,
+    raw: { ...entry, jsonPayload: json ?? undefined },
+  };
+}
+
+const LEVEL_WORDS: Array<[RegExp, Severity]> = [
+  [/\b(CRITICAL|FATAL|PANIC)\b/i, 'CRITICAL'],
+  [/\bERROR\b/i, 'ERROR'],
+  [/\bWARN(ING)?\b/i, 'WARNING'],
+  [/\bDEBUG\b/i, 'DEBUG'],
+  [/\bINFO\b/i, 'INFO'],
+];
+
+/**
+ * A container log line (docker prefixes each with an RFC 3339 timestamp when asked). JSON lines give their own
+ * level and message; plain lines are classified by their level word; stderr without one counts as a warning.
+ */
+export function lineFromContainer(container: string, stream: 'stdout' | 'stderr', text: string): NewLogLine {
+  const space = text.indexOf(' ');
+  const hasTime = space > 0 && /^\d{4}-\d\d-\d\dT/.test(text);
+  const timestamp = hasTime ? text.slice(0, space) : new Date().toISOString();
+  const body = hasTime ? text.slice(space + 1) : text;
+  let message = body;
+  let severity: Severity | null = null;
+  if (body.startsWith('{')) {
+    try {
+      const json = JSON.parse(body) as Record<string, unknown>;
+      severity = parseSeverity(json.severity ?? json.level);
+      if (typeof json.message === 'string') message = json.message;
+      else if (typeof json.msg === 'string') message = json.msg;
+    } catch {
+      // Not JSON after all; keep the text.
+    }
+  }
+  severity ??= LEVEL_WORDS.find(([pattern]) => pattern.test(body))?.[1] ?? (stream === 'stderr' ? 'WARNING' : 'INFO');
+  return {
+    origin: 'container',
+    insertId: null,
+    timestamp,
+    source: stream === 'stderr' ? `${container} (stderr)` : container,
+    severity,
+    message,
+    raw: { container, stream, text: body },
+  };
+}

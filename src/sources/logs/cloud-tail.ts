@@ -1,0 +1,146 @@
+import type { LoggingServiceV2Client } from '@google-cloud/logging-api';
+import { lineFromCloudEntry, type CloudEntryPayload, type NewLogLine } from '../../domain/log-line';
+import { clientOptions, type CloudRunTarget } from '../cloud-run/client';
+
+export type TailState = { state: 'connecting' } | { state: 'live' } | { state: 'reconnecting'; reason: string; retryAt: number };
+
+export interface CloudTailOptions {
+  target: CloudRunTarget;
+  /** Cloud Logging filter, e.g. resource.type="cloud_run_revision". */
+  filter: string;
+  /** Seconds the server may hold entries to order them (Cloud Logging's default is 2). */
+  bufferWindowSeconds?: number;
+  onLine(line: NewLogLine): void;
+  onState(state: TailState): void;
+}
+
+interface TailResponse {
+  entries?: CloudEntryPayload[];
+  suppressionInfo?: Array<{ reason?: string | number; suppressedCount?: number }>;
+}
+
+/** Tail sessions end (OUT_OF_RANGE after an hour) or drop; these codes mean: reconnect and carry on. */
+const RECONNECT_CODES = new Set([1, 4, 11, 13, 14]); // CANCELLED, DEADLINE_EXCEEDED, OUT_OF_RANGE, INTERNAL, UNAVAILABLE
+const MAX_BACKOFF_MS = 30_000;
+
+/** Loads the Logging client on first use; it is heavy and must not delay the first frame. */
+export async function createLoggingClient(target: CloudRunTarget): Promise<LoggingServiceV2Client> {
+  const { v2 } = (await import('@google-cloud/logging')) as { v2: { LoggingServiceV2Client: new (options: unknown) => LoggingServiceV2Client } };
+  return new v2.LoggingServiceV2Client(await clientOptions(target));
+}
+
+/** Entries since `sinceIso` (inclusive), oldest first: the backfill after a reconnect and `logs --since`. */
+export async function listEntriesSince(client: LoggingServiceV2Client, target: CloudRunTarget, filter: string, sinceIso: string): Promise<NewLogLine[]> {
+  const [entries] = await client.listLogEntries(
+    { resourceNames: [`projects/${target.project}`], filter: `${filter}\ntimestamp>="${sinceIso}"`, orderBy: 'timestamp asc', pageSize: 1000 },
+    { timeout: 30_000 },
+  );
+  return (entries as CloudEntryPayload[]).map(lineFromCloudEntry);
+}
+
+/**
+ * Follows Cloud Logging through the generated TailLogEntries stream (the wrapper's tailEntries drops
+ * bufferWindow). When the stream ends or fails it reconnects with backoff and backfills the gap with
+ * ListLogEntries from the last timestamp seen; the ingest drops the overlap by insertId.
+ */
+export class CloudTail {
+  private client: Promise<LoggingServiceV2Client> | null = null;
+  private stream: ReturnType<LoggingServiceV2Client['tailLogEntries']> | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private lastTimestamp: string | null = null;
+  private failures = 0;
+  private stopped = false;
+  private session = 0;
+
+  constructor(private readonly options: CloudTailOptions) {}
+
+  start(): void {
+    this.stopped = false;
+    void this.connect();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.session++;
+    if (this.timer) clearTimeout(this.timer);
+    this.stream?.cancel?.();
+    this.stream?.destroy();
+    const client = await this.client?.catch(() => null);
+    await client?.close();
+  }
+
+  private deliver(line: NewLogLine): void {
+    if (!this.lastTimestamp || line.timestamp > this.lastTimestamp) this.lastTimestamp = line.timestamp;
+    this.options.onLine(line);
+  }
+
+  private async connect(): Promise<void> {
+    const session = ++this.session;
+    const { target, filter } = this.options;
+    const gapStart = this.lastTimestamp;
+    // While the gap is backfilled, tail entries wait here so lines keep their order.
+    let held: NewLogLine[] | null = gapStart ? [] : null;
+    this.options.onState({ state: 'connecting' });
+    try {
+      this.client ??= createLoggingClient(target);
+      const client = await this.client;
+      if (session !== this.session) return;
+      const stream = client.tailLogEntries();
+      this.stream = stream;
+      stream.on('data', (response: TailResponse) => {
+        if (session !== this.session) return;
+        this.failures = 0;
+        for (const entry of response.entries ?? []) {
+          const line = lineFromCloudEntry(entry);
+          if (held) held.push(line);
+          else this.deliver(line);
+        }
+        for (const info of response.suppressionInfo ?? []) this.options.onLine(suppressionNotice(info));
+      });
+      stream.on('error', (error: { code?: number; details?: string; message?: string }) => this.lost(session, error));
+      stream.on('end', () => this.lost(session, { message: 'tail stream ended' }));
+      stream.write({
+        resourceNames: [`projects/${target.project}`],
+        filter,
+        bufferWindow: { seconds: this.options.bufferWindowSeconds ?? 1 },
+      });
+      // Opened before the backfill reads, so the two overlap instead of leaving a hole; insertIds drop the overlap.
+      if (gapStart) {
+        const backfill = await listEntriesSince(client, target, filter, gapStart);
+        if (session !== this.session) return;
+        for (const line of backfill) this.deliver(line);
+        const waiting: NewLogLine[] = held ?? [];
+        held = null;
+        for (const line of waiting) this.deliver(line);
+      }
+      this.options.onState({ state: 'live' });
+    } catch (error) {
+      this.lost(session, error as { code?: number; message?: string });
+    }
+  }
+
+  private lost(session: number, error: { code?: number; details?: string; message?: string }): void {
+    if (session !== this.session || this.stopped) return;
+    this.session++;
+    this.stream?.destroy();
+    this.stream = null;
+    const expected = error.code === undefined || RECONNECT_CODES.has(error.code);
+    const delay = Math.min(500 * 2 ** this.failures++, MAX_BACKOFF_MS);
+    const reason = (error.details || error.message || 'disconnected').split('\n')[0]!;
+    this.options.onState({ state: 'reconnecting', reason: expected ? reason : `${reason} (will keep trying)`, retryAt: Date.now() + delay });
+    this.timer = setTimeout(() => void this.connect(), delay);
+  }
+}
+
+function suppressionNotice(info: { reason?: string | number; suppressedCount?: number }): NewLogLine {
+  const reason = info.reason === 'RATE_LIMIT' || info.reason === 1 ? 'rate limit' : info.reason === 'NOT_CONSUMED' || info.reason === 2 ? 'not consumed' : String(info.reason ?? 'unknown');
+  return {
+    origin: 'notice',
+    insertId: null,
+    timestamp: new Date().toISOString(),
+    source: 'cloud logging',
+    severity: 'WARNING',
+    message: `${info.suppressedCount ?? 0} entries suppressed: ${reason}`,
+    raw: info,
+  };
+}

@@ -1,0 +1,107 @@
+import { PassThrough } from 'node:stream';
+import type Docker from 'dockerode';
+import { lineFromContainer, type NewLogLine } from '../../domain/log-line';
+
+export interface FollowedContainer {
+  id: string;
+  name: string;
+}
+
+const TAIL_LINES = 200;
+const REATTACH_MS = 500;
+
+/** Splits a byte stream into lines, calling `onLine` for each complete one. */
+function onLines(stream: NodeJS.ReadableStream, onLine: (line: string) => void): void {
+  let pending = '';
+  stream.on('data', (chunk: Buffer | string) => {
+    pending += chunk.toString();
+    const parts = pending.split('\n');
+    pending = parts.pop() ?? '';
+    for (const part of parts) if (part) onLine(part.replace(/\r$/, ''));
+  });
+}
+
+/**
+ * Follows the logs of running containers, stdout and stderr apart. A container that restarts is followed again
+ * from the last line seen (docker ends the stream when it stops); a recreated one is a new container, followed
+ * from its start.
+ */
+export class ContainerLogs {
+  private readonly streams = new Map<string, NodeJS.ReadableStream>();
+  /** Last timestamp seen per container, so a re-attach does not repeat lines. */
+  private readonly lastSeen = new Map<string, string>();
+  private wanted = new Map<string, FollowedContainer>();
+  private stopped = false;
+
+  constructor(
+    private readonly docker: Docker,
+    private readonly onLine: (line: NewLogLine) => void,
+  ) {}
+
+  /** Follows exactly these containers (the running ones in scope). */
+  sync(running: readonly FollowedContainer[]): void {
+    if (this.stopped) return;
+    this.wanted = new Map(running.map((c) => [c.id, c]));
+    for (const [id, stream] of this.streams) {
+      if (!this.wanted.has(id)) {
+        (stream as { destroy?: () => void }).destroy?.();
+        this.streams.delete(id);
+      }
+    }
+    for (const container of running) if (!this.streams.has(container.id)) void this.attach(container);
+  }
+
+  stop(): void {
+    this.stopped = true;
+    for (const stream of this.streams.values()) (stream as { destroy?: () => void }).destroy?.();
+    this.streams.clear();
+  }
+
+  private async attach(container: FollowedContainer): Promise<void> {
+    const placeholder = new PassThrough();
+    this.streams.set(container.id, placeholder);
+    const since = this.lastSeen.get(container.id);
+    try {
+      const handle = this.docker.getContainer(container.id);
+      const [info, stream] = await Promise.all([
+        handle.inspect(),
+        handle.logs({ follow: true, stdout: true, stderr: true, timestamps: true, ...(since ? { since: Math.floor(Date.parse(since) / 1000) } : { tail: TAIL_LINES }) }),
+      ]);
+      if (this.streams.get(container.id) !== placeholder) return (stream as { destroy?: () => void }).destroy?.();
+      this.streams.set(container.id, stream);
+      const emit = (kind: 'stdout' | 'stderr') => (text: string) => {
+        const line = lineFromContainer(container.name, kind, text);
+        const last = this.lastSeen.get(container.id);
+        // `since` has one-second resolution; lines up to the last one seen were shown already.
+        if (since && last && line.timestamp <= last) return;
+        this.lastSeen.set(container.id, line.timestamp);
+        this.onLine(line);
+      };
+      if (info.Config?.Tty) onLines(stream, emit('stdout'));
+      else {
+        const stdout = new PassThrough();
+        const stderr = new PassThrough();
+        this.docker.modem.demuxStream(stream, stdout, stderr);
+        onLines(stdout, emit('stdout'));
+        onLines(stderr, emit('stderr'));
+      }
+      stream.on('end', () => this.ended(container.id, stream));
+      stream.on('error', () => this.ended(container.id, stream));
+    } catch {
+      if (this.streams.get(container.id) === placeholder) this.streams.delete(container.id);
+    }
+  }
+
+  /**
+   * Docker ends the stream when the container stops. A quick restart can leave it listed as running in between,
+   * so look again shortly; a stopped container drops out of the next sync.
+   */
+  private ended(id: string, stream: NodeJS.ReadableStream): void {
+    if (this.streams.get(id) !== stream) return;
+    this.streams.delete(id);
+    setTimeout(() => {
+      const container = this.wanted.get(id);
+      if (container && !this.stopped && !this.streams.has(id)) void this.attach(container);
+    }, REATTACH_MS);
+  }
+}

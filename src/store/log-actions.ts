@@ -1,0 +1,99 @@
+import { SEVERITIES, type Severity } from '../domain/log-line';
+import type { LogRing } from './log-ring';
+import { findMatch, windowLines, type LogFilter, type LogOrigin } from './log-view';
+import type { LogsState } from './logs-state';
+import type { AppState, AppStore } from './store';
+
+/** The complete filter of the logs panel: its toggles plus the `/` search text. */
+export function logFilter(state: AppState): LogFilter {
+  return { ...state.logs.filter, search: state.ui.filters.logs };
+}
+
+function setLogs(store: AppStore, patch: Partial<LogsState>): void {
+  store.setState((s) => ({ logs: { ...s.logs, ...patch } }));
+}
+
+export function follow(store: AppStore): void {
+  setLogs(store, { paused: false, anchorSeq: null, pausedAtSeq: null, cursorSeq: null });
+}
+
+export function togglePause(store: AppStore, ring: LogRing): void {
+  const { logs } = store.getState();
+  if (logs.paused) return follow(store);
+  setLogs(store, { paused: true, anchorSeq: ring.lastSeq, pausedAtSeq: ring.lastSeq, cursorSeq: ring.lastSeq });
+}
+
+/**
+ * Moves the selected line by `delta` visible lines. Moving back pauses the view (scrolling back must not be
+ * yanked away by new lines); moving past the newest line resumes following.
+ */
+export function moveLogCursor(store: AppStore, ring: LogRing, delta: number): void {
+  const state = store.getState();
+  const filter = logFilter(state);
+  const { logs } = state;
+  const anchor = logs.paused ? logs.anchorSeq : ring.lastSeq;
+  const cursor = logs.cursorSeq ?? anchor;
+  if (cursor === null) return;
+  // Everything up to the cursor plus what lies after it, enough to step |delta| lines either way.
+  const before = windowLines(ring, filter, cursor, Math.abs(delta) + 1);
+  if (delta > 0) {
+    const after = windowLines(ring, filter, null, ring.size).filter((l) => l.seq > cursor).slice(0, delta);
+    const target = after.at(-1);
+    if (!target || target.seq === ring.lastSeq) return follow(store);
+    const visible = windowLines(ring, filter, anchor, logs.viewRows);
+    const anchorSeq = visible.some((l) => l.seq === target.seq) ? anchor : target.seq;
+    return setLogs(store, { paused: true, cursorSeq: target.seq, anchorSeq, pausedAtSeq: logs.pausedAtSeq ?? ring.lastSeq });
+  }
+  const target = before[0];
+  if (!target) return;
+  const visible = windowLines(ring, filter, anchor, logs.viewRows);
+  const anchorSeq = visible.some((l) => l.seq === target.seq) ? anchor : windowEndingAfter(ring, filter, target.seq, logs.viewRows);
+  setLogs(store, { paused: true, cursorSeq: target.seq, anchorSeq, pausedAtSeq: logs.pausedAtSeq ?? ring.lastSeq });
+}
+
+/** The anchor that shows `seq` as the first of `rows` lines. */
+function windowEndingAfter(ring: LogRing, filter: LogFilter, seq: number, rows: number): number {
+  const after = windowLines(ring, filter, null, ring.size).filter((l) => l.seq >= seq).slice(0, rows);
+  return after.at(-1)?.seq ?? seq;
+}
+
+/** n / N: select the next or previous line matching the search, pausing the view there. */
+export function jumpToMatch(store: AppStore, ring: LogRing, direction: 1 | -1): string | null {
+  const state = store.getState();
+  const filter = logFilter(state);
+  if (!filter.search) return 'type a search with / first';
+  const from = state.logs.cursorSeq ?? (direction === 1 ? 0 : ring.lastSeq + 1);
+  const match = findMatch(ring, filter, from, direction);
+  if (!match) return `no ${direction === 1 ? 'later' : 'earlier'} line matches /${filter.search}`;
+  const visible = windowLines(ring, filter, state.logs.paused ? state.logs.anchorSeq : ring.lastSeq, state.logs.viewRows);
+  const anchorSeq = visible.some((l) => l.seq === match.seq) && state.logs.paused ? state.logs.anchorSeq : windowEndingAfter(ring, filter, match.seq, Math.ceil(state.logs.viewRows / 2));
+  setLogs(store, { paused: true, cursorSeq: match.seq, anchorSeq, pausedAtSeq: state.logs.pausedAtSeq ?? ring.lastSeq });
+  return null;
+}
+
+const SEVERITY_STEPS: Severity[] = ['DEFAULT', 'INFO', 'WARNING', 'ERROR'];
+const ORIGIN_STEPS: LogOrigin[] = ['all', 'cloud', 'container'];
+
+function next<T>(steps: readonly T[], current: T): T {
+  return steps[(steps.indexOf(current) + 1) % steps.length]!;
+}
+
+export function cycleSeverity(store: AppStore): void {
+  const { filter } = store.getState().logs;
+  setLogs(store, { filter: { ...filter, minSeverity: next(SEVERITY_STEPS, SEVERITIES.includes(filter.minSeverity) ? filter.minSeverity : 'DEFAULT') } });
+}
+
+export function cycleOrigin(store: AppStore): void {
+  const { filter } = store.getState().logs;
+  setLogs(store, { filter: { ...filter, origin: next(ORIGIN_STEPS, filter.origin) } });
+}
+
+export function toggleLogFlag(store: AppStore, flag: 'showTime' | 'wrap' | 'onlyMatches'): void {
+  const { logs } = store.getState();
+  if (flag === 'onlyMatches') return setLogs(store, { filter: { ...logs.filter, onlyMatches: !logs.filter.onlyMatches } });
+  setLogs(store, { [flag]: !logs[flag] });
+}
+
+export function setLogRows(store: AppStore, rows: number): void {
+  if (store.getState().logs.viewRows !== rows) setLogs(store, { viewRows: rows });
+}

@@ -1,0 +1,47 @@
+import type { LogFilter } from './log-view';
+import { DEFAULT_LOG_FILTER } from './log-view';
+
+export type CloudTailStatus =
+  | { state: 'off' }
+  | { state: 'connecting' }
+  | { state: 'live' }
+  | { state: 'reconnecting'; reason: string; retryAt: number };
+
+/**
+ * What the logs panel shows. The lines themselves live in a ring outside the store (see log-ring.ts); the store
+ * only learns that new lines arrived (`lastSeq`), at most 20 times a second.
+ */
+export interface LogsState {
+  lastSeq: number;
+  /** Non-search filters; the search is the panel's `/` filter text. */
+  filter: Omit<LogFilter, 'search'>;
+  /** Paused: the view ends at `anchorSeq` while lines keep arriving. */
+  paused: boolean;
+  anchorSeq: number | null;
+  pausedAtSeq: number | null;
+  /** The selected line (Enter shows it whole); null = the newest. */
+  cursorSeq: number | null;
+  showTime: boolean;
+  wrap: boolean;
+  /** Rows the panel shows lines in, so moving the cursor can keep it on screen. */
+  viewRows: number;
+  cloud: CloudTailStatus;
+  containers: number;
+}
+
+export function initialLogsState(): LogsState {
+  const { search: _search, ...filter } = DEFAULT_LOG_FILTER;
+  return {
+    lastSeq: 0,
+    filter,
+    paused: false,
+    anchorSeq: null,
+    pausedAtSeq: null,
+    cursorSeq: null,
+    showTime: true,
+    wrap: false,
+    viewRows: 10,
+    cloud: { state: 'off' },
+    containers: 0,
+  };
+}

@@ -1,0 +1,33 @@
+import type { PanelId } from '../store/store';
+
+export interface PanelBox {
+  id: PanelId;
+  height: number;
+}
+
+/** Below this many body rows the logs panel is not in the stack; focusing it shows it zoomed. */
+export const LOGS_IN_STACK_ROWS = 33;
+
+/** Heights of the stacked panels for a body of `body` rows; a zoomed panel takes it all. */
+export function layoutPanels(body: number, focus: PanelId, zoom: boolean): PanelBox[] {
+  if (zoom) return [{ id: focus, height: body }];
+  if (body < LOGS_IN_STACK_ROWS) {
+    if (focus === 'logs') return [{ id: 'logs', height: body }];
+    const cloudrun = Math.max(8, Math.floor(body * 0.28));
+    const stats = Math.floor((body - cloudrun) * 0.45);
+    return [
+      { id: 'health', height: body - cloudrun - stats },
+      { id: 'stats', height: stats },
+      { id: 'cloudrun', height: cloudrun },
+    ];
+  }
+  const logs = Math.floor(body * 0.3);
+  const cloudrun = Math.max(8, Math.floor(body * 0.2));
+  const stats = Math.floor((body - logs - cloudrun) * 0.42);
+  return [
+    { id: 'health', height: body - logs - cloudrun - stats },
+    { id: 'stats', height: stats },
+    { id: 'cloudrun', height: cloudrun },
+    { id: 'logs', height: logs },
+  ];
+}
