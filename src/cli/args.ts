@@ -1,7 +1,7 @@
 import { UsageError } from '../config/errors';
 
 export interface CliOptions {
-  command: 'console' | 'status' | 'sandbox' | 'rollback' | 'help' | 'version';
+  command: 'console' | 'status' | 'sandbox' | 'rollback' | 'logs' | 'help' | 'version';
   json: boolean;
   all: boolean;
   sandbox: boolean;
@@ -16,6 +16,12 @@ export interface CliOptions {
   auditLog?: string;
   /** rollback: bounded total seconds for Cloud Run's operation */
   timeout?: number;
+  /** logs */
+  follow: boolean;
+  container?: string;
+  severity?: string;
+  filter?: string;
+  since?: string;
   dockerHost?: string;
   configPath?: string;
   project?: string;
@@ -36,6 +42,8 @@ Usage:
   netra-console rollback --all [--previous | --to-regular] [--dry-run] [--yes] [--json]
                                           move all traffic of a Cloud Run service back, verified and audited;
                                           exit 0 rolled back, 1 failed, 2 bad usage or input, 3 conflict (nothing changed)
+  netra-console logs [--service S] [--container C] [--severity LEVEL] [--filter REGEX] [--since 10m] [--follow] [--json]
+                                          print Cloud Run and container logs (one JSON object a line with --json)
 
 Options:
   --docker-host URL    Docker engine: unix:///path/docker.sock or tcp://HOST:PORT
@@ -58,7 +66,22 @@ Options:
 
 Keys inside the console: press ? for the full list.`;
 
-type ValueKey = 'dockerHost' | 'configPath' | 'project' | 'region' | 'gcpEndpoint' | 'port' | 'logRate' | 'service' | 'to' | 'auditLog' | 'timeout';
+type ValueKey =
+  | 'dockerHost'
+  | 'configPath'
+  | 'project'
+  | 'region'
+  | 'gcpEndpoint'
+  | 'port'
+  | 'logRate'
+  | 'service'
+  | 'to'
+  | 'auditLog'
+  | 'timeout'
+  | 'container'
+  | 'severity'
+  | 'filter'
+  | 'since';
 
 const VALUE_FLAGS: Record<string, { key: ValueKey; example: string; number?: { min: number; max: number; integer: boolean } }> = {
   '--docker-host': { key: 'dockerHost', example: '--docker-host unix:///var/run/docker.sock' },
@@ -72,6 +95,10 @@ const VALUE_FLAGS: Record<string, { key: ValueKey; example: string; number?: { m
   '--to': { key: 'to', example: '--to netra-backend-staging-00024-abc' },
   '--audit-log': { key: 'auditLog', example: '--audit-log ./audit.log' },
   '--timeout': { key: 'timeout', example: '--timeout 120', number: { min: 1, max: 3600, integer: false } },
+  '--container': { key: 'container', example: '--container netra-backend-1' },
+  '--severity': { key: 'severity', example: '--severity WARNING' },
+  '--filter': { key: 'filter', example: '--filter "timeout|refused"' },
+  '--since': { key: 'since', example: '--since 10m' },
 };
 const FLAG_SWITCHES = {
   '--json': 'json',
@@ -82,10 +109,15 @@ const FLAG_SWITCHES = {
   '--to-regular': 'toRegular',
   '--dry-run': 'dryRun',
   '--yes': 'yes',
+  '--follow': 'follow',
 } as const;
-const ROLLBACK_ONLY = ['--service', '--to', '--previous', '--to-regular', '--dry-run', '--yes', '--timeout'];
+/** Flags that belong to one command only. */
+const COMMAND_FLAGS: Record<string, readonly string[]> = {
+  rollback: ['--service', '--to', '--previous', '--to-regular', '--dry-run', '--yes', '--timeout'],
+  logs: ['--service', '--container', '--severity', '--filter', '--since', '--follow'],
+};
 const SWITCHES = ['--help', '--version', ...Object.keys(FLAG_SWITCHES)];
-const COMMANDS = ['status', 'sandbox', 'rollback'] as const;
+const COMMANDS = ['status', 'sandbox', 'rollback', 'logs'] as const;
 
 function readValue(flag: string, raw: string | undefined): string | number {
   const spec = VALUE_FLAGS[flag]!;
@@ -101,7 +133,18 @@ function readValue(flag: string, raw: string | undefined): string | number {
 
 /** What no flags at all mean: the console, nothing switched on. */
 export function defaultOptions(): CliOptions {
-  return { command: 'console', json: false, all: false, sandbox: false, readOnly: false, previous: false, toRegular: false, dryRun: false, yes: false };
+  return {
+    command: 'console',
+    json: false,
+    all: false,
+    sandbox: false,
+    readOnly: false,
+    previous: false,
+    toRegular: false,
+    dryRun: false,
+    yes: false,
+    follow: false,
+  };
 }
 
 /** Parses argv; anything unknown is a one-line UsageError naming the argument and the fix. */
@@ -129,12 +172,14 @@ export function parseArgs(argv: readonly string[]): CliOptions {
   // --help and --version win wherever they are, e.g. `netra-console --help status`.
   if (options.command === 'help' || options.command === 'version') return options;
   if (command) options.command = command;
-  if (options.json && options.command !== 'status' && options.command !== 'rollback') {
-    throw new UsageError('--json works with the status and rollback commands: netra-console status --json');
+  if (options.json && !['status', 'rollback', 'logs'].includes(options.command)) {
+    throw new UsageError('--json works with the status, rollback and logs commands: netra-console status --json');
   }
-  const misplaced = seen.find((flag) => ROLLBACK_ONLY.includes(flag));
-  if (misplaced && options.command !== 'rollback') {
-    throw new UsageError(`${misplaced} works with the rollback command: netra-console rollback --service NAME ${misplaced}`);
+  const allowed = COMMAND_FLAGS[options.command] ?? [];
+  const misplaced = seen.find((flag) => !allowed.includes(flag) && Object.values(COMMAND_FLAGS).some((flags) => flags.includes(flag)));
+  if (misplaced) {
+    const owners = Object.keys(COMMAND_FLAGS).filter((command) => COMMAND_FLAGS[command]!.includes(misplaced));
+    throw new UsageError(`${misplaced} works with the ${owners.join(' and ')} command${owners.length > 1 ? 's' : ''}: e.g. netra-console ${owners[0]} ${misplaced} …`);
   }
   if (options.command === 'rollback') validateRollback(options);
   if ((options.port !== undefined || options.logRate !== undefined) && options.command !== 'sandbox') {

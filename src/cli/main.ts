@@ -18,6 +18,10 @@ export async function main(argv: readonly string[]): Promise<number> {
       const { runRollbackCommand } = await import('./rollback');
       return await runRollbackCommand(settings, options);
     }
+    if (options.command === 'logs') {
+      const { runLogsCommand } = await import('./logs');
+      return await runLogsCommand(settings, options);
+    }
     if (options.command === 'status') {
       const { runStatus } = await import('./status');
       return await runStatus(settings, options.json);

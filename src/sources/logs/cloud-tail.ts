@@ -10,6 +10,8 @@ export interface CloudTailOptions {
   filter: string;
   /** Seconds the server may hold entries to order them (Cloud Logging's default is 2). */
   bufferWindowSeconds?: number;
+  /** RFC 3339: backfill from here when the tail opens (`logs --since --follow`). */
+  since?: string;
   onLine(line: NewLogLine): void;
   onState(state: TailState): void;
 }
@@ -32,7 +34,7 @@ export async function createLoggingClient(target: CloudRunTarget): Promise<Loggi
 /** Entries since `sinceIso` (inclusive), oldest first: the backfill after a reconnect and `logs --since`. */
 export async function listEntriesSince(client: LoggingServiceV2Client, target: CloudRunTarget, filter: string, sinceIso: string): Promise<NewLogLine[]> {
   const [entries] = await client.listLogEntries(
-    { resourceNames: [`projects/${target.project}`], filter: `${filter}\ntimestamp>="${sinceIso}"`, orderBy: 'timestamp asc', pageSize: 1000 },
+    { resourceNames: [`projects/${target.project}`], filter: `${filter}\ntimestamp>="${sinceIso}"`, orderBy: 'timestamp asc' },
     { timeout: 30_000 },
   );
   return (entries as CloudEntryPayload[]).map(lineFromCloudEntry);
@@ -52,7 +54,9 @@ export class CloudTail {
   private stopped = false;
   private session = 0;
 
-  constructor(private readonly options: CloudTailOptions) {}
+  constructor(private readonly options: CloudTailOptions) {
+    this.lastTimestamp = options.since ?? null;
+  }
 
   start(): void {
     this.stopped = false;

@@ -10,6 +10,21 @@ export interface FollowedContainer {
 const TAIL_LINES = 200;
 const REATTACH_MS = 500;
 
+function splitLines(text: string, onLine: (line: string) => void): void {
+  for (const part of text.split('\n')) if (part) onLine(part.replace(/\r$/, ''));
+}
+
+/** Docker's multiplexed log format: 8-byte headers (stream type, payload length), then the payload. */
+export function demuxFrames(buffer: Buffer): Array<{ stream: 'stdout' | 'stderr'; text: string }> {
+  const frames: Array<{ stream: 'stdout' | 'stderr'; text: string }> = [];
+  for (let offset = 0; offset + 8 <= buffer.length; ) {
+    const size = buffer.readUInt32BE(offset + 4);
+    frames.push({ stream: buffer[offset] === 2 ? 'stderr' : 'stdout', text: buffer.toString('utf8', offset + 8, offset + 8 + size) });
+    offset += 8 + size;
+  }
+  return frames;
+}
+
 /** Splits a byte stream into lines, calling `onLine` for each complete one. */
 function onLines(stream: NodeJS.ReadableStream, onLine: (line: string) => void): void {
   let pending = '';
@@ -36,7 +51,14 @@ export class ContainerLogs {
   constructor(
     private readonly docker: Docker,
     private readonly onLine: (line: NewLogLine) => void,
+    /** RFC 3339 time to start from; by default the last lines of each container. */
+    private readonly since?: string,
   ) {}
+
+  /** Prints what the containers logged so far (no following); resolves when every stream has ended. */
+  async readOnce(containers: readonly FollowedContainer[]): Promise<void> {
+    await Promise.all(containers.map((c) => this.readAll(c).catch(() => undefined)));
+  }
 
   /** Follows exactly these containers (the running ones in scope). */
   sync(running: readonly FollowedContainer[]): void {
@@ -57,26 +79,46 @@ export class ContainerLogs {
     this.streams.clear();
   }
 
+  /** Passes a container's raw lines on as log lines, skipping what a re-attach would repeat. */
+  private emitter(container: FollowedContainer, since: string | undefined) {
+    return (kind: 'stdout' | 'stderr') => (text: string) => {
+      const line = lineFromContainer(container.name, kind, text);
+      const last = this.lastSeen.get(container.id);
+      // `since` has one-second resolution; lines up to the last one seen were shown already.
+      if (since && last && line.timestamp <= last) return;
+      this.lastSeen.set(container.id, line.timestamp);
+      this.onLine(line);
+    };
+  }
+
+  private logOptions(since: string | undefined) {
+    return {
+      stdout: true,
+      stderr: true,
+      timestamps: true,
+      ...(since ? { since: Math.floor(Date.parse(since) / 1000) } : { tail: TAIL_LINES }),
+    };
+  }
+
+  private async readAll(container: FollowedContainer): Promise<void> {
+    const handle = this.docker.getContainer(container.id);
+    const emit = this.emitter(container, this.since);
+    const [info, body] = await Promise.all([handle.inspect(), handle.logs({ ...this.logOptions(this.since), follow: false })]);
+    const buffer = Buffer.isBuffer(body) ? body : Buffer.from(String(body));
+    if (info.Config?.Tty) return splitLines(buffer.toString(), emit('stdout'));
+    for (const frame of demuxFrames(buffer)) splitLines(frame.text, emit(frame.stream));
+  }
+
   private async attach(container: FollowedContainer): Promise<void> {
     const placeholder = new PassThrough();
     this.streams.set(container.id, placeholder);
-    const since = this.lastSeen.get(container.id);
+    const since = this.lastSeen.get(container.id) ?? this.since;
     try {
       const handle = this.docker.getContainer(container.id);
-      const [info, stream] = await Promise.all([
-        handle.inspect(),
-        handle.logs({ follow: true, stdout: true, stderr: true, timestamps: true, ...(since ? { since: Math.floor(Date.parse(since) / 1000) } : { tail: TAIL_LINES }) }),
-      ]);
+      const [info, stream] = await Promise.all([handle.inspect(), handle.logs({ ...this.logOptions(since), follow: true })]);
       if (this.streams.get(container.id) !== placeholder) return (stream as { destroy?: () => void }).destroy?.();
       this.streams.set(container.id, stream);
-      const emit = (kind: 'stdout' | 'stderr') => (text: string) => {
-        const line = lineFromContainer(container.name, kind, text);
-        const last = this.lastSeen.get(container.id);
-        // `since` has one-second resolution; lines up to the last one seen were shown already.
-        if (since && last && line.timestamp <= last) return;
-        this.lastSeen.set(container.id, line.timestamp);
-        this.onLine(line);
-      };
+      const emit = this.emitter(container, since);
       if (info.Config?.Tty) onLines(stream, emit('stdout'));
       else {
         const stdout = new PassThrough();

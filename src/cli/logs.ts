@@ -1,0 +1,122 @@
+import { UsageError } from '../config/errors';
+import { parseSeverity, type LogLine, type NewLogLine, type Severity } from '../domain/log-line';
+import { createDockerClient } from '../sources/docker/client';
+import { ImageSizeCache, listContainers } from '../sources/docker/containers';
+import { CloudTail, createLoggingClient, listEntriesSince } from '../sources/logs/cloud-tail';
+import { ContainerLogs } from '../sources/logs/container-logs';
+import { LogIngest, LogRing } from '../store/log-ring';
+import { DEFAULT_LOG_FILTER, passes, type LogFilter } from '../store/log-view';
+import type { CliOptions } from './args';
+import { openTarget } from './cloud-run-runtime';
+import type { Settings } from './settings';
+
+const UNITS: Record<string, number> = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** `90s`, `10m`, `2h`, `1d` → milliseconds. */
+export function parseDuration(text: string): number {
+  const match = /^(\d+(?:\.\d+)?)([smhd])$/.exec(text.trim());
+  if (!match) throw new UsageError(`--since "${text}" is not a duration: use e.g. 90s, 10m, 2h or 1d`);
+  return Number(match[1]) * UNITS[match[2]!]!;
+}
+
+function severityOption(text: string | undefined): Severity {
+  if (text === undefined) return 'DEFAULT';
+  const severity = parseSeverity(text);
+  if (!severity) throw new UsageError(`--severity "${text}" is not a severity: use DEBUG, INFO, NOTICE, WARNING, ERROR or CRITICAL`);
+  return severity;
+}
+
+function searchRegex(text: string): RegExp | null {
+  if (!text) return null;
+  try {
+    return new RegExp(text, 'gi');
+  } catch (error) {
+    throw new UsageError(`--filter "${text}" is not a valid regex (${(error as Error).message.split(': ').at(-1)}): escape special characters`);
+  }
+}
+
+function output(line: LogLine, json: boolean): string {
+  if (json) return `${JSON.stringify({ insertId: line.insertId, timestamp: line.timestamp, severity: line.severity, source: line.source, message: line.message })}\n`;
+  return `${line.timestamp} ${line.source} ${line.severity} ${line.message}\n`;
+}
+
+/**
+ * Headless logs for scripts and pipes: Cloud Run (Cloud Logging) and/or local containers, filtered, from
+ * `--since` ago; with `--follow` it keeps going, reconnecting like the console and never printing a line twice.
+ */
+export async function runLogsCommand(settings: Settings, options: CliOptions): Promise<number> {
+  const filter: LogFilter = { ...DEFAULT_LOG_FILTER, minSeverity: severityOption(options.severity), search: options.filter ?? '', onlyMatches: true };
+  const sinceIso = new Date(Date.now() - parseDuration(options.since ?? '10m')).toISOString();
+  const wantCloud = options.service !== undefined || options.container === undefined;
+  const wantContainers = options.container !== undefined || options.service === undefined;
+  const regex = searchRegex(filter.search);
+
+  process.stdout.on('error', () => process.exit(0)); // a closed pipe (e.g. `| head`) ends us quietly
+  const ring = new LogRing(10_000);
+  const ingest = new LogIngest(ring, (added) => {
+    for (let i = ring.size - added; i < ring.size; i++) {
+      const line = ring.at(i);
+      if (passes(line, filter, regex)) process.stdout.write(output(line, options.json));
+    }
+  });
+  // Without --follow everything is read first, then printed in time order across sources.
+  const collected: NewLogLine[] = [];
+  const sink = (line: NewLogLine) => (options.follow ? ingest.add(line) : collected.push(line));
+  const cloudFilter = options.service
+    ? `${settings.config.logs.cloudFilter}\nresource.labels.service_name="${options.service}"`
+    : settings.config.logs.cloudFilter;
+  const stops: Array<() => Promise<void> | void> = [];
+
+  if (wantContainers) {
+    const docker = createDockerClient(settings.endpoint);
+    const scope = { projects: settings.config.docker.projects, showAll: settings.showAll || options.container !== undefined };
+    const all = await listContainers(docker, scope, new ImageSizeCache(docker)).catch((error: Error) => {
+      if (options.container) throw new UsageError(`cannot read containers from ${settings.endpoint.display}: ${error.message}`);
+      return [];
+    });
+    const chosen = options.container ? all.filter((c) => c.name === options.container || c.id.startsWith(options.container!)) : all.filter((c) => c.state === 'running');
+    if (options.container && chosen.length === 0) throw new UsageError(`no container named "${options.container}" on ${settings.endpoint.display}: check docker ps`);
+    const logs = new ContainerLogs(docker, sink, sinceIso);
+    if (options.follow) {
+      logs.sync(chosen.map((c) => ({ id: c.id, name: c.name })));
+      stops.push(() => logs.stop());
+    } else await logs.readOnce(chosen.map((c) => ({ id: c.id, name: c.name })));
+  }
+
+  if (wantCloud) {
+    const { target, stopSandbox } = await openTarget(settings.cloudRun);
+    stops.push(stopSandbox);
+    if (options.follow) {
+      const tail = new CloudTail({
+        target,
+        filter: cloudFilter,
+        since: sinceIso,
+        onLine: (line) => ingest.add(line),
+        onState: (state) => {
+          if (state.state === 'reconnecting') process.stderr.write(`netra-console: Cloud Logging tail reconnecting: ${state.reason}\n`);
+        },
+      });
+      tail.start();
+      stops.unshift(() => tail.stop());
+    } else {
+      const client = await createLoggingClient(target);
+      try {
+        for (const line of await listEntriesSince(client, target, cloudFilter, sinceIso)) sink(line);
+      } finally {
+        await client.close();
+      }
+    }
+  }
+
+  if (options.follow) {
+    await new Promise<void>((resolve) => {
+      process.once('SIGINT', resolve);
+      process.once('SIGTERM', resolve);
+    });
+  }
+  ingest.flush();
+  collected.sort((a, b) => a.timestamp.localeCompare(b.timestamp));
+  for (const line of collected) if (passes({ ...line, seq: 0 }, filter, regex)) process.stdout.write(output({ ...line, seq: 0 }, options.json));
+  for (const stop of stops) await stop();
+  return 0;
+}
