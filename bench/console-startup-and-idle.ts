@@ -5,12 +5,14 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { dockerOk, ensureFixtureImages, FIXTURE_IMAGES, runContainer, startPrivateEngine } from '../test/support/docker-engine.ts';
+import { dockerOk, ensureFixtureImages, FIXTURE_IMAGES, runContainer, startPrivateEngine } from '../test/support/docker-engine';
 
 const CONTAINERS = 20;
 const STARTS = 5;
 const IDLE_SECONDS = Number(process.env.BENCH_IDLE_SECONDS ?? 30);
-const NODE = join(process.cwd(), 'node_modules/.bin/node');
+const BIN = join(process.cwd(), 'node_modules/.bin');
+const NODE = join(BIN, 'node');
+// The console runs as users run it: dist/cli.js through its shebang (with its heap caps), Node 24 first on PATH.
 const CLK_TCK = 100;
 
 const workDir = mkdtempSync(join(tmpdir(), 'ncb-'));
@@ -61,7 +63,7 @@ try {
     });
   }
   writeFileSync(join(workDir, '.netra-console.yaml'), 'docker:\n  projects: [netra-bench]\n');
-  const consoleCommand = `cd ${workDir} && exec env TERM=xterm-256color ${NODE} ${join(process.cwd(), 'dist/cli.js')} --docker-host ${engine.host}`;
+  const consoleCommand = `cd ${workDir} && exec env TERM=xterm-256color PATH=${BIN}:$PATH ${join(process.cwd(), 'dist/cli.js')} --docker-host ${engine.host}`;
 
   const firstFrame: number[] = [];
   const allShown: number[] = [];

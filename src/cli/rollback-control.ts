@@ -7,11 +7,15 @@ import type { AppStore } from '../store/store';
 import type { CloudRunRuntime } from './cloud-run-runtime';
 import type { Settings } from './settings';
 
+/** What an audit line is about: a planned change, or a service whose rollback was cancelled before it had a target. */
+type AuditedItem = Pick<PlanItem, 'service'> & { requested: PlanItem['requested'] | null };
+
 /** Runs and cancels the console's rollback dialog: every attempt goes to the audit log and the session's audit view. */
 export function rollbackControl(store: AppStore, settings: Settings, cloud: () => CloudRunRuntime | null) {
   const { project, region } = settings.cloudRun;
-  const audit = (item: PlanItem, result: AuditResult, after: TrafficTarget[] | null = null, error: string | null = null) => {
-    const action = store.getState().rollback?.plan.length === 1 ? 'rollback' : 'rollback-all';
+  const audit = (item: AuditedItem, result: AuditResult, after: TrafficTarget[] | null = null, error: string | null = null) => {
+    const flow = store.getState().rollback;
+    const action = (flow?.step === 'choose' ? flow.services.length : flow?.plan.length) === 1 ? 'rollback' : 'rollback-all';
     try {
       const entry = appendAudit(settings.auditPath, {
         project,
@@ -41,7 +45,12 @@ export function rollbackControl(store: AppStore, settings: Settings, cloud: () =
     },
     cancel(): void {
       const flow = store.getState().rollback;
-      if (flow && (flow.step === 'choose' || flow.step === 'confirm')) for (const item of flow.plan) audit(item, 'cancelled');
+      // While choosing, every service of the dialog was an attempt, also one whose picked target is refused
+      // (it has no plan item yet): that one is recorded with nothing requested.
+      if (flow?.step === 'choose') {
+        for (const service of flow.services) audit(flow.plan.find((i) => i.service.name === service.name) ?? { service, requested: null }, 'cancelled');
+      }
+      if (flow?.step === 'confirm') for (const item of flow.plan) audit(item, 'cancelled');
       closeRollback(store);
     },
   };

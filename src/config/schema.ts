@@ -58,8 +58,8 @@ export const configSchema = z
       .prefault({}),
     logs: z
       .object({
-        /** Lines kept in memory (a ring: the oldest go first). */
-        bufferLines: z.number().int().min(100).max(1_000_000).default(10_000),
+        /** Lines kept in memory (a ring: the oldest go first); the heap cap in the bin fits 100,000. */
+        bufferLines: z.number().int().min(100).max(100_000).default(10_000),
         /** Cloud Logging filter the console tails. */
         cloudFilter: z.string().min(1).default('resource.type="cloud_run_revision"'),
       })

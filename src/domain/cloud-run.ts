@@ -217,7 +217,8 @@ export function cloudRunAlerts(services: readonly CloudRunService[]): CloudRunAl
   for (const s of services) {
     const add = (level: CloudRunAlert['level'], kind: CloudRunAlert['kind'], message: string) =>
       alerts.push({ level, source: 'cloudrun', kind, service: s.name, message });
-    if (!s.ready) add('critical', 'service-not-ready', `${s.name} is not ready: ${firstLine(s.readyMessage) ?? 'no reason given'}`);
+    // While reconciling (a rollout or rollback in progress) the Ready condition is pending, not failed.
+    if (!s.ready && !s.reconciling) add('critical', 'service-not-ready', `${s.name} is not ready: ${firstLine(s.readyMessage) ?? 'no reason given'}`);
     const failed = s.revisions.find((r) => r.name === s.latestCreatedRevision && r.state === 'failed');
     if (failed) add('warning', 'revision-failed', `${s.name}: newest revision ${failed.name} failed: ${firstLine(failed.message) ?? 'not ready'}`);
     if (!s.reconciling && trafficDiffers(s)) add('warning', 'traffic-mismatch', `${s.name}: served traffic differs from the requested traffic`);

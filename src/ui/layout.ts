@@ -14,7 +14,8 @@ export function layoutPanels(body: number, focus: PanelId, zoom: boolean): Panel
   if (body < LOGS_IN_STACK_ROWS) {
     if (focus === 'logs') return [{ id: 'logs', height: body }];
     const cloudrun = Math.max(8, Math.floor(body * 0.28));
-    const stats = Math.floor((body - cloudrun) * 0.45);
+    // Six rows at least: border, title, header, one row and the totals (at 80×24 the share alone gives five).
+    const stats = Math.max(6, Math.floor((body - cloudrun) * 0.45));
     return [
       { id: 'health', height: body - cloudrun - stats },
       { id: 'stats', height: stats },

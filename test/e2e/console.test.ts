@@ -19,7 +19,11 @@ const ROOT = resolve(import.meta.dirname, '../..');
 const NODE = realpathSync(join(ROOT, 'node_modules/.bin/node'));
 const CLI = join(ROOT, 'dist/cli.js');
 const COLS = 120;
-const ROWS = 36;
+/**
+ * Tall enough for the full stack (Containers, Stats, Cloud Run and Logs) with every Stats row of the test's
+ * three running containers on screen: at 36 rows the Stats panel has room for one row only.
+ */
+const ROWS = 44;
 /** Generous: the engine, the first health checks and the first stats take a few seconds. */
 const SLOW = 30_000;
 
@@ -89,6 +93,18 @@ function containerCells(screen: string, name: string): Record<string, string> | 
   return Object.fromEntries(header.map((h, i) => [h, cells[i] ?? '']));
 }
 
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** The yellow SANDBOX badge of the status bar (from `capture-pane -e`): yellow is SGR 33, set before the text. */
+function sandboxBadge(attributedLine: string): boolean {
+  const at = attributedLine.indexOf(' SANDBOX ');
+  if (at < 0) return false;
+  const sgr = [...attributedLine.slice(0, at).matchAll(/\x1b\[([\d;]*)m/g)].at(-1)?.[1] ?? '';
+  return sgr.split(';').includes('33');
+}
+
 /** The numbers of the panels whose titles are drawn in the focus colour (cyan), from `capture-pane -e`. */
 function focusedPanels(attributedScreen: string): number[] {
   return [...attributedScreen.matchAll(/\x1b\[36m\[(\d)\] /g)].map((m) => Number(m[1]));
@@ -96,6 +112,7 @@ function focusedPanels(attributedScreen: string): number[] {
 
 const CONTAINERS = '[1] Containers';
 const STATS = '[2] Stats';
+const CLOUD_RUN = '[3] Cloud Run';
 const DETAILS_OF = (name: string) => `${name} — press Esc to close`;
 
 // The CLI under test is built from the current sources.
@@ -158,11 +175,18 @@ describe('netra-console in a real terminal', () => {
     expect(rowsOf(screen, CONTAINERS)).toHaveLength(4);
     expect(screen).not.toContain(NAME.stray);
     expect(titleLine(screen, CONTAINERS)).toContain('1/4');
+    // The panels in order: Containers, Stats, then Cloud Run of the sandbox's project and region.
+    const titles = screen.split('\n').filter((l) => /^[│║] \[\d\] /.test(l)).map((l) => /\[(\d)\] /.exec(l)![1]);
+    expect(titles.slice(0, 3)).toEqual(['1', '2', '3']);
+    expect(titleLine(screen, CLOUD_RUN)).toMatch(/\[3\] Cloud Run netra-staging us-central1 SANDBOX\b/);
 
     // Status bar: connection, alert count and health counts; the host comes last and may be cut at the right edge.
+    // No Google project is configured, so the console serves its in-process sandbox and says so in a yellow
+    // SANDBOX badge right after the name.
     const status = screen.split('\n')[0]!;
-    expect(status.startsWith(' netra-console  alerts: ')).toBe(true);
+    expect(status.startsWith(' netra-console  SANDBOX  alerts: '), status).toBe(true);
     expect(status).toMatch(/alerts: \d+/);
+    expect(sandboxBadge((await term.screenWithAttributes()).split('\n')[0]!), 'SANDBOX badge in yellow').toBe(true);
     expect(status).toContain('│ docker ● connected │');
     const counts = /4 containers: (.*)$/.exec(status);
     expect(counts, status).not.toBeNull();
@@ -184,8 +208,10 @@ describe('netra-console in a real terminal', () => {
     for (const title of ['CPU %', 'MEM USAGE / LIMIT', 'MEM %', 'PIDS']) expect(statsHeader).toContain(title);
     expect(rowNamed(stats, STATS, NAME.burner)).toMatch(/ \/ 64\.0MiB\s+[\d.]+%/);
     expect(panelLines(stats, STATS).some((l) => /^TOTAL \(\d+\)\s+[\d.]+%/.test(l)), frame(stats)).toBe(true);
-    // The footer lists the main keys.
-    expect(stats.trimEnd().split('\n').at(-1)).toMatch(/\? help\s+q quit/);
+    // The footer lists the main keys, Cloud Run's refresh among them.
+    const footer = stats.trimEnd().split('\n').at(-1)!;
+    expect(footer).toMatch(/\? help\s+q quit/);
+    expect(footer).toMatch(/Enter details\s+\/ filter\s+Ctrl-R refresh/);
   });
 
   it('j moves the selection; Enter opens details (with the failing health check); Esc closes them', async () => {
@@ -285,15 +311,22 @@ describe('netra-console in a real terminal', () => {
 
   it('? shows help with every key binding of the keymap; ? again closes it', async () => {
     await term.send('?');
-    const screen = await term.waitForText('Keys — press ? or Esc to close', 5_000);
-    for (const binding of KEYMAP) {
-      expect(screen, `help shows "${binding.description}"`).toContain(binding.description);
-      expect(screen).toMatch(new RegExp(`${binding.label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s+${binding.description.slice(0, 10).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+    try {
+      const screen = await term.waitForText('Keys — press ? or Esc to close', 5_000);
+      const lines = screen.split('\n').map((l) => l.replace(/^\s*║ ?/, '').replace(/ ?║\s*$/, '').trimEnd());
+      // Each binding on a line of its own: its keys, then its description, and nothing else on that line.
+      const shown = (b: (typeof KEYMAP)[number]) => lines.some((l) => new RegExp(`^${escapeRegExp(b.label)}\\s+${escapeRegExp(b.description)}$`).test(l));
+      const missing = KEYMAP.filter((b) => !shown(b)).map((b) => `${b.label}  ${b.description}`);
+      expect(missing, `bindings missing from the help (or garbled):\n${frame(screen)}`).toEqual([]);
+      for (const group of new Set(KEYMAP.map((b) => b.group))) expect(lines, `group heading ${group}`).toContain(group);
+      expect(screen).not.toContain(CONTAINERS);
+      await term.send('?');
+      const back = await term.waitForText(CONTAINERS, 5_000);
+      expect(back).not.toContain('Keys — press');
+    } finally {
+      // Leave the console as the next test expects it even when this one fails.
+      if ((await term.screen()).includes('Keys — press')) await term.send('Escape');
     }
-    expect(screen).not.toContain(CONTAINERS);
-    await term.send('?');
-    const back = await term.waitForText(CONTAINERS, 5_000);
-    expect(back).not.toContain('Keys — press');
   });
 
   it('a shows all containers (another project too) and hides them again', async () => {
@@ -330,14 +363,24 @@ describe('netra-console in a real terminal', () => {
     expect(screen).toContain(CONTAINERS);
 
     await term.resize(60, 15);
-    screen = await term.waitForText(/at least 80×20/, 10_000);
+    screen = await term.waitForText(/needs a window of at least 80×24/, 10_000);
     expect(screen.replace(/\s+/g, ' ')).toContain('this one is 60×15');
     expect(screen).not.toContain(CONTAINERS);
     expect(screen).not.toContain(STATS);
+    expect(screen).not.toContain(CLOUD_RUN);
+
+    // The limit is exact: one row short is too small, 80×24 shows the panels.
+    await term.resize(80, 23);
+    screen = await term.waitForText((s) => s.replace(/\s+/g, ' ').includes('this one is 80×23'), 10_000, 'the message for 80×23');
+    expect(screen).toContain('needs a window of at least 80×24');
+    expect(screen).not.toContain(CONTAINERS);
+    await term.resize(80, 24);
+    screen = await term.waitForText((s) => s.includes(CONTAINERS) && s.includes(STATS) && s.includes(CLOUD_RUN), 10_000, 'the panels at 80×24');
+    expect(screen).not.toContain('needs a window');
 
     await term.resize(COLS, ROWS);
     screen = await term.waitForText((s) => s.includes(CONTAINERS) && s.includes(STATS) && Boolean(rowNamed(s, CONTAINERS, NAME.db)), 10_000, 'the panels again');
-    expect(screen).not.toContain('at least 80×20');
+    expect(screen).not.toContain('needs a window');
     expect(await term.terminalState()).toMatchObject({ cols: COLS, rows: ROWS, alternateScreen: true });
   });
 
@@ -369,13 +412,16 @@ describe('netra-console with an unreachable engine', () => {
     // the first frame must still start at the top-left corner.
     const command = ['sh', '-c', 'printf typed-ahead; exec "$@"', 'sh', NODE, CLI, '--docker-host', host];
     await term.start(command, { cols: COLS, rows: ROWS, cwd, env: cliEnv(cwd, { CI: 'true' }) });
+    // Cloud Run (the in-process sandbox) does not depend on the engine: its services load all the same.
     const screen = await term.waitForText(
-      (s) => s.includes(`Docker engine unreachable at ${host}`) && /retrying in \d+s/.test(s),
+      (s) => s.includes(`Docker engine unreachable at ${host}`) && /retrying in \d+s/.test(s) && panelLines(s, CLOUD_RUN).some((l) => l.startsWith('netra-auth ')),
       SLOW,
-      'the unreachable message',
+      'the unreachable message and the Cloud Run services',
     );
     const lines = screen.split('\n');
-    expect(lines[0]!.startsWith(` netra-console  alerts: 0 │ docker ✘ unreachable │ 0 containers`), frame(screen)).toBe(true);
+    // The only alerts are the sandbox's two Cloud Run ones (backend not ready, its newest revision failed).
+    expect(lines[0]!.startsWith(` netra-console  SANDBOX  alerts: 2 │ docker ✘ unreachable │ 0 containers`), frame(screen)).toBe(true);
+    expect(lines[1]).toMatch(/^▲ CRITICAL netra-backend-staging is not ready: /);
     expect(screen).not.toContain('typed-ahead');
     for (const title of [CONTAINERS, STATS]) {
       expect(panelLines(screen, title)[0]).toMatch(new RegExp(`^Docker engine unreachable at ${host.replace(/[./]/g, '\\$&')} \\(ENOENT\\), retrying in \\d+s`));

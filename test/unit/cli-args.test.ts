@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { HELP, parseArgs, type CliOptions } from '../../src/cli/args';
+import { defaultOptions, HELP, parseArgs, type CliOptions } from '../../src/cli/args';
 import { UsageError } from '../../src/config/errors';
 
-const parsed = (extra: Partial<CliOptions>): CliOptions => ({ command: 'console', json: false, all: false, sandbox: false, ...extra });
+const parsed = (extra: Partial<CliOptions>): CliOptions => ({ ...defaultOptions(), ...extra });
 
 describe('parseArgs', () => {
   it.each<[string[], CliOptions]>([

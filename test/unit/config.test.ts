@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { CliOptions } from '../../src/cli/args';
+import { defaultOptions, type CliOptions } from '../../src/cli/args';
 import { resolveSettings } from '../../src/cli/settings';
 import { DEFAULT_DOCKER_HOST, parseDockerHost } from '../../src/config/docker-host';
 import { UsageError } from '../../src/config/errors';
@@ -218,7 +218,7 @@ describe('parseDockerHost', () => {
 });
 
 describe('resolveSettings', () => {
-  const options = (extra: Partial<CliOptions> = {}): CliOptions => ({ command: 'console', json: false, all: false, sandbox: false, ...extra });
+  const options = (extra: Partial<CliOptions> = {}): CliOptions => ({ ...defaultOptions(), ...extra });
 
   function withConfig(text: string) {
     const cwd = tempDir();

@@ -306,7 +306,7 @@ describe('ui actions on the store', () => {
     expect(store.getState().ui.filterEditing).toBe(true);
     for (const ch of 'apix') editFilter(store, (text) => text + ch);
     editFilter(store, (text) => text.slice(0, -1));
-    expect(store.getState().ui.filters).toEqual({ health: '', stats: 'api', cloudrun: '' });
+    expect(store.getState().ui.filters).toEqual({ health: '', stats: 'api', cloudrun: '', logs: '' });
     endFilter(store, true);
     expect(store.getState().ui).toMatchObject({ filterEditing: false, filters: { health: '', stats: 'api' } });
 
@@ -339,12 +339,21 @@ describe('keymap', () => {
   }
   const signature = (spec: KeySpec) => (spec.key ? `key:${spec.key}${spec.shift ? '+shift' : ''}` : `input:${spec.ctrl ? 'ctrl+' : ''}${spec.input}`);
 
-  it.each(KEYMAP.flatMap((binding) => binding.keys.map((spec) => [binding.action, signature(spec), spec] as const)))(
+  it.each(KEYMAP.flatMap((binding) => binding.keys.map((spec) => [binding.action, signature(spec), spec, binding.panels?.[0]] as const)))(
     '%s is bound to %s',
-    (action, _, spec) => {
-      expect(actionFor(...press(spec))).toBe(action);
+    (action, _, spec, panel) => {
+      expect(actionFor(...press(spec), panel)).toBe(action);
     },
   );
+
+  it('keeps panel keys to their panels', () => {
+    const scoped = KEYMAP.filter((b) => b.panels);
+    expect(scoped.length).toBeGreaterThan(0);
+    for (const binding of scoped) {
+      const elsewhere = (['health', 'stats', 'cloudrun', 'logs'] as const).find((p) => !binding.panels!.includes(p))!;
+      expect(actionFor(...press(binding.keys[0]!), elsewhere)).toBeNull();
+    }
+  });
 
   it('gives every key to one binding only, and every action one binding', () => {
     const keys = KEYMAP.flatMap((b) => b.keys.map(signature));

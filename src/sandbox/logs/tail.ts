@@ -129,7 +129,8 @@ export class Tails {
       session.allowance--;
     }
     session.pending.push(stored);
-    if (session.pending.length > MAX_PENDING) {
+    // Only a client that stops reading loses entries; the buffer window alone may hold any number of them.
+    if (session.blocked && session.pending.length > MAX_PENDING) {
       session.pending.shift();
       session.notConsumed++;
     }
@@ -141,8 +142,10 @@ export class Tails {
     for (const session of this.sessions) {
       if (end && now >= Math.max(session.startedAt, end.since) + end.seconds * 1000) {
         this.end(session, new RpcError(grpc.status[end.code], END_MESSAGES[end.code]));
-      } else if (!session.blocked) {
-        this.flush(session, nowNanos() - session.bufferWindow);
+      } else {
+        // grpc-js does not always emit 'drain' on server streams; the stream's own flag says when it has room.
+        if (session.blocked && !(session.call as { writableNeedDrain?: boolean }).writableNeedDrain) session.blocked = false;
+        if (!session.blocked) this.flush(session, nowNanos() - session.bufferWindow);
       }
     }
   }

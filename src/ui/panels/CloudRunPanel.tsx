@@ -26,7 +26,7 @@ function revisionNumber(revision: string | null): string {
 }
 
 function serviceProblem(s: CloudRunService): string | null {
-  if (!s.ready) return firstLine(s.readyMessage) ?? 'not ready';
+  if (!s.ready && !s.reconciling) return firstLine(s.readyMessage) ?? 'not ready';
   const latestFailed = s.revisions.find((r) => r.name === s.latestCreatedRevision && r.state === 'failed');
   if (latestFailed) return `latest revision ${latestFailed.name} failed: ${firstLine(latestFailed.message) ?? 'not ready'}`;
   if (!s.reconciling && trafficDiffers(s)) return 'traffic differs from what is served';
@@ -35,7 +35,13 @@ function serviceProblem(s: CloudRunService): string | null {
 
 const COLUMNS: Column<CloudRunService>[] = [
   { title: 'SERVICE', width: 22, priority: 0, cell: (s) => s.name },
-  { title: 'READY', width: 5, priority: 0, cell: (s) => (s.ready ? 'yes' : 'no'), color: (s) => (s.ready ? 'green' : 'red') },
+  {
+    title: 'READY',
+    width: 5,
+    priority: 0,
+    cell: (s) => (s.ready ? 'yes' : s.reconciling ? '…' : 'no'),
+    color: (s) => (s.ready ? 'green' : s.reconciling ? 'yellow' : 'red'),
+  },
   { title: 'LATEST READY', width: 32, priority: 2, cell: (s) => s.latestReadyRevision ?? '-' },
   {
     title: 'LATEST CREATED',

@@ -101,7 +101,7 @@ export function LogsPanel({ width, height, number }: { width: number; height: nu
       <Box width={width - 4}>
         <Text bold color={focused ? 'cyan' : undefined}>{`[${number}] Logs `}</Text>
         <Text color={cloud.color}>{cloud.text}</Text>
-        <Text>{` · ${logs.containers} containers`}</Text>
+        <Text>{` · ${logs.containers} containers · ${logs.lastSeq.toLocaleString('en-US')} lines`}</Text>
         <Text color="yellow">{filters.length ? ` · ${filters.join(' · ')}` : ''}</Text>
         <Box flexGrow={1} />
         {logs.paused ? <Text inverse color="yellow">{` PAUSED +${arrived} new · End follows `}</Text> : <Text dimColor>following</Text>}

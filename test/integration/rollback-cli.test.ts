@@ -1,0 +1,424 @@
+/**
+ * `netra-console rollback` as scripts and runbooks run it: the built CLI (dist/cli.js, pinned Node 24) in a CI-like
+ * environment (pipes, no terminal, CI=true) against a sandbox — in another process where no fault is needed, in
+ * this process (its endpoint passed with --gcp-endpoint) where the test switches faults on. Every exit code, the
+ * JSON and text reports, and the audit log; what changed is checked with the official client.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, realpathSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startSandbox, type Sandbox } from '../../src/sandbox/index';
+import { sandboxClients, type SandboxClients } from '../support/sandbox-clients';
+import { TmuxTerminal } from '../support/tmux-terminal';
+import { waitFor } from '../support/wait';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const NODE = realpathSync(join(ROOT, 'node_modules/.bin/node'));
+const CLI = join(ROOT, 'dist/cli.js');
+const LOCATION = 'projects/netra-staging/locations/us-central1';
+const full = (service: string) => `${LOCATION}/services/${service}`;
+const AUDIT_KEYS = ['time', 'user', 'host', 'project', 'region', 'service', 'action', 'before', 'requested', 'after', 'result', 'error'].sort();
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+interface Traffic {
+  revision: string | null;
+  percent: number;
+  tag: string | null;
+  latest?: boolean;
+}
+
+interface AuditLine {
+  service: string;
+  action: string;
+  result: string;
+  before: Traffic[] | null;
+  requested: Traffic[] | null;
+  after: Traffic[] | null;
+  error: string | null;
+  project: string;
+  region: string;
+}
+
+/** A fresh home for each run: HOME, XDG dirs (the audit log goes to $XDG_STATE_HOME unless --audit-log). */
+let home = '';
+const stateHome = () => join(home, 'state');
+const defaultAudit = () => join(stateHome(), 'netra-console', 'audit.log');
+
+/** What a CI job gives the CLI: pipes on all three streams, CI=true, no Google or console settings. */
+function ciEnv(): Record<string, string> {
+  return {
+    PATH: '/usr/bin:/bin',
+    HOME: home,
+    XDG_CONFIG_HOME: join(home, 'config'),
+    XDG_STATE_HOME: stateHome(),
+    LANG: 'C.UTF-8',
+    CI: 'true',
+  };
+}
+
+function runCli(args: string[], timeoutMs = 30_000): Promise<Run> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(NODE, [CLI, ...args], { cwd: home, env: ciEnv(), stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
+    child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`netra-console ${args.join(' ')} did not exit within ${timeoutMs} ms\nstdout: ${stdout}\nstderr: ${stderr}`));
+    }, timeoutMs);
+    child.on('error', (e) => {
+      clearTimeout(timer);
+      reject(e);
+    });
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolvePromise({ code, stdout, stderr });
+    });
+    child.stdin.end();
+  });
+}
+
+function build(): Promise<number | null> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(NODE, ['scripts/build.mjs'], { cwd: ROOT, stdio: 'inherit' });
+    child.on('error', reject);
+    child.on('close', resolvePromise);
+  });
+}
+
+/** `netra-console sandbox --port 0 --log-rate 0` in its own process; resolves once it says where it listens. */
+async function sandboxProcess(): Promise<{ endpoint: string; port: number; stop(): Promise<void> }> {
+  const env = { PATH: '/usr/bin:/bin', LANG: 'C.UTF-8', CI: 'true' };
+  const child: ChildProcess = spawn(NODE, [CLI, 'sandbox', '--port', '0', '--log-rate', '0'], { cwd: tmpdir(), env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout!.on('data', (b: Buffer) => (out += b.toString()));
+  child.stderr!.on('data', (b: Buffer) => (out += b.toString()));
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  const match = await waitFor(() => / on (127\.0\.0\.1:(\d+))\n/.exec(out), { what: 'the sandbox to say where it listens', observe: () => out, timeoutMs: 15_000 });
+  return {
+    endpoint: match[1]!,
+    port: Number(match[2]),
+    stop: async () => {
+      if (child.exitCode === null) child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+function auditLines(path = defaultAudit()): AuditLine[] {
+  const lines = readFileSync(path, 'utf8').trimEnd().split('\n');
+  return lines.map((l) => {
+    const entry = JSON.parse(l) as AuditLine;
+    expect(Object.keys(entry).sort()).toEqual(AUDIT_KEYS);
+    return entry;
+  });
+}
+
+const mode = (path: string) => statSync(path).mode & 0o777;
+
+function oneLine(text: string): string {
+  const lines = text.split('\n').filter((l) => l !== '');
+  expect(lines, `expected one line, got:\n${text}`).toHaveLength(1);
+  return lines[0]!;
+}
+
+function key(targets: readonly Traffic[] | null | undefined): string[] {
+  return (targets ?? []).map((t) => `${t.latest ? 'LATEST' : t.revision} ${t.percent} ${t.tag ?? ''}`).sort();
+}
+
+/** The service now, via the official client: etag, and requested and served traffic with short revision names. */
+async function served(clients: SandboxClients, service: string) {
+  const [s] = await clients.services.getService({ name: full(service) });
+  const traffic = (targets: typeof s.traffic) =>
+    (targets ?? []).map((t) => ({
+      revision: t.revision ? (t.revision.split('/').at(-1) ?? null) : null,
+      percent: t.percent ?? 0,
+      tag: t.tag || null,
+      latest: String(t.type) === 'TRAFFIC_TARGET_ALLOCATION_TYPE_LATEST',
+    }));
+  const [revisions] = await clients.revisions.listRevisions({ parent: full(service) });
+  const names = revisions.map((r) => (r.name ?? '').split('/').at(-1)!).sort();
+  return { etag: s.etag ?? '', traffic: traffic(s.traffic), statuses: traffic(s.trafficStatuses), names };
+}
+
+/** Revision n of a service by its short name (`netra-auth-00004-…`). */
+function nth(names: string[], n: number): string {
+  const found = names.find((name) => name.includes(`-${String(n).padStart(5, '0')}-`));
+  if (!found) throw new Error(`no revision ${n} among ${names.join(', ')}`);
+  return found;
+}
+
+beforeAll(async () => {
+  expect(await build(), 'the build failed').toBe(0);
+});
+
+beforeEach(() => {
+  home = realpathSync(mkdtempSync(join(tmpdir(), 'netra-rollback-cli-')));
+});
+
+afterEach(() => {
+  if (home) rmSync(home, { recursive: true, force: true });
+});
+
+describe('rollback against a sandbox in another process', () => {
+  let sandbox: Awaited<ReturnType<typeof sandboxProcess>>;
+  let clients: SandboxClients;
+
+  beforeEach(async () => {
+    sandbox = await sandboxProcess();
+    clients = sandboxClients({ port: sandbox.port });
+  });
+
+  afterEach(async () => {
+    await clients?.close();
+    await sandbox?.stop();
+  });
+
+  it('exit 0: --service netra-auth --previous --yes --json rolls back, verifies and prints before/requested/after/result', async () => {
+    const before = await served(clients, 'netra-auth');
+    const run = await runCli(['rollback', '--service', 'netra-auth', '--previous', '--yes', '--json', '--gcp-endpoint', sandbox.endpoint]);
+    expect(run.code, run.stderr).toBe(0);
+    const report = JSON.parse(run.stdout) as Record<string, unknown> & { before: Traffic[]; requested: Traffic[]; after: Traffic[] };
+    const target = nth(before.names, 4);
+    expect(report).toMatchObject({ endpoint: sandbox.endpoint, service: 'netra-auth', target, result: 'succeeded', error: null });
+    expect(typeof report.elapsedMs).toBe('number');
+    expect(key(report.before)).toEqual(key(before.statuses));
+    expect(key(report.requested)).toEqual([`${target} 100 `, `${nth(before.names, 5)} 0 canary`].sort());
+    expect(key(report.after)).toEqual(key(report.requested));
+
+    const now = await served(clients, 'netra-auth');
+    expect(key(now.statuses)).toEqual(key(report.requested));
+
+    expect(mode(defaultAudit())).toBe(0o600);
+    const audit = auditLines();
+    expect(audit.map((a) => a.result)).toEqual(['confirmed', 'succeeded']);
+    for (const a of audit) {
+      expect(a).toMatchObject({ service: 'netra-auth', action: 'rollback-previous', project: 'netra-staging', region: 'us-central1', error: null });
+      expect(key(a.before)).toEqual(key(before.statuses));
+      expect(key(a.requested)).toEqual(key(report.requested));
+    }
+    expect(audit[0]!.after).toBeNull();
+    expect(key(audit[1]!.after)).toEqual(key(report.requested));
+  });
+
+  it('asks for the service name in a terminal: a wrong name cancels (exit 2), the right one rolls back (exit 0)', async () => {
+    const before = await served(clients, 'netra-auth');
+    const auditPath = join(home, 'audit', 'rollbacks.log');
+    const ask = async (typed: string): Promise<{ code: number; screen: string }> => {
+      const term = new TmuxTerminal();
+      try {
+        await term.start([NODE, CLI, 'rollback', '--service', 'netra-auth', '--gcp-endpoint', sandbox.endpoint, '--audit-log', auditPath], {
+          cols: 150,
+          rows: 20,
+          cwd: home,
+          env: { PATH: '/usr/bin:/bin', HOME: home, LANG: 'C.UTF-8', TERM: 'xterm-256color' },
+        });
+        await term.waitForText(`Type netra-auth to move 100% of its traffic to ${nth(before.names, 4)}:`);
+        await term.type(typed);
+        await term.send('Enter');
+        const code = await term.waitForExit(30_000);
+        return { code, screen: await term.screen() };
+      } finally {
+        await term.close();
+      }
+    };
+
+    const cancelled = await ask('netra-aut');
+    expect(cancelled.code, cancelled.screen).toBe(2);
+    expect(cancelled.screen).toContain('✘ netra-auth: cancelled: the typed name did not match');
+    expect((await served(clients, 'netra-auth')).etag).toBe(before.etag);
+    expect(auditLines(auditPath).map((a) => a.result)).toEqual(['cancelled']);
+
+    const confirmed = await ask('netra-auth');
+    expect(confirmed.code, confirmed.screen).toBe(0);
+    expect(confirmed.screen).toContain(`✔ netra-auth rolled back to ${nth(before.names, 4)} and verified in`);
+    expect(mode(auditPath)).toBe(0o600);
+    expect(auditLines(auditPath).map((a) => a.result)).toEqual(['cancelled', 'confirmed', 'succeeded']);
+    expect(existsSync(defaultAudit())).toBe(false);
+  });
+});
+
+describe('refusals and dry runs against a sandbox in another process (nothing changes)', () => {
+  let sandbox: Awaited<ReturnType<typeof sandboxProcess>>;
+  let clients: SandboxClients;
+  let etags: Record<string, string>;
+
+  beforeAll(async () => {
+    sandbox = await sandboxProcess();
+    clients = sandboxClients({ port: sandbox.port });
+    etags = {};
+    for (const s of ['netra-auth', 'netra-backend-staging', 'netra-frontend-staging']) etags[s] = (await served(clients, s)).etag;
+  });
+
+  afterAll(async () => {
+    await clients?.close();
+    await sandbox?.stop();
+  });
+
+  afterEach(async () => {
+    // Nothing was sent: every service keeps its etag, and nothing was audited.
+    for (const [s, etag] of Object.entries(etags)) expect((await served(clients, s)).etag, s).toBe(etag);
+    expect(existsSync(defaultAudit())).toBe(false);
+  });
+
+  const refused = async (args: string[]): Promise<string> => {
+    const run = await runCli(['rollback', ...args, '--gcp-endpoint', sandbox.endpoint]);
+    expect(run.code, `${run.stdout}\n${run.stderr}`).toBe(2);
+    expect(run.stdout).toBe('');
+    return oneLine(run.stderr);
+  };
+
+  it('exit 2: an unknown service', async () => {
+    expect(await refused(['--service', 'netra-nope', '--yes'])).toBe(
+      'netra-console: unknown service "netra-nope" in netra-staging (us-central1): check --service',
+    );
+  });
+
+  it('exit 2: an unknown revision with --to', async () => {
+    expect(await refused(['--service', 'netra-auth', '--to', 'netra-auth-00099-zzz', '--yes'])).toBe(
+      'netra-console: netra-auth has no revision netra-auth-00099-zzz; nothing changed',
+    );
+  });
+
+  it('exit 2: a target that is not Ready (the backend’s failed newest revision)', async () => {
+    const failed = nth((await served(clients, 'netra-backend-staging')).names, 25);
+    const line = await refused(['--service', 'netra-backend-staging', '--to', failed, '--yes']);
+    expect(line).toMatch(new RegExp(`^netra-console: revision ${failed} is not Ready \\(failed\\): The user-provided container failed to start .*; nothing changed$`));
+    expect(line).not.toContain('Logs URL');
+  });
+
+  it('exit 2: no --yes and no terminal to ask', async () => {
+    expect(await refused(['--service', 'netra-auth', '--previous'])).toBe(
+      'netra-console: refusing to change traffic without a confirmation: no terminal to ask, so add --yes (or try --dry-run first)',
+    );
+  });
+
+  it('exit 2: --read-only', async () => {
+    expect(await refused(['--service', 'netra-auth', '--yes', '--read-only'])).toBe(
+      'netra-console: this console is read-only (--read-only or readOnly: true): rollback refused, nothing changed',
+    );
+  });
+
+  it('--dry-run prints the change and sends nothing', async () => {
+    const auth = await served(clients, 'netra-auth');
+    const run = await runCli(['rollback', '--service', 'netra-auth', '--dry-run', '--gcp-endpoint', sandbox.endpoint]);
+    expect(run.code, run.stderr).toBe(0);
+    const target = nth(auth.names, 4);
+    const canary = nth(auth.names, 5);
+    expect(run.stderr).toBe(`netra-auth: ${nth(auth.names, 6)} 90%, ${canary} 10% (canary)  →  ${target} 100%, ${canary} 0% (canary)\n`);
+    expect(run.stdout).toBe(`(dry run) netra-auth would move 100% of its traffic to ${target}; nothing changed\n`);
+
+    const all = await runCli(['rollback', '--all', '--to-regular', '--dry-run', '--json', '--gcp-endpoint', sandbox.endpoint]);
+    expect(all.code, all.stderr).toBe(0);
+    const doc = JSON.parse(all.stdout) as { results: Array<{ service: string; result: string; target: string; after: unknown }> };
+    expect(doc.results.map((r) => `${r.service} ${r.result}`)).toEqual([
+      'netra-frontend-staging dry-run',
+      'netra-auth dry-run',
+      'netra-backend-staging dry-run',
+    ]);
+    expect(doc.results[1]!.target).toBe(canary);
+    for (const r of doc.results) expect(r.after).toBeNull();
+    expect(key((await served(clients, 'netra-auth')).statuses)).toEqual(key(auth.statuses));
+  });
+});
+
+describe('rollback with faults (sandbox in this process, CLI in another)', () => {
+  let sandbox: Sandbox;
+  let clients: SandboxClients;
+
+  beforeEach(async () => {
+    sandbox = await startSandbox({ logRatePerSecond: 0 });
+    clients = sandboxClients(sandbox);
+  });
+
+  afterEach(async () => {
+    await clients?.close();
+    await sandbox?.stop();
+  });
+
+  it('exit 1: the operation fails; the output says so and what is served now', async () => {
+    const before = await served(clients, 'netra-auth');
+    sandbox.faults.failNextOperation('Quota exceeded for revisions of netra-auth.');
+    const run = await runCli(['rollback', '--service', 'netra-auth', '--yes', '--gcp-endpoint', sandbox.endpoint]);
+    expect(run.code, run.stderr).toBe(1);
+    const six = nth(before.names, 6);
+    const five = nth(before.names, 5);
+    expect(run.stdout).toBe(
+      `✘ netra-auth: the update failed: Quota exceeded for revisions of netra-auth. — serving now: ${six} 90%, ${five} 10% (canary)\n`,
+    );
+    expect(key((await served(clients, 'netra-auth')).statuses)).toEqual(key(before.statuses));
+    const audit = auditLines();
+    expect(audit.map((a) => a.result)).toEqual(['confirmed', 'failed']);
+    expect(audit[1]!.error).toBe('the update failed: Quota exceeded for revisions of netra-auth.');
+    expect(key(audit[1]!.after)).toEqual(key(before.statuses));
+    expect(mode(defaultAudit())).toBe(0o600);
+  });
+
+  it('exit 1: the operation does not finish within --timeout', async () => {
+    const before = await served(clients, 'netra-auth');
+    sandbox.faults.slowOperations(60_000);
+    const run = await runCli(['rollback', '--service', 'netra-auth', '--yes', '--json', '--timeout', '1', '--gcp-endpoint', sandbox.endpoint]);
+    expect(run.code, run.stderr).toBe(1);
+    const report = JSON.parse(run.stdout) as { result: string; error: string; after: Traffic[] };
+    expect(report).toMatchObject({ result: 'failed', error: 'the update did not finish within 1s' });
+    expect(key(report.after)).toEqual(key(before.statuses));
+    expect(auditLines().map((a) => a.result)).toEqual(['confirmed', 'failed']);
+  });
+
+  it('exit 3: a conflict (the service changed meanwhile); nothing changed', async () => {
+    const before = await served(clients, 'netra-auth');
+    sandbox.faults.abortNextUpdate();
+    const run = await runCli(['rollback', '--service', 'netra-auth', '--previous', '--yes', '--audit-log', 'logs/audit.log', '--gcp-endpoint', sandbox.endpoint]);
+    expect(run.code, run.stderr).toBe(3);
+    expect(run.stdout).toMatch(/^✘ netra-auth: conflict, nothing changed: netra-auth was changed by someone else: .*Conflict for resource 'netra-auth'.* — serving now: /);
+    const now = await served(clients, 'netra-auth');
+    expect(key(now.statuses)).toEqual(key(before.statuses));
+    expect(key(now.traffic)).toEqual(key(before.traffic));
+    // --audit-log is relative to the working directory.
+    const auditPath = join(home, 'logs', 'audit.log');
+    expect(mode(auditPath)).toBe(0o600);
+    expect(auditLines(auditPath).map((a) => a.result)).toEqual(['confirmed', 'conflicted']);
+    expect(auditLines(auditPath)[1]!.error).toContain('was changed by someone else');
+  });
+
+  it('--all stops at a failure in the middle (exit 1) and says which services changed and which did not', async () => {
+    const before = {
+      frontend: await served(clients, 'netra-frontend-staging'),
+      auth: await served(clients, 'netra-auth'),
+      backend: await served(clients, 'netra-backend-staging'),
+    };
+    const running = runCli(['rollback', '--all', '--yes', '--gcp-endpoint', sandbox.endpoint]);
+    // Frontend goes first; once its update is in, the next operation (auth's) is set to fail.
+    await waitFor(() => sandbox.calls('UpdateService') >= 1, { what: 'the frontend update', intervalMs: 5, timeoutMs: 20_000 });
+    sandbox.faults.failNextOperation('Revision limit reached.');
+    const run = await running;
+    expect(run.code, run.stderr).toBe(1);
+    const lines = run.stdout.trimEnd().split('\n');
+    expect(lines).toHaveLength(3);
+    expect(lines[0]).toMatch(new RegExp(`^✔ netra-frontend-staging rolled back to ${nth(before.frontend.names, 4)} and verified in [\\d.]+s — serving now: ${nth(before.frontend.names, 4)} 100%$`));
+    expect(lines[1]).toMatch(/^✘ netra-auth: the update failed: Revision limit reached\. — serving now: /);
+    expect(lines[2]).toBe('- netra-backend-staging: not attempted (stopped after the failure above); unchanged');
+
+    expect(key((await served(clients, 'netra-frontend-staging')).statuses)).toEqual([`${nth(before.frontend.names, 4)} 100 `]);
+    expect(key((await served(clients, 'netra-auth')).statuses)).toEqual(key(before.auth.statuses));
+    expect((await served(clients, 'netra-backend-staging')).etag).toBe(before.backend.etag);
+    expect(sandbox.calls('UpdateService')).toBe(2);
+
+    const audit = auditLines().map((a) => `${a.service} ${a.action} ${a.result}`);
+    expect(audit).toEqual([
+      'netra-frontend-staging rollback-previous confirmed',
+      'netra-frontend-staging rollback-previous succeeded',
+      'netra-auth rollback-previous confirmed',
+      'netra-auth rollback-previous failed',
+    ]);
+    expect(mode(defaultAudit())).toBe(0o600);
+  });
+});

@@ -1,0 +1,78 @@
+import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { homedir, hostname, tmpdir, userInfo } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { appendAudit, defaultAuditPath, type AuditEntry } from '../../src/sources/audit-log';
+
+const KEYS = ['time', 'user', 'host', 'project', 'region', 'service', 'action', 'before', 'requested', 'after', 'result', 'error'].sort();
+
+const dirs: string[] = [];
+function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'audit-log-'));
+  dirs.push(dir);
+  return dir;
+}
+
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+const mode = (path: string) => statSync(path).mode & 0o777;
+
+const SERVED = [{ revision: 'netra-auth-00006-abc', percent: 90, tag: null, latest: false }];
+
+const entry = (result: AuditEntry['result'], extra: Partial<AuditEntry> = {}) => ({
+  project: 'netra-staging',
+  region: 'us-central1',
+  service: 'netra-auth',
+  action: 'rollback',
+  before: SERVED,
+  requested: [{ revision: 'netra-auth-00004-def', percent: 100, tag: null, latest: false }],
+  after: null,
+  result,
+  error: null,
+  ...extra,
+});
+
+describe('appendAudit', () => {
+  it('creates the directories and a 0600 file, one JSON line per call with every key', () => {
+    const path = join(tempDir(), 'state', 'netra-console', 'audit.log');
+    const first = appendAudit(path, entry('confirmed'));
+    appendAudit(path, entry('failed', { after: SERVED, error: 'the update failed: quota' }));
+    expect(mode(path)).toBe(0o600);
+
+    const text = readFileSync(path, 'utf8');
+    expect(text.endsWith('\n')).toBe(true);
+    const lines = text.trimEnd().split('\n').map((l) => JSON.parse(l) as AuditEntry);
+    expect(lines).toHaveLength(2);
+    for (const line of lines) expect(Object.keys(line).sort()).toEqual(KEYS);
+    expect(lines[0]).toEqual(first);
+    expect(lines[0]).toMatchObject({ result: 'confirmed', user: userInfo().username, host: hostname(), service: 'netra-auth', after: null, error: null });
+    expect(Number.isNaN(Date.parse(lines[0]!.time))).toBe(false);
+    expect(lines[1]).toMatchObject({ result: 'failed', error: 'the update failed: quota', after: SERVED });
+  });
+
+  it('tightens a file that already existed with mode 0644, keeping what it held', () => {
+    const path = join(tempDir(), 'audit.log');
+    writeFileSync(path, '{"old":true}\n', { mode: 0o644 });
+    chmodSync(path, 0o644);
+    expect(mode(path)).toBe(0o644);
+    appendAudit(path, entry('succeeded'));
+    expect(mode(path)).toBe(0o600);
+    const lines = readFileSync(path, 'utf8').trimEnd().split('\n');
+    expect(lines[0]).toBe('{"old":true}');
+    expect(JSON.parse(lines[1]!)).toMatchObject({ result: 'succeeded' });
+  });
+});
+
+describe('defaultAuditPath', () => {
+  it('is under $XDG_STATE_HOME when it is set', () => {
+    expect(defaultAuditPath({ XDG_STATE_HOME: '/x/state', HOME: '/home/u' })).toBe('/x/state/netra-console/audit.log');
+  });
+
+  it('is under $HOME/.local/state otherwise', () => {
+    expect(defaultAuditPath({ HOME: '/home/u' })).toBe('/home/u/.local/state/netra-console/audit.log');
+    expect(defaultAuditPath({ XDG_STATE_HOME: '', HOME: '/home/u' })).toBe('/home/u/.local/state/netra-console/audit.log');
+    expect(defaultAuditPath({})).toBe(join(homedir(), '.local/state/netra-console/audit.log'));
+  });
+});
