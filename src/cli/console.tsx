@@ -24,7 +24,7 @@ export async function runConsole(settings: Settings): Promise<number> {
     rollbackOrder: cloudRun.rollbackOrder,
     auditPath: settings.auditPath,
   });
-  const batcher = new DockerBatcher(store, Math.ceil(1000 / config.ui.maxFps));
+  const batcher = new DockerBatcher(store);
   const docker = createDockerClient(endpoint);
   const logs = startLogSources(store, docker, settings);
   const watcher = new DockerWatcher(docker, batcher, {

@@ -5,6 +5,7 @@ import type { CloudRunTarget } from '../sources/cloud-run/client';
 import { CloudTail } from '../sources/logs/cloud-tail';
 import { ContainerLogs } from '../sources/logs/container-logs';
 import { logFilter } from '../store/log-actions';
+import { STREAM_FLUSH_MS } from '../store/docker-batcher';
 import { LogIngest, LogRing } from '../store/log-ring';
 import { filteredLines } from '../store/log-view';
 import type { AppStore } from '../store/store';
@@ -13,7 +14,7 @@ import type { Settings } from './settings';
 /** The logs panel's sources: every running container in scope, and the Cloud Logging tail once Cloud Run is up. */
 export function startLogSources(store: AppStore, docker: Docker, settings: Settings) {
   const ring = new LogRing(settings.config.logs.bufferLines);
-  const ingest = new LogIngest(ring, () => store.setState((s) => ({ logs: { ...s.logs, lastSeq: ring.lastSeq } })), Math.ceil(1000 / settings.config.ui.maxFps));
+  const ingest = new LogIngest(ring, () => store.setState((s) => ({ logs: { ...s.logs, lastSeq: ring.lastSeq } })), STREAM_FLUSH_MS);
   const containers = new ContainerLogs(docker, (line) => ingest.add(line));
   let tail: CloudTail | null = null;
 

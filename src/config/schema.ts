@@ -67,7 +67,8 @@ export const configSchema = z
       .prefault({}),
     ui: z
       .object({
-        maxFps: z.number().int().min(1).max(60).default(20),
+        /** Frames per second at most; stream data still reaches the store at most 20 times a second. */
+        maxFps: z.number().int().min(1).max(60).default(30),
         historyLength: z.number().int().min(2).max(240).default(30),
       })
       .strict()

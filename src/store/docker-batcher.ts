@@ -8,6 +8,9 @@ import type { AppStore } from './store';
  * events costs one store update and one render. Stats frames arrive once a second per container, each at its own
  * moment; holding them for `statsFlushMs` folds the frames of many containers into one render.
  */
+/** Stream data reaches the store at most 20 times a second, whatever the frame rate. */
+export const STREAM_FLUSH_MS = 50;
+
 export class DockerBatcher implements DockerSink {
   private ops: DockerOp[] = [];
   private timer: NodeJS.Timeout | null = null;
@@ -15,7 +18,7 @@ export class DockerBatcher implements DockerSink {
 
   constructor(
     private readonly store: AppStore,
-    private readonly flushMs = 50,
+    private readonly flushMs = STREAM_FLUSH_MS,
     private readonly statsFlushMs = 500,
   ) {}
 

@@ -36,7 +36,7 @@ export function startLiveConsole(
     showAll,
     cloudRun: { mode: 'sandbox', project: 'netra-staging', region: 'us-central1', endpoint: 'none' },
   });
-  const batcher = new DockerBatcher(store, Math.ceil(1000 / config.ui.maxFps));
+  const batcher = new DockerBatcher(store);
   const watcher = new DockerWatcher(createDockerClient(endpoint), batcher, {
     scope: { projects: config.docker.projects, showAll },
   });
