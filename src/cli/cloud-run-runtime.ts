@@ -63,13 +63,14 @@ export interface CloudRunReading {
 /** One reading for `status`: the services with their revisions, or the error explained. */
 export async function readCloudRunOnce(settings: CloudRunSettings): Promise<CloudRunReading> {
   const { target, stopSandbox } = await openTarget(settings);
-  const api = await createCloudRunApi(target);
+  let api: CloudRunApi | null = null;
   try {
+    api = await createCloudRunApi(target);
     return { endpoint: endpointLabel(target), services: await readCloudRun(api, settings.services), error: null };
   } catch (error) {
     return { endpoint: endpointLabel(target), services: [], error: describeCloudError(error, { ...target, endpoint: endpointLabel(target) }) };
   } finally {
-    await api.close();
+    await api?.close();
     await stopSandbox();
   }
 }

@@ -115,7 +115,8 @@ export async function runLogsCommand(settings: Settings, options: CliOptions): P
     });
   }
   ingest.flush();
-  collected.sort((a, b) => a.timestamp.localeCompare(b.timestamp));
+  // Container times have nanoseconds and Cloud times milliseconds: compare instants, not strings.
+  collected.sort((a, b) => Date.parse(a.timestamp) - Date.parse(b.timestamp));
   for (const line of collected) if (passes({ ...line, seq: 0 }, filter, regex)) process.stdout.write(output({ ...line, seq: 0 }, options.json));
   for (const stop of stops) await stop();
   return 0;

@@ -116,8 +116,9 @@ function toTraffic(targets: TrafficPayload[] | null | undefined): TrafficTarget[
 export function imageVariant(image: string): Variant {
   const variant = detectVariant({}, image);
   if (variant !== '?') return variant;
-  const lastPart = image.split('/').at(-1) ?? '';
-  return lastPart.includes(':') && !lastPart.includes('@') ? 'regular' : '?';
+  // `name:tag@sha256:…` is still tagged; only the part before the digest can carry a tag.
+  const lastPart = image.split('@')[0]!.split('/').at(-1) ?? '';
+  return lastPart.includes(':') ? 'regular' : '?';
 }
 
 export function revisionFromPayload(payload: RunRevisionPayload): CloudRunRevision {

@@ -19,6 +19,8 @@ export interface SandboxFaults {
   abortNextUpdate(): void;
   /** Operations complete only once `ms` have passed since they started (0 restores the default). */
   slowOperations(ms: number): void;
+  /** Unary calls (of `method`, else all) are answered `ms` after they arrive (0 restores the default). */
+  slowCalls(ms: number, method?: string): void;
   /** The next operation completes with a FAILED_PRECONDITION error carrying `message`. */
   failNextOperation(message: string): void;
   /** Tail sessions end with `code` (default OUT_OF_RANGE) `seconds` after they start or after this call; null: never. */
@@ -52,6 +54,7 @@ export class FaultState implements SandboxFaults {
   private abortUpdate = false;
   private operationFailure: string | null = null;
   operationDelayMs = 0;
+  private callDelay: { ms: number; method?: string } | null = null;
   tailEnd: { seconds: number; code: TailEndCode; since: number } | null = null;
   tailRateLimit: number | null = DEFAULT_TAIL_RATE_LIMIT;
 
@@ -82,6 +85,15 @@ export class FaultState implements SandboxFaults {
     this.operationDelayMs = Math.max(0, ms);
   }
 
+  slowCalls(ms: number, method?: string): void {
+    this.callDelay = ms > 0 ? { ms, method } : null;
+  }
+
+  /** How long a unary call of `ref` waits before it is answered. */
+  callDelayMs(ref: MethodRef): number {
+    return this.callDelay && matches(this.callDelay.method, ref) ? this.callDelay.ms : 0;
+  }
+
   failNextOperation(message: string): void {
     this.operationFailure = message;
   }
@@ -102,6 +114,7 @@ export class FaultState implements SandboxFaults {
     this.abortUpdate = false;
     this.operationFailure = null;
     this.operationDelayMs = 0;
+    this.callDelay = null;
     this.tailEnd = null;
     this.tailRateLimit = DEFAULT_TAIL_RATE_LIMIT;
   }

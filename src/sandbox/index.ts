@@ -42,6 +42,8 @@ export interface Sandbox {
   faults: SandboxFaults;
   /** How many calls of `method` (e.g. 'ListRevisions') arrived, failed ones included. */
   calls(method: string): number;
+  /** The most unary calls of `method` the sandbox was answering at once (see `faults.slowCalls`). */
+  maxInFlight(method: string): number;
   /** The service (short name, e.g. 'netra-auth') as GetService would return it now; undefined if there is none. */
   service(name: string): Service | undefined;
   /** Generates `count` log entries at once, as the generator would over time. */
@@ -63,7 +65,18 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const pageSize = options.pageSize ?? 10;
   const faults = new FaultState();
   const calls = new Map<string, number>();
-  const env: CallEnv = { faults, count: (method) => calls.set(method, (calls.get(method) ?? 0) + 1) };
+  const inFlight = new Map<string, number>();
+  const peaks = new Map<string, number>();
+  const env: CallEnv = {
+    faults,
+    count: (method) => calls.set(method, (calls.get(method) ?? 0) + 1),
+    begin: (method) => {
+      const now = (inFlight.get(method) ?? 0) + 1;
+      inFlight.set(method, now);
+      peaks.set(method, Math.max(peaks.get(method) ?? 0, now));
+      return () => inFlight.set(method, (inFlight.get(method) ?? 1) - 1);
+    },
+  };
 
   // Separate seeds keep the seeded names the same however many log entries or updates come before.
   const operations = new Operations(options.operationPolls ?? 2);
@@ -97,6 +110,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     region: REGION,
     faults,
     calls: (method) => calls.get(method) ?? 0,
+    maxInFlight: (method) => peaks.get(method) ?? 0,
     service: (name) => run.peek(name),
     emitLogs: (count) => generator.emit(count),
     lastLogSeq: () => book.latestSeq,

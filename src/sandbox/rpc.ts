@@ -3,15 +3,17 @@ import type { FaultState, MethodRef } from './faults';
 import { PROJECT } from './names';
 import { toStatus } from './rpc-error';
 
-/** What every handler shares: the faults in force and the per-method call counter tests read. */
+/** What every handler shares: the faults in force and the per-method call counters tests read. */
 export interface CallEnv {
   faults: FaultState;
   count(method: string): void;
+  /** A unary call of `method` is being answered until the returned function is called. */
+  begin(method: string): () => void;
 }
 
 /**
- * A unary handler: counts the call, applies the per-call faults, then answers with `handle`'s result or, when it
- * throws, with the matching status.
+ * A unary handler: counts the call, waits out a `slowCalls` delay, applies the per-call faults, then answers with
+ * `handle`'s result or, when it throws, with the matching status.
  */
 export function unary<Req extends object, Res>(
   ref: MethodRef,
@@ -19,18 +21,31 @@ export function unary<Req extends object, Res>(
   handle: (request: Req) => Res,
 ): grpc.handleUnaryCall<Req, Res> {
   return (call, callback) => {
-    try {
-      admit(ref, env, call.request);
-      callback(null, handle(call.request));
-    } catch (error) {
-      callback(toStatus(error));
-    }
+    env.count(ref.method);
+    const end = env.begin(ref.method);
+    const answer = () => {
+      try {
+        checkFaults(ref, env, call.request);
+        callback(null, handle(call.request));
+      } catch (error) {
+        callback(toStatus(error));
+      } finally {
+        end();
+      }
+    };
+    const delay = env.faults.callDelayMs(ref);
+    if (delay > 0) setTimeout(answer, delay);
+    else answer();
   };
 }
 
 /** Counts a call and throws the fault it must fail with, if any. */
 export function admit(ref: MethodRef, env: CallEnv, request: object): void {
   env.count(ref.method);
+  checkFaults(ref, env, request);
+}
+
+function checkFaults(ref: MethodRef, env: CallEnv, request: object): void {
   const fault = env.faults.check(ref, resourceOf(request));
   if (fault) throw fault;
 }

@@ -47,6 +47,11 @@ export function passes(line: LogLine, filter: LogFilter, regex: RegExp | null): 
 export function windowLines(ring: LogRing, filter: LogFilter, anchorSeq: number | null, count: number): LogLine[] {
   const regex = compileSearch(filter.search);
   const out: LogLine[] = [];
+  if (anchorSeq !== null && ring.size > 0 && anchorSeq < ring.at(0).seq) {
+    // A paused view whose lines have left the ring (a flood overwrote them) shows the oldest lines still held.
+    for (let i = 0; i < ring.size && out.length < count; i++) if (passes(ring.at(i), filter, regex)) out.push(ring.at(i));
+    return out;
+  }
   const end = anchorSeq === null ? ring.size - 1 : ring.indexOfSeq(anchorSeq);
   for (let i = end; i >= 0 && out.length < count; i--) {
     const line = ring.at(i);

@@ -155,7 +155,8 @@ describe('netra-console (built CLI)', () => {
     expect(run.code, run.stderr).toBe(0);
     expect(run.stderr).toBe('');
     const doc = JSON.parse(run.stdout) as StatusJson;
-    expect(Object.keys(doc).sort()).toEqual(['alerts', 'docker']);
+    // cloudRun (the in-process sandbox here) is covered by status-cloud-run.test.ts.
+    expect(Object.keys(doc).sort()).toEqual(['alerts', 'cloudRun', 'docker']);
     expect(Object.keys(doc.docker).sort()).toEqual(['containers', 'error', 'host', 'reachable']);
     expect(doc.docker).toMatchObject({ host: engine.host, reachable: true, error: null });
 
@@ -193,7 +194,7 @@ describe('netra-console (built CLI)', () => {
     expect(kinds).toContain(`exited ${project}-done`);
     expect(kinds).toContain(`crash-loop ${project}-loop`);
     for (const a of doc.alerts) {
-      expect(a.source).toBe('docker');
+      expect(['docker', 'cloudrun']).toContain(a.source);
       expect(['warning', 'high', 'critical']).toContain(a.level);
     }
     // Most severe first.
@@ -239,7 +240,7 @@ describe('netra-console (built CLI)', () => {
     expect(doc.docker.reachable).toBe(false);
     expect(doc.docker.error).toMatch(/\S/);
     expect(doc.docker.containers).toEqual([]);
-    expect(doc.alerts).toEqual([]);
+    expect(doc.alerts.filter((a) => a.source === 'docker')).toEqual([]);
   });
 
   it('rejects an unknown config key with exit 2 and one line naming file:line and the key', async () => {

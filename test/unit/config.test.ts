@@ -1,7 +1,8 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
 import { defaultOptions, type CliOptions } from '../../src/cli/args';
 import { resolveSettings } from '../../src/cli/settings';
 import { DEFAULT_DOCKER_HOST, parseDockerHost } from '../../src/config/docker-host';
@@ -11,6 +12,7 @@ import { findConfigFile, loadConfig, LOCAL_CONFIG_NAME, parseConfigText } from '
 const FILE = '/home/oncall/.netra-console.yaml';
 
 const DEFAULTS = {
+  readOnly: false,
   docker: { cli: 'docker', projects: ['netra*'], showAllContainers: false },
   services: ['backend', 'auth', 'frontend'],
   compose: {
@@ -19,9 +21,23 @@ const DEFAULTS = {
     test: ['docker-compose.alpine-test.yml'],
   },
   thresholds: { memory: { warning: 80, high: 90, critical: 95 }, cpu: { warning: 80 } },
-  cloudRun: { services: ['netra-backend-staging', 'netra-auth', 'netra-frontend-staging'], refreshSeconds: 10 },
-  ui: { maxFps: 20, historyLength: 30 },
+  cloudRun: {
+    services: ['netra-backend-staging', 'netra-auth', 'netra-frontend-staging'],
+    refreshSeconds: 10,
+    rollbackOrder: ['netra-frontend-staging', 'netra-auth', 'netra-backend-staging'],
+  },
+  logs: { bufferLines: 10_000, cloudFilter: 'resource.type="cloud_run_revision"' },
+  ui: { maxFps: 30, historyLength: 30 },
 };
+
+/** The ```yaml block under "## Configuration" in the README, which documents every key with its default. */
+function readmeConfigExample(): string {
+  const readme = readFileSync(join(import.meta.dirname, '../../README.md'), 'utf8');
+  const section = readme.split(/^## Configuration$/m)[1]?.split(/^## /m)[0] ?? '';
+  const block = /^```yaml\n([\s\S]*?)^```$/m.exec(section)?.[1];
+  if (!block) throw new Error('README.md has no ```yaml block under "## Configuration"');
+  return block;
+}
 
 /** The UsageError message `fn` throws; fails the test when it throws anything else or nothing. */
 function usageError(fn: () => unknown): string {
@@ -73,30 +89,28 @@ describe('parseConfigText', () => {
     });
   });
 
-  it('accepts the example from the README', () => {
-    const readmeExample = `docker:
-  host: unix:///var/run/docker.sock  # overridden by DOCKER_HOST and --docker-host
-  cli: docker
-  projects: ["netra*"]
-  showAllContainers: false
-services: [backend, auth, frontend]
-compose:
-  alpine: [docker-compose.alpine.yml, docker-compose.staging.alpine.yml]
-  regular: [docker-compose.yml, docker-compose.staging.yml]
-  test: [docker-compose.alpine-test.yml]
-thresholds:
-  memory: { warning: 80, high: 90, critical: 95 }
-  cpu: { warning: 80 }
-ui:
-  maxFps: 20
-  historyLength: 30
-`;
-    expect(parseConfigText(readmeExample, FILE)).toEqual({ ...DEFAULTS, docker: { ...DEFAULTS.docker, host: 'unix:///var/run/docker.sock' } });
+  it('accepts the example from the README, whose values are the defaults', () => {
+    const example = readmeConfigExample();
+    // Keys that have no default are shown with example values.
+    expect(parseConfigText(example, FILE)).toEqual({
+      ...DEFAULTS,
+      docker: { ...DEFAULTS.docker, host: 'unix:///var/run/docker.sock' },
+      cloudRun: { ...DEFAULTS.cloudRun, project: 'netra-staging', region: 'us-central1', endpoint: '127.0.0.1:8085' },
+    });
+  });
+
+  it('documents every key of the schema in the README example', () => {
+    const documented = (value: unknown, path: string): string[] =>
+      value && typeof value === 'object' && !Array.isArray(value)
+        ? Object.entries(value).flatMap(([key, inner]) => [`${path}${key}`, ...documented(inner, `${path}${key}.`)])
+        : [];
+    const fromReadme = documented(parseYaml(readmeConfigExample()), '');
+    for (const key of documented(DEFAULTS, '')) expect(fromReadme).toContain(key);
   });
 
   // [what is wrong, file text, line, key path named (null: none applies), words of the fix]
   it.each<[string, string, number, string | null, string]>([
-    ['unknown top-level key', 'docker:\n  cli: docker\nthreshold:\n  cpu: { warning: 70 }\n', 3, '"threshold"', 'remove it (known keys here: docker, services, compose, thresholds, cloudRun, ui)'],
+    ['unknown top-level key', 'docker:\n  cli: docker\nthreshold:\n  cpu: { warning: 70 }\n', 3, '"threshold"', 'remove it (known keys here: readOnly, docker, services, compose, thresholds, cloudRun, logs, ui)'],
     ['unknown nested key', 'thresholds:\n  memory:\n    warning: 80\n    warn: 85\n', 4, '"thresholds.memory.warn"', 'known keys here: warning, high, critical'],
     ['unknown docker key', 'docker:\n  hosts: tcp://x:2375\n', 2, '"docker.hosts"', 'known keys here: host, cli, projects, showAllContainers'],
     ['string for a number', 'ui:\n  historyLength: 30\n  maxFps: fast\n', 3, '"ui.maxFps"', 'expected number, received string'],

@@ -43,8 +43,14 @@ function onLines(stream: NodeJS.ReadableStream, onLine: (line: string) => void):
  */
 export class ContainerLogs {
   private readonly streams = new Map<string, NodeJS.ReadableStream>();
-  /** Last timestamp seen per container, so a re-attach does not repeat lines. */
+  /** Newest timestamp seen per container: where a re-attach starts reading again. */
   private readonly lastSeen = new Map<string, string>();
+  /**
+   * Last timestamp seen per container and stream, so a re-attach does not repeat lines. Docker keeps each stream
+   * in time order, but stdout and stderr interleave slightly out of it; compared across streams, a line stamped
+   * just before the other stream's last one would be dropped.
+   */
+  private readonly lastSeenByStream = new Map<string, string>();
   private wanted = new Map<string, FollowedContainer>();
   private stopped = false;
 
@@ -83,10 +89,13 @@ export class ContainerLogs {
   private emitter(container: FollowedContainer, since: string | undefined) {
     return (kind: 'stdout' | 'stderr') => (text: string) => {
       const line = lineFromContainer(container.name, kind, text);
-      const last = this.lastSeen.get(container.id);
-      // `since` has one-second resolution; lines up to the last one seen were shown already.
+      const key = `${container.id}/${kind}`;
+      const last = this.lastSeenByStream.get(key);
+      // `since` has one-second resolution; lines of this stream up to its last one seen were shown already.
       if (since && last && line.timestamp <= last) return;
-      this.lastSeen.set(container.id, line.timestamp);
+      this.lastSeenByStream.set(key, line.timestamp);
+      const newest = this.lastSeen.get(container.id);
+      if (!newest || line.timestamp > newest) this.lastSeen.set(container.id, line.timestamp);
       this.onLine(line);
     };
   }

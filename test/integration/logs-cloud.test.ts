@@ -1,0 +1,254 @@
+/**
+ * The logs panel's Cloud Logging source exactly as the console runs it (startLogSources: CloudTail → LogIngest →
+ * LogRing, the store told at 20 Hz), through the official Logging client over real gRPC against a sandbox started
+ * here, whose faults cut the tail session and fail the reconnect. Every generated entry carries the sandbox's
+ * sequence number, so "nothing lost, nothing doubled" is checked entry by entry.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { parseArgs } from '../../src/cli/args';
+import { startLogSources } from '../../src/cli/log-sources';
+import { resolveSettings, type Settings } from '../../src/cli/settings';
+import { configSchema } from '../../src/config/schema';
+import type { LogLine } from '../../src/domain/log-line';
+import { startSandbox, type Sandbox } from '../../src/sandbox/index';
+import { createDockerClient } from '../../src/sources/docker/client';
+import type { LogRing } from '../../src/store/log-ring';
+import type { CloudTailStatus } from '../../src/store/logs-state';
+import { createAppStore, type AppStore } from '../../src/store/store';
+import { providedEngine } from '../support/engine-context';
+import { waitFor } from '../support/wait';
+
+const engine = providedEngine();
+const OUT_OF_RANGE_MESSAGE = 'The tail session reached its maximum duration; start a new one to keep tailing.';
+const UNAVAILABLE_MESSAGE = 'The service is currently unavailable.';
+
+/** The sandbox's sequence number of a Cloud line, read from the entry itself (labels, JSON payload or text). */
+function sandboxSeq(line: LogLine): number | null {
+  const raw = line.raw as { labels?: Record<string, string> | null; jsonPayload?: { seq?: unknown }; textPayload?: string | null };
+  const fromLabel = raw.labels?.seq;
+  const fromJson = raw.jsonPayload?.seq;
+  const fromText = raw.textPayload ? /\bseq=(\d+)$/.exec(raw.textPayload)?.[1] : undefined;
+  const found = [fromLabel, fromJson, fromText].filter((v) => v !== undefined && v !== null).map(Number);
+  if (found.length === 0) return null;
+  // Where an entry carries it twice, both must agree.
+  expect(new Set(found).size).toBe(1);
+  return found[0]!;
+}
+
+function ringLines(ring: LogRing): LogLine[] {
+  return Array.from({ length: ring.size }, (_, i) => ring.at(i));
+}
+
+function cloudSeqs(ring: LogRing): number[] {
+  return ringLines(ring)
+    .filter((l) => l.origin === 'cloud')
+    .map((l) => {
+      const seq = sandboxSeq(l);
+      if (seq === null) throw new Error(`cloud line without a sandbox seq: ${JSON.stringify(l)}`);
+      return seq;
+    });
+}
+
+/** Seqs that occur more than once, and those missing between the first and the last seen. */
+function gapsAndDuplicates(seqs: number[]): { first: number; last: number; missing: number[]; duplicates: number[] } {
+  const counts = new Map<number, number>();
+  for (const s of seqs) counts.set(s, (counts.get(s) ?? 0) + 1);
+  const first = Math.min(...seqs);
+  const last = Math.max(...seqs);
+  const missing: number[] = [];
+  for (let s = first; s <= last; s++) if (!counts.has(s)) missing.push(s);
+  const duplicates = [...counts].filter(([, n]) => n > 1).map(([s]) => s);
+  return { first, last, missing, duplicates };
+}
+
+interface Running {
+  store: AppStore;
+  ring: LogRing;
+  /** Every state the tail reported, in order (as the store saw them). */
+  states: CloudTailStatus[];
+  stop(): Promise<void>;
+}
+
+const dirs: string[] = [];
+
+/** The console's settings for this sandbox and engine, with a ring of `bufferLines`. */
+function settingsFor(sandbox: Sandbox, bufferLines: number): Settings {
+  const cwd = mkdtempSync(join(tmpdir(), 'logs-cloud-'));
+  dirs.push(cwd);
+  const settings = resolveSettings(parseArgs(['--gcp-endpoint', sandbox.endpoint, '--docker-host', engine.host]), cwd, { HOME: cwd });
+  return { ...settings, config: configSchema.parse({ logs: { bufferLines } }) };
+}
+
+/** startLogSources + startCloud, as src/cli/console.tsx does once Cloud Run is up. */
+function startConsoleLogs(sandbox: Sandbox, bufferLines: number): Running {
+  const settings = settingsFor(sandbox, bufferLines);
+  expect(settings.cloudRun.mode).toBe('endpoint');
+  const store = createAppStore({
+    host: settings.endpoint.display,
+    thresholds: settings.config.thresholds,
+    historyLength: settings.config.ui.historyLength,
+    showAll: false,
+    cloudRun: { mode: 'endpoint', project: settings.cloudRun.project, region: settings.cloudRun.region, endpoint: sandbox.endpoint },
+  });
+  const states: CloudTailStatus[] = [];
+  const unsubscribe = store.subscribe((state, previous) => {
+    if (state.logs.cloud !== previous.logs.cloud) states.push(state.logs.cloud);
+  });
+  const sources = startLogSources(store, createDockerClient(settings.endpoint), settings);
+  const { project, region, endpoint } = settings.cloudRun;
+  sources.startCloud({ project, region, endpoint });
+  return {
+    store,
+    ring: sources.ring,
+    states,
+    stop: async () => {
+      unsubscribe();
+      await sources.stop();
+    },
+  };
+}
+
+let sandbox: Sandbox;
+let running: Running | null = null;
+
+beforeAll(async () => {
+  sandbox = await startSandbox({ logRatePerSecond: 25 });
+});
+
+afterEach(async () => {
+  sandbox.faults.clear();
+  await running?.stop();
+  running = null;
+});
+
+afterAll(async () => {
+  await sandbox?.stop();
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+});
+
+/** The 'reconnecting' states the tail reported, in order. */
+function reconnects(states: CloudTailStatus[]): Array<Extract<CloudTailStatus, { state: 'reconnecting' }>> {
+  return states.filter((s): s is Extract<CloudTailStatus, { state: 'reconnecting' }> => s.state === 'reconnecting');
+}
+
+const describeStates = (states: CloudTailStatus[]) => states.map((s) => (s.state === 'reconnecting' ? `reconnecting(${s.reason})` : s.state)).join(' → ');
+
+describe('Cloud Logging tail of the logs panel (official client, real gRPC, sandbox faults)', () => {
+  it('reconnects after cut sessions and a failed reconnect: no entry lost, none doubled', async () => {
+    running = startConsoleLogs(sandbox, 20_000);
+    const { ring, states, store } = running;
+    await waitFor(() => store.getState().logs.cloud.state === 'live' && cloudSeqs(ring).length >= 20, {
+      what: 'the tail to be live with 20 entries',
+      observe: () => ({ states: describeStates(states), lines: ring.size }),
+    });
+    const beforeFaults = sandbox.lastLogSeq();
+
+    // The one-hour limit, three times over: every session ends OUT_OF_RANGE a second after it starts.
+    sandbox.faults.endTailsAfter(1, 'OUT_OF_RANGE');
+    await waitFor(() => reconnects(states).length >= 3 && store.getState().logs.cloud.state === 'live', {
+      what: 'three OUT_OF_RANGE reconnects',
+      timeoutMs: 30_000,
+      observe: () => describeStates(states),
+    });
+    // Dropped by the server: UNAVAILABLE, twice.
+    sandbox.faults.endTailsAfter(1, 'UNAVAILABLE');
+    await waitFor(() => reconnects(states).length >= 5 && store.getState().logs.cloud.state === 'live', {
+      what: 'two UNAVAILABLE reconnects',
+      timeoutMs: 30_000,
+      observe: () => describeStates(states),
+    });
+    // Once more, and this time the reconnect itself fails: its TailLogEntries and its backfill's ListLogEntries.
+    sandbox.faults.endTailsAfter(null);
+    const tailCalls = sandbox.calls('TailLogEntries');
+    const listCalls = sandbox.calls('ListLogEntries');
+    const reconnectsBefore = reconnects(states).length;
+    sandbox.faults.unavailable(1, 'TailLogEntries');
+    sandbox.faults.unavailable(1, 'ListLogEntries');
+    sandbox.faults.endTailsAfter(0, 'UNAVAILABLE');
+    await waitFor(() => reconnects(states).length > reconnectsBefore, { what: 'the cut', observe: () => describeStates(states) });
+    sandbox.faults.endTailsAfter(null);
+    await waitFor(() => sandbox.calls('TailLogEntries') >= tailCalls + 2 && store.getState().logs.cloud.state === 'live', {
+      what: 'a failed reconnect and then a good one',
+      timeoutMs: 30_000,
+      observe: () => ({ states: describeStates(states), tailCalls: sandbox.calls('TailLogEntries') - tailCalls }),
+    });
+    expect(sandbox.calls('ListLogEntries')).toBeGreaterThan(listCalls);
+
+    // Collect a while longer, until entries well after the last cut have arrived.
+    const target = sandbox.lastLogSeq() + 40;
+    await waitFor(() => Math.max(...cloudSeqs(ring)) >= target, {
+      what: `entry ${target} to arrive`,
+      observe: () => ({ newest: Math.max(...cloudSeqs(ring)), states: describeStates(states) }),
+    });
+
+    const seqs = cloudSeqs(ring);
+    const { first, last, missing, duplicates } = gapsAndDuplicates(seqs);
+    expect(first).toBeLessThanOrEqual(beforeFaults);
+    expect(last).toBeGreaterThanOrEqual(target);
+    expect({ missing, duplicates }).toEqual({ missing: [], duplicates: [] });
+    expect(seqs).toHaveLength(last - first + 1);
+    // And in the order they were logged.
+    expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+
+    // The states the panel showed: live, then reconnecting → … → live after each cut, with the reason.
+    const reasons = reconnects(states).map((s) => s.reason);
+    expect(reasons.filter((r) => r === OUT_OF_RANGE_MESSAGE).length).toBeGreaterThanOrEqual(3);
+    expect(reasons.filter((r) => r === UNAVAILABLE_MESSAGE).length).toBeGreaterThanOrEqual(3);
+    expect(states[0]).toEqual({ state: 'connecting' });
+    for (let i = 0; i < states.length; i++) {
+      if (states[i]!.state !== 'reconnecting') continue;
+      expect(states.slice(i + 1).some((s) => s.state === 'live'), describeStates(states)).toBe(true);
+    }
+    expect(states.at(-1)).toEqual({ state: 'live' });
+    // The store knows of every line in the ring.
+    await waitFor(() => store.getState().logs.lastSeq === ring.lastSeq, { what: 'the store to catch up with the ring' });
+  });
+
+  it('shows rate-limit suppressions as marked notice lines', async () => {
+    running = startConsoleLogs(sandbox, 20_000);
+    const { ring, store } = running;
+    await waitFor(() => store.getState().logs.cloud.state === 'live', { what: 'the tail to be live' });
+    sandbox.faults.rateLimitTails(2);
+    const notices = await waitFor(
+      () => {
+        const found = ringLines(ring).filter((l) => l.origin === 'notice');
+        return found.length >= 2 ? found : null;
+      },
+      { what: 'two suppression notices', observe: () => ringLines(ring).slice(-5).map((l) => `${l.origin} ${l.message}`) },
+    );
+    for (const notice of notices) {
+      expect(notice.message).toMatch(/^[1-9]\d* entries suppressed: rate limit$/);
+      expect(notice).toMatchObject({ insertId: null, source: 'cloud logging', severity: 'WARNING' });
+    }
+    // The entries that did get through are still real, unrepeated entries.
+    const { duplicates } = gapsAndDuplicates(cloudSeqs(ring));
+    expect(duplicates).toEqual([]);
+  });
+
+  it('keeps the ring at its capacity under a flood of entries', async () => {
+    const capacity = 500;
+    running = startConsoleLogs(sandbox, capacity);
+    const { ring, store } = running;
+    await waitFor(() => store.getState().logs.cloud.state === 'live' && ring.size > 0, { what: 'the tail to be live' });
+    sandbox.faults.rateLimitTails(null);
+    const flood = 6_000;
+    const last = sandbox.lastLogSeq() + flood;
+    sandbox.emitLogs(flood);
+    await waitFor(() => ring.size > 0 && Math.max(...cloudSeqs(ring)) >= last, {
+      what: `the flood up to entry ${last} to arrive`,
+      timeoutMs: 30_000,
+      observe: () => ({ size: ring.size, lastSeq: ring.lastSeq }),
+    });
+    expect(ring.lastSeq).toBeGreaterThanOrEqual(flood);
+    expect(ring.size).toBe(capacity);
+    // The newest `capacity` lines, in order, none lost between them.
+    const lines = ringLines(ring);
+    expect(lines.map((l) => l.seq)).toEqual(Array.from({ length: capacity }, (_, i) => ring.lastSeq - capacity + 1 + i));
+    const { missing, duplicates } = gapsAndDuplicates(cloudSeqs(ring));
+    expect({ missing, duplicates }).toEqual({ missing: [], duplicates: [] });
+    await waitFor(() => store.getState().logs.lastSeq === ring.lastSeq, { what: 'the store to catch up with the ring' });
+  });
+});
