@@ -34,14 +34,15 @@ function columns(rows: HelpRow[], perColumn: number): HelpRow[][] {
 /** Generated from the keymap table, in as many columns as the window needs so every binding shows. */
 export function HelpOverlay({ width, height }: { width: number; height: number }) {
   const readOnly = useAppState((s) => s.readOnly);
-  const perColumn = Math.max(4, height - 5);
+  const perColumn = Math.max(4, height - (readOnly ? 6 : 5));
   const cols = columns(helpRows(activeBindings(readOnly)), perColumn);
   const columnWidth = Math.floor((width - 4) / cols.length);
   return (
     <Box flexDirection="column" width={width} height={height} borderStyle="double" borderColor="cyan" paddingX={1}>
       <Text bold color="cyan" wrap="truncate">
-        {`Keys — ? or Esc closes${readOnly ? ' · read-only console: rollback keys are off' : ''}`}
+        Keys — press ? or Esc to close
       </Text>
+      {readOnly ? <Text color="yellow">Read-only console: rollback keys are off.</Text> : null}
       <Box flexDirection="row">
         {cols.map((column, i) => (
           <Box key={i} flexDirection="column" width={columnWidth}>
