@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KEYMAP } from '../../src/ui/keymap';
 import { dockerOk, FIXTURE_IMAGES, removeAllContainers, runContainer } from '../support/docker-engine';
 import { providedEngine } from '../support/engine-context';
-import { frame, panelLines, TmuxTerminal } from '../support/tmux-terminal';
+import { frame, helpShows, panelLines, TmuxTerminal } from '../support/tmux-terminal';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 /** The pinned Node 24 (the system node may be too old for the CLI). */
@@ -434,13 +434,3 @@ describe('netra-console with an unreachable engine', () => {
   });
 });
 
-/** A binding is shown when its keys and (the start of, if the column cuts it) its description sit together on a line. */
-function helpShows(lines: string[], b: { label: string; description: string }): boolean {
-  return lines.some((l) => {
-    const at = l.indexOf(`${b.label} `);
-    if (at < 0 || (at > 0 && l[at - 1] !== ' ' && l[at - 1] !== '…')) return false;
-    const rest = l.slice(at + b.label.length).trimStart();
-    const shown = rest.split('…')[0]!;
-    return rest.startsWith(b.description) || (shown.length >= 20 && b.description.startsWith(shown) && rest.startsWith(`${shown}…`));
-  });
-}

@@ -225,3 +225,14 @@ export function panelLines(screen: string, title: string): string[] {
   }
   return out;
 }
+
+/** A binding is shown when its keys and (the start of, if the column cuts it) its description sit together on a line. */
+export function helpShows(lines: string[], b: { label: string; description: string }): boolean {
+  return lines.some((l) => {
+    const at = l.indexOf(`${b.label} `);
+    if (at < 0 || (at > 0 && l[at - 1] !== ' ' && l[at - 1] !== '…')) return false;
+    const rest = l.slice(at + b.label.length).trimStart();
+    const shown = rest.split('…')[0]!;
+    return rest.startsWith(b.description) || (shown.length >= 20 && b.description.startsWith(shown) && rest.startsWith(`${shown}…`));
+  });
+}
