@@ -8,6 +8,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, realpathSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { buildCli, runProcess, type Run } from '../support/cli-process';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index';
 import { sandboxClients, type SandboxClients } from '../support/sandbox-clients';
@@ -21,11 +22,6 @@ const LOCATION = 'projects/netra-staging/locations/us-central1';
 const full = (service: string) => `${LOCATION}/services/${service}`;
 const AUDIT_KEYS = ['time', 'user', 'host', 'project', 'region', 'service', 'action', 'before', 'requested', 'after', 'result', 'error'].sort();
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
 
 interface Traffic {
   revision: string | null;
@@ -64,34 +60,7 @@ function ciEnv(): Record<string, string> {
 }
 
 function runCli(args: string[], timeoutMs = 30_000): Promise<Run> {
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(NODE, [CLI, ...args], { cwd: home, env: ciEnv(), stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
-    child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`netra-console ${args.join(' ')} did not exit within ${timeoutMs} ms\nstdout: ${stdout}\nstderr: ${stderr}`));
-    }, timeoutMs);
-    child.on('error', (e) => {
-      clearTimeout(timer);
-      reject(e);
-    });
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolvePromise({ code, stdout, stderr });
-    });
-    child.stdin.end();
-  });
-}
-
-function build(): Promise<number | null> {
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(NODE, ['scripts/build.mjs'], { cwd: ROOT, stdio: 'inherit' });
-    child.on('error', reject);
-    child.on('close', resolvePromise);
-  });
+  return runProcess(NODE, [CLI, ...args], { cwd: home, env: ciEnv(), timeoutMs });
 }
 
 /** `netra-console sandbox --port 0 --log-rate 0` in its own process; resolves once it says where it listens. */
@@ -157,7 +126,7 @@ function nth(names: string[], n: number): string {
 }
 
 beforeAll(async () => {
-  expect(await build(), 'the build failed').toBe(0);
+  expect((await buildCli()).code, 'the build failed').toBe(0);
 });
 
 beforeEach(() => {

@@ -2,7 +2,6 @@
  * The built CLI (dist/cli.js, run by the pinned Node 24) as a user runs it: `status --json` against the private
  * engine, an unreachable engine, bad config and flags, the console refusing a pipe, --help and --version.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -11,11 +10,9 @@ import { dockerOk, FIXTURE_IMAGES, runContainer } from '../support/docker-engine
 import { providedEngine } from '../support/engine-context';
 import { removeProjectContainers, uniqueProject } from '../support/live-store';
 import { waitFor } from '../support/wait';
+import { buildCli, CLI, NODE, runProcess, type Run } from '../support/cli-process';
 
 const engine = providedEngine();
-const ROOT = resolve(import.meta.dirname, '../..');
-const NODE = join(ROOT, 'node_modules/.bin/node');
-const CLI = join(ROOT, 'dist/cli.js');
 const project = uniqueProject('cli');
 const other = uniqueProject('cli-other');
 const QUICK_STOP = ['--stop-timeout', '1'];
@@ -23,49 +20,13 @@ const QUICK_STOP = ['--stop-timeout', '1'];
 let cwd = '';
 let ids: Record<'burner' | 'done' | 'loop' | 'outsider', string>;
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
 
 /** Runs `node dist/cli.js …args` with pipes for all three streams (so never a TTY). */
 function runCli(args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<Run> {
   const env: NodeJS.ProcessEnv = { ...process.env, HOME: cwd, XDG_CONFIG_HOME: join(cwd, 'xdg'), ...opts.env };
   delete env.DOCKER_HOST;
   delete env.NETRA_DEBUG;
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(NODE, [CLI, ...args], { cwd: opts.cwd ?? cwd, env, stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
-    child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`netra-console ${args.join(' ')} did not exit within ${opts.timeoutMs ?? 30_000} ms\nstdout: ${stdout}\nstderr: ${stderr}`));
-    }, opts.timeoutMs ?? 30_000);
-    child.on('error', (e) => {
-      clearTimeout(timer);
-      reject(e);
-    });
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolvePromise({ code, stdout, stderr });
-    });
-    child.stdin.end();
-  });
-}
-
-function build(): Promise<Run> {
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(NODE, ['scripts/build.mjs'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
-    child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolvePromise({ code, stdout, stderr }));
-  });
+  return runProcess(NODE, [CLI, ...args], { cwd: opts.cwd ?? cwd, env, timeoutMs: opts.timeoutMs });
 }
 
 /** Waits until `docker inspect --format` of a container satisfies `ok`; reports the last value otherwise. */
@@ -83,7 +44,7 @@ async function waitForInspect(id: string, format: string, ok: (value: string) =>
 beforeAll(async () => {
   cwd = realpathSync(mkdtempSync(join(tmpdir(), 'netra-cli-')));
   writeFileSync(join(cwd, '.netra-console.yaml'), `docker:\n  projects: [${project}]\n`);
-  const built = await build();
+  const built = await buildCli();
   expect(built.code, `build failed: ${built.stderr}`).toBe(0);
 
   const burner = await runContainer(engine, {

@@ -7,15 +7,13 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { buildCli, CLI, NODE, runProcess, type Run } from '../support/cli-process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { providedEngine } from '../support/engine-context';
 import { sandboxClients } from '../support/sandbox-clients';
 import { waitFor } from '../support/wait';
 
 const engine = providedEngine();
-const ROOT = resolve(import.meta.dirname, '../..');
-const NODE = join(ROOT, 'node_modules/.bin/node');
-const CLI = join(ROOT, 'dist/cli.js');
 const CONFIGURED = ['netra-backend-staging', 'netra-auth', 'netra-frontend-staging'];
 
 // The `status --json` schema of the README.
@@ -63,11 +61,6 @@ interface StatusJson {
   alerts: Array<{ level: string; source: string; kind: string; service?: string; container?: string; message: string }>;
 }
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
 
 let cwd = '';
 
@@ -80,38 +73,7 @@ function cleanEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
 
 /** Runs `node dist/cli.js …args` in the temp working directory with pipes (never a TTY). */
 function runCli(args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 45_000): Promise<Run> {
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(NODE, [CLI, ...args], { cwd, env: cleanEnv(env), stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
-    child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`netra-console ${args.join(' ')} did not exit within ${timeoutMs} ms\nstdout: ${stdout}\nstderr: ${stderr}`));
-    }, timeoutMs);
-    child.on('error', (e) => {
-      clearTimeout(timer);
-      reject(e);
-    });
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolvePromise({ code, stdout, stderr });
-    });
-    child.stdin.end();
-  });
-}
-
-function build(): Promise<Run> {
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(NODE, ['scripts/build.mjs'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
-    child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolvePromise({ code, stdout, stderr }));
-  });
+  return runProcess(NODE, [CLI, ...args], { cwd, env: cleanEnv(env), timeoutMs });
 }
 
 function statusJson(run: Run): StatusJson {
@@ -130,7 +92,7 @@ let endpoint = '';
 
 beforeAll(async () => {
   cwd = realpathSync(mkdtempSync(join(tmpdir(), 'netra-status-cloud-run-')));
-  const built = await build();
+  const built = await buildCli();
   expect(built.code, `build failed: ${built.stderr}`).toBe(0);
 
   const child = spawn(NODE, [CLI, 'sandbox', '--port', '0', '--log-rate', '0'], { cwd, env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
