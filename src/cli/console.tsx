@@ -38,6 +38,7 @@ export async function runConsole(settings: Settings): Promise<number> {
     runRollback: rollback.run,
     cancelRollback: rollback.cancel,
     saveLogs: async () => logs.save(process.cwd()),
+    loadLogEntry: (line) => void logs.loadEntry(line),
   };
 
   // Ink enters the alternate screen and draws the first frame where the cursor is; keys typed during start-up

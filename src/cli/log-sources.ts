@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type Docker from 'dockerode';
+import { cloudEntryDetail, type LogLine } from '../domain/log-line';
 import type { CloudRunTarget } from '../sources/cloud-run/client';
 import { CloudTail } from '../sources/logs/cloud-tail';
 import { ContainerLogs } from '../sources/logs/container-logs';
@@ -8,6 +9,7 @@ import { logFilter } from '../store/log-actions';
 import { STREAM_FLUSH_MS } from '../store/docker-batcher';
 import { LogIngest, LogRing } from '../store/log-ring';
 import { filteredLines } from '../store/log-view';
+import type { EntryDetail } from '../store/logs-state';
 import type { AppStore } from '../store/store';
 import type { Settings } from './settings';
 
@@ -37,6 +39,20 @@ export function startLogSources(store: AppStore, docker: Docker, settings: Setti
         onState: (cloud) => store.setState((s) => ({ logs: { ...s.logs, cloud } })),
       });
       tail.start();
+    },
+    /** Fetches the whole entry of a Cloud line for Enter; the answer is dropped if another line was opened since. */
+    async loadEntry(line: LogLine): Promise<void> {
+      const settle = (entry: EntryDetail) => {
+        if (store.getState().logs.entry?.seq === line.seq) store.setState((s) => ({ logs: { ...s.logs, entry } }));
+      };
+      try {
+        if (!tail || !line.insertId) throw new Error('Cloud Logging is not connected');
+        const found = await tail.entry(line.insertId, line.timestamp);
+        settle(found ? { seq: line.seq, state: 'loaded', json: cloudEntryDetail(found) } : { seq: line.seq, state: 'failed', reason: 'Cloud Logging no longer has this entry' });
+      } catch (error) {
+        const e = error as { details?: string; message?: string };
+        settle({ seq: line.seq, state: 'failed', reason: `could not fetch it from Cloud Logging: ${(e.details || e.message || String(error)).split('\n')[0]}` });
+      }
     },
     /** Writes the lines that pass the panel's filters; returns the notice to show. */
     save(cwd: string): string {

@@ -1,4 +1,4 @@
-import { SEVERITIES, type Severity } from '../domain/log-line';
+import { containerOfLine, SEVERITIES, type LogLine, type Severity } from '../domain/log-line';
 import type { LogRing } from './log-ring';
 import { findMatch, windowLines, type LogFilter, type LogOrigin } from './log-view';
 import type { LogsState } from './logs-state';
@@ -92,6 +92,27 @@ export function toggleLogFlag(store: AppStore, flag: 'showTime' | 'wrap' | 'only
   const { logs } = store.getState();
   if (flag === 'onlyMatches') return setLogs(store, { filter: { ...logs.filter, onlyMatches: !logs.filter.onlyMatches } });
   setLogs(store, { [flag]: !logs[flag] });
+}
+
+/** What Enter shows of a line held here: a container's original text, or a notice's details. */
+function localDetail(line: LogLine): string {
+  if (line.origin === 'container') return JSON.stringify({ ...containerOfLine(line), text: line.detail ?? line.message });
+  return line.detail ?? JSON.stringify({ message: line.message });
+}
+
+/**
+ * Enter: pins the selected line (the newest when following) for the entry view. Returns the Cloud line whose
+ * whole entry must be fetched, or null when the line itself says it all.
+ */
+export function openLogEntry(store: AppStore, ring: LogRing): LogLine | null {
+  const { logs } = store.getState();
+  const seq = logs.cursorSeq ?? ring.lastSeq;
+  const index = ring.indexOfSeq(seq);
+  const line = index >= 0 ? ring.at(index) : null;
+  const fetch = line?.origin === 'cloud' && line.insertId !== null;
+  const entry = !line ? null : fetch ? { seq, state: 'loading' as const } : { seq, state: 'loaded' as const, json: localDetail(line) };
+  setLogs(store, { entry });
+  return fetch ? line : null;
 }
 
 export function setLogRows(store: AppStore, rows: number): void {

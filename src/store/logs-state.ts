@@ -7,6 +7,12 @@ export type CloudTailStatus =
   | { state: 'live' }
   | { state: 'reconnecting'; reason: string; retryAt: number };
 
+/** The whole entry of a line, for Enter; Cloud entries are fetched when asked for. */
+export type EntryDetail =
+  | { seq: number; state: 'loading' }
+  | { seq: number; state: 'loaded'; json: string }
+  | { seq: number; state: 'failed'; reason: string };
+
 /**
  * What the logs panel shows. The lines themselves live in a ring outside the store (see log-ring.ts); the store
  * only learns that new lines arrived (`lastSeq`), at most 20 times a second.
@@ -27,6 +33,7 @@ export interface LogsState {
   viewRows: number;
   cloud: CloudTailStatus;
   containers: number;
+  entry: EntryDetail | null;
 }
 
 export function initialLogsState(): LogsState {
@@ -43,5 +50,6 @@ export function initialLogsState(): LogsState {
     viewRows: 10,
     cloud: { state: 'off' },
     containers: 0,
+    entry: null,
   };
 }

@@ -1,6 +1,7 @@
 import { createContext, useContext, type ReactNode } from 'react';
 import { useStore } from 'zustand';
 import { useShallow } from 'zustand/react/shallow';
+import type { LogLine } from '../domain/log-line';
 import type { LogRing } from '../store/log-ring';
 import type { AppState, AppStore } from '../store/store';
 
@@ -14,6 +15,8 @@ export interface AppActions {
   cancelRollback(): void;
   /** Writes the filtered log lines to a file; resolves with a one-line notice. */
   saveLogs(): Promise<string>;
+  /** Fetches the whole Cloud Logging entry behind a line into the store's `logs.entry`. */
+  loadLogEntry(line: LogLine): void;
 }
 
 interface AppContextValue {

@@ -14,7 +14,7 @@ import {
 } from '../store/ui-actions';
 import type { AppStore, Overlay } from '../store/store';
 import { useActions, useAppStore, useLogRing, type AppActions } from './context';
-import { cycleOrigin, cycleSeverity, follow, jumpToMatch, moveLogCursor, toggleLogFlag, togglePause } from '../store/log-actions';
+import { cycleOrigin, cycleSeverity, follow, jumpToMatch, moveLogCursor, openLogEntry, toggleLogFlag, togglePause } from '../store/log-actions';
 import { actionFor, KEYMAP, type Action } from './keymap';
 import {
   closeRollback,
@@ -89,9 +89,12 @@ export function useKeyHandler(): void {
       case 'bottom':
         follow(store);
         return true;
-      case 'details':
+      case 'details': {
+        const cloudLine = openLogEntry(store, logRing);
         setOverlay(store, 'logEntry');
+        if (cloudLine) actions.loadLogEntry(cloudLine);
         return true;
+      }
       case 'pauseLogs':
         togglePause(store, logRing);
         return true;

@@ -320,8 +320,8 @@ describe('the Logs panel in a real terminal', () => {
       return row !== undefined && /^\S+ netra-[a-z-]+\/\d{5} /.test(row);
     }, QUICK, 'a Cloud Run line selected');
     await term.send('Enter');
-    const cloud = await term.waitForText('— Esc closes', QUICK);
-    expect(cloud).toMatch(/"insertId": "[0-9a-f]+"/);
+    // Fetched from Cloud Logging by its insertId.
+    const cloud = await term.waitForText((s) => s.includes('— Esc closes') && /"insertId": "[0-9a-f]+"/.test(s), QUICK, 'the whole Cloud entry');
     expect(cloud).toContain('"resource": {');
     expect(cloud).toMatch(/"seq": "\d+"/);
     await term.send('Escape');

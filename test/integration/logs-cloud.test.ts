@@ -15,6 +15,7 @@ import { configSchema } from '../../src/config/schema';
 import type { LogLine } from '../../src/domain/log-line';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index';
 import { createDockerClient } from '../../src/sources/docker/client';
+import { openLogEntry } from '../../src/store/log-actions';
 import type { LogRing } from '../../src/store/log-ring';
 import type { CloudTailStatus } from '../../src/store/logs-state';
 import { createAppStore, type AppStore } from '../../src/store/store';
@@ -25,17 +26,15 @@ const engine = providedEngine();
 const OUT_OF_RANGE_MESSAGE = 'The tail session reached its maximum duration; start a new one to keep tailing.';
 const UNAVAILABLE_MESSAGE = 'The service is currently unavailable.';
 
-/** The sandbox's sequence number of a Cloud line, read from the entry itself (labels, JSON payload or text). */
+/**
+ * The sandbox's sequence number of a Cloud line: the sandbox ends every insertId with it in hex. Text payloads also
+ * end with `seq=N`, and the two must agree (the whole entry's labels and JSON payload are checked by the Enter test).
+ */
 function sandboxSeq(line: LogLine): number | null {
-  const raw = line.raw as { labels?: Record<string, string> | null; jsonPayload?: { seq?: unknown }; textPayload?: string | null };
-  const fromLabel = raw.labels?.seq;
-  const fromJson = raw.jsonPayload?.seq;
-  const fromText = raw.textPayload ? /\bseq=(\d+)$/.exec(raw.textPayload)?.[1] : undefined;
-  const found = [fromLabel, fromJson, fromText].filter((v) => v !== undefined && v !== null).map(Number);
-  if (found.length === 0) return null;
-  // Where an entry carries it twice, both must agree.
-  expect(new Set(found).size).toBe(1);
-  return found[0]!;
+  const fromId = line.insertId ? Number.parseInt(line.insertId.slice(-10), 16) : Number.NaN;
+  const fromText = /\bseq=(\d+)$/.exec(line.message)?.[1];
+  if (fromText !== undefined) expect(Number(fromText)).toBe(fromId);
+  return Number.isFinite(fromId) ? fromId : null;
 }
 
 function ringLines(ring: LogRing): LogLine[] {
@@ -67,6 +66,7 @@ function gapsAndDuplicates(seqs: number[]): { first: number; last: number; missi
 interface Running {
   store: AppStore;
   ring: LogRing;
+  sources: ReturnType<typeof startLogSources>;
   /** Every state the tail reported, in order (as the store saw them). */
   states: CloudTailStatus[];
   stop(): Promise<void>;
@@ -103,6 +103,7 @@ function startConsoleLogs(sandbox: Sandbox, bufferLines: number): Running {
   return {
     store,
     ring: sources.ring,
+    sources,
     states,
     stop: async () => {
       unsubscribe();
@@ -250,5 +251,63 @@ describe('Cloud Logging tail of the logs panel (official client, real gRPC, sand
     const { missing, duplicates } = gapsAndDuplicates(cloudSeqs(ring));
     expect({ missing, duplicates }).toEqual({ missing: [], duplicates: [] });
     await waitFor(() => store.getState().logs.lastSeq === ring.lastSeq, { what: 'the store to catch up with the ring' });
+  });
+
+  it('fetches the whole entry behind a line for Enter, or says why it cannot', async () => {
+    running = startConsoleLogs(sandbox, 20_000);
+    const { ring, store, sources } = running;
+    const kinds = await waitFor(
+      () => {
+        const lines = ringLines(ring).filter((l) => l.origin === 'cloud');
+        // Request logs read "GET /path 200 12ms"; text payloads end with seq=N; the rest are JSON payloads.
+        const isRequest = (l: LogLine) => /^(GET|POST|PUT|PATCH|DELETE) \S+ \d{3} \d+ms$/.test(l.message);
+        const isText = (l: LogLine) => /\bseq=\d+$/.test(l.message);
+        const request = lines.find(isRequest);
+        const text = lines.find(isText);
+        const json = lines.find((l) => !isRequest(l) && !isText(l));
+        return request && text && json ? { request, text, json } : null;
+      },
+      { what: 'a request log, a text and a JSON payload', observe: () => ringLines(ring).slice(-5).map((l) => l.message) },
+    );
+    /** Enter on `line`, as the key handler does it, then the fetch. */
+    const enter = async (line: LogLine, fetched: LogLine = line) => {
+      store.setState((s) => ({ logs: { ...s.logs, paused: true, cursorSeq: line.seq } }));
+      expect(openLogEntry(store, ring)).toBe(line);
+      expect(store.getState().logs.entry).toEqual({ seq: line.seq, state: 'loading' });
+      await sources.loadEntry(fetched);
+      return store.getState().logs.entry!;
+    };
+
+    for (const [kind, line] of Object.entries(kinds)) {
+      const entry = await enter(line);
+      if (entry.state !== 'loaded') throw new Error(`${kind}: ${JSON.stringify(entry)}`);
+      const whole = JSON.parse(entry.json) as { insertId: string; timestamp: string; labels: { seq: string }; jsonPayload?: { seq: number }; httpRequest?: unknown };
+      expect(whole.insertId).toBe(line.insertId);
+      expect(whole.timestamp.slice(0, 23)).toBe(line.timestamp.slice(0, 23));
+      expect(Number(whole.labels.seq)).toBe(sandboxSeq(line));
+      if (kind === 'json') expect(whole.jsonPayload?.seq).toBe(sandboxSeq(line));
+      if (kind === 'request') expect(whole.httpRequest).toMatchObject({ requestMethod: line.message.split(' ')[0] });
+    }
+
+    // An entry Cloud Logging does not have (any more).
+    expect(await enter(kinds.text, { ...kinds.text, insertId: 'ffffffffffffffff' })).toEqual({
+      seq: kinds.text.seq,
+      state: 'failed',
+      reason: 'Cloud Logging no longer has this entry',
+    });
+    // The call fails (UNAVAILABLE would be retried by the client; a refusal is not).
+    sandbox.faults.permissionDenied('logging.logEntries.list', 'ListLogEntries');
+    const failed = await enter(kinds.json);
+    expect(failed).toMatchObject({ seq: kinds.json.seq, state: 'failed' });
+    expect(failed.state === 'failed' && failed.reason).toMatch(/^could not fetch it from Cloud Logging: .*logging\.logEntries\.list/);
+    sandbox.faults.permissionDenied(null);
+    // An answer that comes after another line was opened is dropped.
+    store.setState((s) => ({ logs: { ...s.logs, paused: true, cursorSeq: kinds.request.seq } }));
+    openLogEntry(store, ring);
+    const late = sources.loadEntry(kinds.request);
+    store.setState((s) => ({ logs: { ...s.logs, cursorSeq: kinds.text.seq } }));
+    openLogEntry(store, ring);
+    await late;
+    expect(store.getState().logs.entry).toEqual({ seq: kinds.text.seq, state: 'loading' });
   });
 });

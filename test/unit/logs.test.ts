@@ -7,9 +7,9 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { defaultOptions, parseArgs, type CliOptions } from '../../src/cli/args';
 import { parseDuration } from '../../src/cli/logs';
 import { UsageError } from '../../src/config/errors';
-import { lineFromCloudEntry, lineFromContainer, structToJson, type CloudEntryPayload, type NewLogLine, type Severity } from '../../src/domain/log-line';
+import { cloudEntryDetail, lineFromCloudEntry, lineFromContainer, structToJson, type CloudEntryPayload, type NewLogLine, type Severity } from '../../src/domain/log-line';
 import { demuxFrames } from '../../src/sources/logs/container-logs';
-import { cycleOrigin, cycleSeverity, follow, jumpToMatch, logFilter, moveLogCursor, toggleLogFlag, togglePause } from '../../src/store/log-actions';
+import { cycleOrigin, cycleSeverity, follow, jumpToMatch, logFilter, moveLogCursor, openLogEntry, toggleLogFlag, togglePause } from '../../src/store/log-actions';
 import { LogIngest, LogRing } from '../../src/store/log-ring';
 import { compileSearch, DEFAULT_LOG_FILTER, filteredLines, findMatch, passes, windowLines, type LogFilter } from '../../src/store/log-view';
 import type { AppStore } from '../../src/store/store';
@@ -54,7 +54,7 @@ function line(overrides: Partial<NewLogLine> = {}): NewLogLine {
     source: 'netra-backend-1',
     severity: 'INFO',
     message: `line ${nextId++}`,
-    raw: {},
+    detail: null,
     ...overrides,
   };
 }
@@ -86,9 +86,34 @@ describe('lineFromCloudEntry', () => {
       severity: 'INFO',
       message: 'Agent run completed',
     });
-    // The whole entry stays for Enter, its payload as plain JSON.
-    expect((out.raw as { jsonPayload: unknown }).jsonPayload).toEqual({ message: 'Agent run completed', seq: 597, agent: 'triage' });
-    expect((out.raw as { labels: Record<string, string> }).labels.seq).toBe('597');
+    // The entry itself is not kept: Enter fetches it by insertId.
+    expect(out.detail).toBeNull();
+  });
+
+  it('shows the whole entry (Enter) as Cloud Logging does: no defaults, times in RFC 3339, payload as JSON', () => {
+    const detail = cloudEntryDetail(
+      cloudEntry({
+        receiveTimestamp: { seconds: '1767607200', nanos: 150_000_000 },
+        httpRequest: { requestMethod: 'GET', requestUrl: 'https://x.run.app/health', status: 200, latency: { seconds: '1', nanos: 500_000_000 } },
+        textPayload: '',
+        trace: '',
+        operation: null,
+        traceSampled: false,
+        // The application's own values stay as written.
+        jsonPayload: { fields: { message: str('ok'), cached: { boolValue: false, kind: 'boolValue' }, note: str('') } },
+      } as Partial<CloudEntryPayload>),
+    );
+    expect(JSON.parse(detail)).toEqual({
+      insertId: '6b0346350000000255',
+      timestamp: '2026-01-05T10:00:00.123456789Z',
+      receiveTimestamp: '2026-01-05T10:00:00.150Z',
+      severity: 'INFO',
+      resource: { type: 'cloud_run_revision', labels: REVISION_LABELS },
+      httpRequest: { requestMethod: 'GET', requestUrl: 'https://x.run.app/health', status: 200, latency: '1.5s' },
+      labels: { instanceId: '00f46b9285', seq: '597' },
+      logName: 'projects/netra-staging/logs/run.googleapis.com%2Fstdout',
+      jsonPayload: { message: 'ok', cached: false, note: '' },
+    });
   });
 
   it('shows a JSON payload without a message field as JSON', () => {
@@ -189,7 +214,7 @@ describe('lineFromContainer', () => {
       source: 'netra-backend-1',
       severity: 'INFO',
       message: 'listening on :8000',
-      raw: { container: 'netra-backend-1', stream: 'stdout', text: 'listening on :8000' },
+      detail: null,
     });
   });
 
@@ -210,6 +235,8 @@ describe('lineFromContainer', () => {
   ])('reads level and message of the JSON line %s', (json, severity, message) => {
     const out = lineFromContainer('api', 'stdout', `${TIME} ${json}`);
     expect([out.severity, out.message]).toEqual([severity, message]);
+    // Enter shows the original line when the message is only part of it.
+    expect(out.detail).toBe(message === json ? null : json);
   });
 
   it('keeps a line that only looks like JSON as text', () => {
@@ -441,6 +468,32 @@ describe('log-actions', () => {
     ring = new LogRing(1000);
     arrive(range(1, 100).map((i) => `line ${i}${i % 10 === 0 ? ' timeout' : ''}`));
     expect(logs().viewRows).toBe(10);
+  });
+
+  it('Enter pins the selected line: container and notice lines show what they hold, Cloud lines are to be fetched', () => {
+    // Following: the newest line. A container's JSON line shows the original text.
+    ring.push(line({ source: 'netra-backend-1 (stderr)', message: 'db down', detail: '{"level":"error","message":"db down"}' }));
+    expect(openLogEntry(store, ring)).toBeNull();
+    expect(logs().entry).toMatchObject({ seq: ring.lastSeq, state: 'loaded' });
+    const entry = logs().entry!;
+    expect(entry.state === 'loaded' && JSON.parse(entry.json)).toEqual({ container: 'netra-backend-1', stream: 'stderr', text: '{"level":"error","message":"db down"}' });
+
+    // A selected Cloud line: nothing to show until it is fetched.
+    ring.push(line({ origin: 'cloud', insertId: 'abc123', source: 'netra-auth/00006', message: 'POST /auth/refresh 200' }));
+    const cloudSeq = ring.lastSeq;
+    ring.push(line({ origin: 'notice', source: 'cloud logging', message: '3 entries suppressed: rate limit', detail: '{"suppressedCount":3}' }));
+    store.setState((s) => ({ logs: { ...s.logs, paused: true, cursorSeq: cloudSeq } }));
+    expect(openLogEntry(store, ring)?.insertId).toBe('abc123');
+    expect(logs().entry).toEqual({ seq: cloudSeq, state: 'loading' });
+
+    store.setState((s) => ({ logs: { ...s.logs, cursorSeq: ring.lastSeq } }));
+    expect(openLogEntry(store, ring)).toBeNull();
+    expect(logs().entry).toEqual({ seq: ring.lastSeq, state: 'loaded', json: '{"suppressedCount":3}' });
+
+    // A line that has left the ring: nothing.
+    store.setState((s) => ({ logs: { ...s.logs, cursorSeq: -5 } }));
+    expect(openLogEntry(store, ring)).toBeNull();
+    expect(logs().entry).toBeNull();
   });
 
   it('Space pauses where the view is, records the newest line, and resumes following', () => {

@@ -50,8 +50,8 @@ const USER_AGENTS = [
 /**
  * Cloud Run-shaped log entries for the serving revisions, at a steady rate: request logs, structured (JSON) and
  * text application logs, and the failed startup probes of a revision that does not start. Every entry carries its
- * sandbox sequence number (label `seq`, and `seq` in the JSON payload or `seq=N` at the end of the text) so that
- * tests can prove nothing is lost or repeated.
+ * sandbox sequence number (label `seq`, `seq` in the JSON payload or `seq=N` at the end of the text, and the last 10
+ * hex digits of the insertId) so that tests can prove nothing is lost or repeated.
  */
 export class LogGenerator {
   private timer: NodeJS.Timeout | null = null;

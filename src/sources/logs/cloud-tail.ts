@@ -40,6 +40,19 @@ export async function listEntriesSince(client: LoggingServiceV2Client, target: C
   return (entries as CloudEntryPayload[]).map(lineFromCloudEntry);
 }
 
+/** One entry by insertId (what Enter shows), or null when Cloud Logging no longer has it. */
+export async function getEntry(client: LoggingServiceV2Client, target: CloudRunTarget, insertId: string, timestampIso: string): Promise<CloudEntryPayload | null> {
+  // The line keeps its time to the millisecond; the entry's own time lies within that millisecond.
+  const from = new Date(timestampIso);
+  const until = new Date(from.getTime() + 1);
+  const filter = `insertId="${insertId.replace(/["\\]/g, '\\$&')}"\ntimestamp>="${from.toISOString()}"\ntimestamp<"${until.toISOString()}"`;
+  const [entries] = await client.listLogEntries(
+    { resourceNames: [`projects/${target.project}`], filter, pageSize: 1 },
+    { autoPaginate: false, timeout: 15_000 },
+  );
+  return (entries as CloudEntryPayload[])[0] ?? null;
+}
+
 /**
  * Follows Cloud Logging through the generated TailLogEntries stream (the wrapper's tailEntries drops
  * bufferWindow). When the stream ends or fails it reconnects with backoff and backfills the gap with
@@ -61,6 +74,12 @@ export class CloudTail {
   start(): void {
     this.stopped = false;
     void this.connect();
+  }
+
+  /** The whole entry behind a Cloud line, fetched through the tail's client. */
+  async entry(insertId: string, timestampIso: string): Promise<CloudEntryPayload | null> {
+    if (!this.client) throw new Error('the Cloud Logging tail has not started');
+    return getEntry(await this.client, this.options.target, insertId, timestampIso);
   }
 
   async stop(): Promise<void> {
@@ -145,6 +164,6 @@ function suppressionNotice(info: { reason?: string | number; suppressedCount?: n
     source: 'cloud logging',
     severity: 'WARNING',
     message: `${info.suppressedCount ?? 0} entries suppressed: ${reason}`,
-    raw: info,
+    detail: JSON.stringify(info),
   };
 }

@@ -1,23 +1,33 @@
 import { Box, Text } from 'ink';
+import type { EntryDetail } from '../../store/logs-state';
 import { useAppState, useLogRing } from '../context';
 
-/** The whole entry of the selected log line (Enter in the logs panel). */
+/** The entry's rows: its JSON pretty-printed, or where it stands while it is fetched. */
+function detailRows(entry: EntryDetail): { rows: string[]; status: string | null } {
+  if (entry.state === 'loading') return { rows: [], status: 'Fetching the whole entry from Cloud Logging…' };
+  if (entry.state === 'failed') return { rows: [], status: `${entry.reason}. Esc, then Enter tries again.` };
+  return { rows: JSON.stringify(JSON.parse(entry.json), null, 2).split('\n'), status: null };
+}
+
+/** The whole entry of the line Enter was pressed on (Esc closes). */
 export function LogEntryOverlay({ width, height }: { width: number; height: number }) {
   const ring = useLogRing();
-  const seq = useAppState((s) => s.logs.cursorSeq ?? s.logs.lastSeq);
-  const index = ring.indexOfSeq(seq);
+  const entry = useAppState((s) => s.logs.entry);
+  const index = entry ? ring.indexOfSeq(entry.seq) : -1;
   const line = index >= 0 ? ring.at(index) : null;
-  const body = line ? JSON.stringify(line.raw, null, 2).split('\n') : [];
+  const { rows, status } = entry && line ? detailRows(entry) : { rows: [], status: null };
+  const room = Math.max(0, height - 6);
   return (
     <Box flexDirection="column" width={width} height={height} borderStyle="double" borderColor="cyan" paddingX={1}>
       <Text bold color="cyan">{line ? `${line.timestamp} ${line.source} ${line.severity} — Esc closes` : 'That line has left the buffer. Esc closes.'}</Text>
       {line ? <Text wrap="wrap">{line.message}</Text> : null}
-      {body.slice(0, Math.max(0, height - 6)).map((row, i) => (
+      {status ? <Text color={entry?.state === 'failed' ? 'red' : 'yellow'}>{status}</Text> : null}
+      {rows.slice(0, room).map((row, i) => (
         <Text key={i} dimColor wrap="truncate">
           {row}
         </Text>
       ))}
-      {body.length > height - 6 ? <Text dimColor>{`… ${body.length - (height - 6)} more lines`}</Text> : null}
+      {rows.length > room ? <Text dimColor>{`… ${rows.length - room} more lines`}</Text> : null}
     </Box>
   );
 }
