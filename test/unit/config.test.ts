@@ -27,7 +27,7 @@ const DEFAULTS = {
     rollbackOrder: ['netra-frontend-staging', 'netra-auth', 'netra-backend-staging'],
   },
   logs: { bufferLines: 10_000, cloudFilter: 'resource.type="cloud_run_revision"' },
-  ui: { maxFps: 30, historyLength: 30 },
+  ui: { maxFps: 60, historyLength: 30 },
 };
 
 /** The ```yaml block under "## Configuration" in the README, which documents every key with its default. */

@@ -18,6 +18,7 @@ const DEFAULT_BUFFER_WINDOW_MS = 2_000;
 const MAX_BUFFER_WINDOW_MS = 60_000;
 /** Entries held for a client that does not read; past this the oldest are dropped as NOT_CONSUMED. */
 const MAX_PENDING = 10_000;
+const MAX_ENTRIES_PER_RESPONSE = 1_000;
 
 const END_MESSAGES: Record<TailEndCode, string> = {
   OUT_OF_RANGE: 'The tail session reached its maximum duration; start a new one to keep tailing.',
@@ -161,7 +162,11 @@ export class Tails {
     if (ready.length === 0 && suppressionInfo.length === 0) return;
     session.rateLimited = 0;
     session.notConsumed = 0;
-    if (!session.call.write({ entries: ready.map((s) => s.entry), suppressionInfo })) session.blocked = true;
+    // Cloud Logging sends large amounts in several responses (a client takes messages of at most 4 MiB).
+    for (let i = 0; i === 0 || i < ready.length; i += MAX_ENTRIES_PER_RESPONSE) {
+      const entries = ready.slice(i, i + MAX_ENTRIES_PER_RESPONSE).map((s) => s.entry);
+      if (!session.call.write({ entries, suppressionInfo: i === 0 ? suppressionInfo : [] })) session.blocked = true;
+    }
   }
 
   /** Ends a session: what is pending goes out first, then the status (OK when `error` is null). */
