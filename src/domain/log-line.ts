@@ -44,6 +44,8 @@ export interface CloudEntryPayload {
   severity?: string | number | null;
   resource?: { type?: string | null; labels?: Record<string, string> | null } | null;
   textPayload?: string | null;
+  /** Which payload is set: protobufjs adds the oneof's name (`oneofs: true`); not part of the entry. */
+  payload?: string | null;
   jsonPayload?: { fields?: Record<string, StructValue> } | null;
   httpRequest?: { requestMethod?: string | null; requestUrl?: string | null; status?: number | null; latency?: { seconds?: number | string | null; nanos?: number | null } | null } | null;
   labels?: Record<string, string> | null;
@@ -113,7 +115,7 @@ function withoutDefaults(value: unknown): unknown {
 
 /** The entry as Cloud Logging's JSON view shows it: defaults left out, times in RFC 3339, the payload as JSON. */
 export function cloudEntryDetail(entry: CloudEntryPayload): string {
-  const { jsonPayload: struct, ...rest } = entry;
+  const { jsonPayload: struct, payload: _oneofName, ...rest } = entry;
   const json = struct ? structToJson(struct.fields) : null;
   const http = entry.httpRequest;
   const shown = withoutDefaults({

@@ -99,6 +99,7 @@ describe('lineFromCloudEntry', () => {
         trace: '',
         operation: null,
         traceSampled: false,
+        payload: 'jsonPayload',
         // The application's own values stay as written.
         jsonPayload: { fields: { message: str('ok'), cached: { boolValue: false, kind: 'boolValue' }, note: str('') } },
       } as Partial<CloudEntryPayload>),
