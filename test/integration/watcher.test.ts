@@ -13,7 +13,8 @@ import {
   waitForStore,
   type LiveConsole,
 } from '../support/live-store';
-import { sleep } from '../support/wait';
+import { startSlowEngine } from '../support/slow-engine';
+import { sleep, waitFor } from '../support/wait';
 
 const engine = providedEngine();
 /** Keeps a container running; a short stop timeout because sh as PID 1 ignores SIGTERM. */
@@ -59,6 +60,42 @@ describe('DockerWatcher → store, against a real engine', () => {
     expect(c.service).toBe('ok');
     expect(c.lastHealthFailure).toBeNull();
     expect(live.store.getState().docker.alerts.filter((a) => a.container === c.name)).toEqual([]);
+  });
+
+  it('keeps a health change that happens while the first listing is in flight', async () => {
+    const project = uniqueProject();
+    projects.push(project);
+    const name = `${project}-late-ready`;
+    // Stays "starting" until the test creates /tmp/ready: failures inside the start period do not count.
+    const id = await runContainer(engine, {
+      name, image: FIXTURE_IMAGES.base, cmd: IDLE, project,
+      health: { cmd: 'test -f /tmp/ready', interval: '1s', startPeriod: '120s' }, extraArgs: QUICK_STOP,
+    });
+    const slow = await startSlowEngine(engine, id);
+    try {
+      live = startLiveConsole({ host: slow.host }, { projects: [project] });
+      const held = await slow.firstInspect;
+      expect(held.body.State?.Health?.Status).toBe('starting');
+      await dockerOk(engine, ['exec', name, 'touch', '/tmp/ready']);
+      await waitFor(async () => (await dockerOk(engine, ['inspect', '--format', '{{.State.Health.Status}}', name])) === 'healthy', {
+        what: 'the engine to report the container healthy',
+      });
+      // Time for the health_status event to reach the watcher: a watcher that reads it at once shows the
+      // container healthy here, before the old listing lands on top of it.
+      await waitForStore(live, (s) => containerNamed(s, name)?.health === 'healthy', 'an early read', 1_500).catch(() => undefined);
+      held.release();
+      // The listing's answer lands with the connected state; only then can it overwrite anything.
+      await waitForStore(live, (s) => s.docker.connection.state === 'connected', 'the listing to land');
+      const c = await waitForStore(live, (s) => {
+        const c = containerNamed(s, name);
+        return c?.health === 'healthy' ? c : undefined;
+      }, 'the old listing not to overwrite the healthy state', 10_000);
+      expect(c.state).toBe('running');
+    } finally {
+      live?.stop();
+      live = null;
+      await slow.close();
+    }
   });
 
   it('shows a failing health check as unhealthy with its output and an alert', async () => {

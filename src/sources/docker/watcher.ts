@@ -97,7 +97,13 @@ export class DockerWatcher {
       const events = await this.docker.getEvents({ filters: { type: ['container'] } });
       if (!current()) return destroyStream(events);
       this.events = events;
-      onJsonLines(events, (event) => this.onEvent(event as EngineEvent, generation));
+      // Events that arrive while the listing is in flight may be newer than what the listing read, and the
+      // sync below replaces everything: they are held and replayed after it, or a health change is lost.
+      let heldUntilSynced: EngineEvent[] | null = [];
+      onJsonLines(events, (event) => {
+        if (heldUntilSynced) heldUntilSynced.push(event as EngineEvent);
+        else this.onEvent(event as EngineEvent, generation);
+      });
       const lost = (error?: unknown) => this.onConnectionLost(generation, error ?? new Error('events stream ended'));
       events.on('error', lost);
       events.on('end', () => lost());
@@ -109,6 +115,9 @@ export class DockerWatcher {
       this.sink.sync(containers);
       this.sink.connection({ state: 'connected' });
       for (const c of containers) this.followStats(c, generation);
+      const held = heldUntilSynced;
+      heldUntilSynced = null;
+      for (const event of held) this.onEvent(event, generation);
       this.heartbeat = setInterval(() => {
         withTimeout(this.docker.ping(), PING_TIMEOUT_MS, 'ping').catch((error: unknown) => this.onConnectionLost(generation, error));
       }, HEARTBEAT_MS);
