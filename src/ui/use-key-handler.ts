@@ -15,6 +15,7 @@ import {
 import type { AppStore, Overlay } from '../store/store';
 import { useActions, useAppStore, useLogRing, type AppActions } from './context';
 import { cycleOrigin, cycleSeverity, follow, jumpToMatch, moveLogCursor, openLogEntry, toggleLogFlag, togglePause } from '../store/log-actions';
+import { isNewline, splitKeyBurst } from './key-burst';
 import { actionFor, KEYMAP, type Action } from './keymap';
 import {
   closeRollback,
@@ -184,7 +185,7 @@ export function useKeyHandler(): void {
     }
   };
 
-  useInput((input, key) => {
+  const handleKey = (input: string, key: Key): void => {
     if (store.getState().ui.overlay === 'rollback') {
       const running = store.getState().rollback?.step === 'running';
       if (key.ctrl && input === 'c' && !running) return exit();
@@ -193,5 +194,19 @@ export function useKeyHandler(): void {
     if (store.getState().ui.filterEditing && !(key.ctrl && input === 'c')) return handleFilterTyping(store, input, key);
     const action = actionFor(input, key, store.getState().ui.focus);
     if (action) run(action);
+  };
+
+  /** While text is being typed (a search, a rollback confirmation), a run of text is taken whole. */
+  const typingText = () => store.getState().ui.filterEditing || store.getState().rollback?.step === 'confirm';
+
+  useInput((input, key) => {
+    if (input.length <= 1 || key.ctrl || key.meta) return handleKey(input, key);
+    for (const part of splitKeyBurst(input)) {
+      if (isNewline(part)) {
+        // A rollback goes ahead on a pressed Enter only, never on a newline inside pasted text.
+        if (store.getState().ui.overlay !== 'rollback') handleKey('', { ...key, return: true });
+      } else if (typingText()) handleKey(part, key);
+      else for (const char of part) handleKey(char, key);
+    }
   });
 }

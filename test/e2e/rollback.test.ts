@@ -257,12 +257,15 @@ describe('rollback in the console', () => {
     expect(auditResults().slice(4)).toEqual(['netra-auth confirmed', 'netra-auth conflicted', 'netra-auth confirmed', 'netra-auth succeeded']);
   });
 
-  it('Esc while typing the confirmation cancels; the audit view shows it', async () => {
+  it('a pasted name with a newline is typed but does not confirm; Esc cancels; the audit view shows it', async () => {
     await term.send('r');
     await term.waitForText('Roll back netra-auth', 5_000);
     await term.send('Enter');
     await term.waitForText('Type netra-auth and press Enter', 5_000);
-    await term.type('netra');
+    await term.burst('netra-auth\r');
+    const typed = await term.waitForText('netra-auth█', 5_000);
+    expect(typed).toContain('Confirm the change');
+    expect(typed).not.toContain('Rolling back');
     await term.send('Escape');
     await term.waitForNoText('Confirm the change', 5_000);
     await term.send('A');

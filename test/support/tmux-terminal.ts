@@ -118,6 +118,12 @@ export class TmuxTerminal {
     }
   }
 
+  /** Sends text in one write, the way a paste or keys sent faster than the program reads them arrive. */
+  async burst(text: string): Promise<void> {
+    await this.tmux(['send-keys', '-t', SESSION, '-l', text]);
+    await sleep(KEY_GAP_MS);
+  }
+
   /** Types text one character at a time. */
   type(text: string): Promise<void> {
     return this.send({ text });

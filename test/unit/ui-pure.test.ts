@@ -16,6 +16,7 @@ import {
 import { fitColumns, type Column } from '../../src/ui/columns';
 import { windowStart } from '../../src/ui/components/ListPanel';
 import { fit, formatBytes, formatDuration, sparkline } from '../../src/ui/format';
+import { isNewline, splitKeyBurst } from '../../src/ui/key-burst';
 import { actionFor, KEYMAP, type KeySpec } from '../../src/ui/keymap';
 import { totalsRow, type StatsRow } from '../../src/ui/panels/StatsPanel';
 import { appStore, container, stats } from './support';
@@ -322,6 +323,23 @@ describe('ui actions on the store', () => {
     startFilter(store);
     cycleFocus(store, 1);
     expect(store.getState().ui.filterEditing).toBe(false);
+  });
+});
+
+describe('splitKeyBurst', () => {
+  it('splits a burst at each newline and keeps the newlines as parts of their own', () => {
+    expect(splitKeyBurst('/error\rN')).toEqual(['/error', '\r', 'N']);
+    expect(splitKeyBurst('a\r\nb\nc\r')).toEqual(['a', '\r\n', 'b', '\n', 'c', '\r']);
+    expect(splitKeyBurst('\r\r')).toEqual(['\r', '\r']);
+  });
+
+  it('leaves text without a newline whole', () => {
+    expect(splitKeyBurst('netra-auth')).toEqual(['netra-auth']);
+  });
+
+  it('tells newlines from text', () => {
+    expect(['\r', '\n', '\r\n'].every(isNewline)).toBe(true);
+    expect(['r', '\r ', ' ', 'n'].some(isNewline)).toBe(false);
   });
 });
 

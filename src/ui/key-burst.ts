@@ -1,0 +1,12 @@
+/**
+ * Ink parses a read from the terminal as one key only when it is one: a paste, or keys that arrive faster than
+ * the console reads them ("error\r"), reach useInput as one string with no key flag set. Splits such a burst
+ * into runs of text and the newlines between them, so that each can be handled as if it had been typed.
+ */
+export function splitKeyBurst(input: string): string[] {
+  return input.split(/(\r\n|\r|\n)/).filter((part) => part !== '');
+}
+
+export function isNewline(part: string): boolean {
+  return part === '\r' || part === '\n' || part === '\r\n';
+}
