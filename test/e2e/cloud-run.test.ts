@@ -6,23 +6,18 @@
  * private test engine alongside.
  */
 import { execFile } from 'node:child_process';
-import { realpathSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index';
 import { KEYMAP, type Binding } from '../../src/ui/keymap';
 import { docker, FIXTURE_IMAGES, runContainer } from '../support/docker-engine';
+import { buildCli, CLI, NODE } from '../support/cli-process';
 import { providedEngine } from '../support/engine-context';
 import { sandboxClients, type SandboxClients } from '../support/sandbox-clients';
-import { frame, helpShows, panelLines, TmuxTerminal } from '../support/tmux-terminal';
+import { frame, helpShows, panelLines, terminalEnv, titleLine, TmuxTerminal } from '../support/tmux-terminal';
 
-const ROOT = resolve(import.meta.dirname, '../..');
-/** The pinned Node 24 (the system node may be too old for the CLI). */
-const NODE = realpathSync(join(ROOT, 'node_modules/.bin/node'));
-const CLI = join(ROOT, 'dist/cli.js');
 const COLS = 150;
 const ROWS = 40;
 /** Start-up: Node, the first frame, then the Google clients load and the first read. */
@@ -44,10 +39,6 @@ const SERVICES = [BACKEND, AUTH, FRONTEND];
 const revisionsTitle = (service: string) => `[3] Cloud Run › ${service} revisions (Esc back)`;
 const PERMISSION = 'run.services.list';
 
-async function buildCli(): Promise<void> {
-  await promisify(execFile)(NODE, ['scripts/build.mjs'], { cwd: ROOT, timeout: 60_000 });
-}
-
 /** A working directory with a config that scopes the Docker panels to this test's project. */
 async function consoleDir(extraYaml = ''): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'e2e-cloudrun-'));
@@ -55,28 +46,8 @@ async function consoleDir(extraYaml = ''): Promise<string> {
   return dir;
 }
 
-/**
- * A person's terminal, and nothing of the test process: no GOOGLE_CLOUD_PROJECT, NETRA_GCP_ENDPOINT or
- * credentials; HOME and the XDG directories point into the temp dir.
- */
-function cliEnv(home: string): Record<string, string> {
-  return {
-    PATH: '/usr/bin:/bin',
-    HOME: home,
-    XDG_CONFIG_HOME: join(home, 'xdg-config'),
-    XDG_STATE_HOME: join(home, 'xdg-state'),
-    TERM: 'xterm-256color',
-    LANG: 'C.UTF-8',
-    DOCKER_HOST: engine.host,
-  };
-}
-
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
-function titleLine(screen: string, title: string): string {
-  return screen.split('\n').find((l) => l.includes(title)) ?? '';
 }
 
 /** `3/25` at the right end of a panel's title line: the selected row and the number of rows. */
@@ -218,7 +189,7 @@ describe('the Cloud Run panel against the in-process sandbox (no project configu
   it('shows the three services: ready, latest ready vs created, traffic, and the failed newest revision flagged', async () => {
     // Time from launching the CLI to the Cloud Run data on screen, polled every 25 ms (logged, not asserted).
     const started = Date.now();
-    await term.start([NODE, CLI], { cols: COLS, rows: ROWS, cwd, env: cliEnv(cwd) });
+    await term.start([NODE, CLI], { cols: COLS, rows: ROWS, cwd, env: terminalEnv(cwd, { DOCKER_HOST: engine.host }) });
     let firstFrameMs: number | null = null;
     let screen = '';
     for (;;) {
@@ -444,7 +415,7 @@ describe('the Cloud Run panel against a sandbox at --gcp-endpoint', () => {
 
   it('says what permission is missing before any data, retrying with backoff; after the fix, Ctrl-R loads the services at once', async () => {
     sandbox.faults.permissionDenied(PERMISSION, 'ListServices');
-    await term.start([NODE, CLI, '--gcp-endpoint', sandbox.endpoint], { cols: COLS, rows: ROWS, cwd, env: cliEnv(cwd) });
+    await term.start([NODE, CLI, '--gcp-endpoint', sandbox.endpoint], { cols: COLS, rows: ROWS, cwd, env: terminalEnv(cwd, { DOCKER_HOST: engine.host }) });
     let screen = await term.waitForText((s) => /retrying in \d+s$/.test(panelMessage(s, CLOUD_RUN)), SLOW, 'the permission error');
     // Not the sandbox: no badge; the title names the project and region.
     expect(screen.split('\n')[0]!.startsWith(' netra-console  alerts: '), frame(screen)).toBe(true);
@@ -545,7 +516,7 @@ describe('the Cloud Run panel with nothing listening at --gcp-endpoint', () => {
 
   it('says the endpoint is unreachable and retries, while the Docker panels keep working', async () => {
     cwd = await consoleDir();
-    await term.start([NODE, CLI, '--gcp-endpoint', '127.0.0.1:1'], { cols: COLS, rows: ROWS, cwd, env: cliEnv(cwd) });
+    await term.start([NODE, CLI, '--gcp-endpoint', '127.0.0.1:1'], { cols: COLS, rows: ROWS, cwd, env: terminalEnv(cwd, { DOCKER_HOST: engine.host }) });
     const unreachable = /^Cloud Run endpoint 127\.0\.0\.1:1 unreachable \(.+\) — retrying in (\d+)s$/;
     let screen = await term.waitForText((s) => unreachable.test(panelMessage(s, CLOUD_RUN)), SLOW, 'the unreachable message');
     expect(titleLine(screen, CLOUD_RUN)).toMatch(/\[3\] Cloud Run netra-staging us-central1 +│$/);

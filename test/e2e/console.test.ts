@@ -3,21 +3,16 @@
  * private test engine: asserts on what a person would see on the screen and on how the terminal is left.
  */
 import { execFile } from 'node:child_process';
-import { realpathSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KEYMAP } from '../../src/ui/keymap';
 import { dockerOk, FIXTURE_IMAGES, removeAllContainers, runContainer } from '../support/docker-engine';
+import { buildCli, CLI, NODE } from '../support/cli-process';
 import { providedEngine } from '../support/engine-context';
-import { frame, helpShows, panelLines, TmuxTerminal } from '../support/tmux-terminal';
+import { frame, helpShows, panelLines, terminalEnv, titleLine, TmuxTerminal } from '../support/tmux-terminal';
 
-const ROOT = resolve(import.meta.dirname, '../..');
-/** The pinned Node 24 (the system node may be too old for the CLI). */
-const NODE = realpathSync(join(ROOT, 'node_modules/.bin/node'));
-const CLI = join(ROOT, 'dist/cli.js');
 const COLS = 120;
 /**
  * Tall enough for the full stack (Containers, Stats, Cloud Run and Logs) with every Stats row of the test's
@@ -43,30 +38,10 @@ const NAME = {
 const IDLE = ['sh', '-c', 'while :; do sleep 1; done'];
 const QUICK_STOP = ['--stop-timeout', '1'];
 
-async function buildCli(): Promise<void> {
-  await promisify(execFile)(NODE, ['scripts/build.mjs'], { cwd: ROOT, timeout: 60_000 });
-}
-
 async function consoleDir(projects: string[]): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'e2e-console-'));
   await writeFile(join(dir, '.netra-console.yaml'), `docker:\n  projects: [${projects.map((p) => JSON.stringify(p)).join(', ')}]\n`);
   return dir;
-}
-
-/**
- * The whole environment of the CLI: a person's terminal. Nothing leaks in from the test process (on CI that
- * would be CI=true, which turns colours off); the unreachable-engine test sets CI=true on purpose.
- */
-function cliEnv(home: string, extra: Record<string, string> = {}): Record<string, string> {
-  return {
-    PATH: '/usr/bin:/bin',
-    HOME: home,
-    XDG_CONFIG_HOME: join(home, 'xdg'),
-    TERM: 'xterm-256color',
-    LANG: 'C.UTF-8',
-    DOCKER_HOST: engine.host,
-    ...extra,
-  };
 }
 
 /** Data rows of a list panel (below its column header), without blank filler lines and the totals row. */
@@ -77,10 +52,6 @@ function rowsOf(screen: string, title: string): string[] {
 
 function rowNamed(screen: string, title: string, name: string): string | undefined {
   return rowsOf(screen, title).find((l) => l.split(/\s+/)[0] === name);
-}
-
-function titleLine(screen: string, title: string): string {
-  return screen.split('\n').find((l) => l.includes(title)) ?? '';
 }
 
 /** Cells of a Containers row by column title; every cell there is one word. */
@@ -144,7 +115,7 @@ describe('netra-console in a real terminal', () => {
       runContainer(engine, { name: NAME.stray, image: FIXTURE_IMAGES.alpine, cmd: IDLE, project: otherProject, service: 'stray', extraArgs: QUICK_STOP }),
     ]);
     cwd = await consoleDir([project]);
-    await term.start([NODE, CLI, '--docker-host', engine.host], { cols: COLS, rows: ROWS, cwd, env: cliEnv(cwd) });
+    await term.start([NODE, CLI, '--docker-host', engine.host], { cols: COLS, rows: ROWS, cwd, env: terminalEnv(cwd, { DOCKER_HOST: engine.host }) });
   });
 
   afterAll(async () => {
@@ -410,7 +381,7 @@ describe('netra-console with an unreachable engine', () => {
     // As on CI (CI=true), and with the cursor left mid-line as by keys typed while the console starts:
     // the first frame must still start at the top-left corner.
     const command = ['sh', '-c', 'printf typed-ahead; exec "$@"', 'sh', NODE, CLI, '--docker-host', host];
-    await term.start(command, { cols: COLS, rows: ROWS, cwd, env: cliEnv(cwd, { CI: 'true' }) });
+    await term.start(command, { cols: COLS, rows: ROWS, cwd, env: terminalEnv(cwd, { DOCKER_HOST: engine.host, CI: 'true' }) });
     // Cloud Run (the in-process sandbox) does not depend on the engine: its services load all the same.
     const screen = await term.waitForText(
       (s) => s.includes(`Docker engine unreachable at ${host}`) && /retrying in \d+s/.test(s) && panelLines(s, CLOUD_RUN).some((l) => l.startsWith('netra-auth ')),

@@ -8,18 +8,14 @@ import { execFile } from 'node:child_process';
 import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index';
 import { docker, FIXTURE_IMAGES, runContainer } from '../support/docker-engine';
+import { buildCli, CLI, NODE } from '../support/cli-process';
 import { providedEngine } from '../support/engine-context';
-import { frame, panelLines, TmuxTerminal } from '../support/tmux-terminal';
+import { frame, panelLines, terminalEnv, titleLine, TmuxTerminal } from '../support/tmux-terminal';
 
-const ROOT = resolve(import.meta.dirname, '../..');
-/** The pinned Node 24 (the system node may be too old for the CLI). */
-const NODE = realpathSync(join(ROOT, 'node_modules/.bin/node'));
-const CLI = join(ROOT, 'dist/cli.js');
 const COLS = 150;
 const ROWS = 45;
 /** Start-up: Node, the first frame, the Google clients, the tail and the container stream. */
@@ -48,26 +44,6 @@ while :; do n=$((n+1))
   sleep 0.25
 done`,
 ];
-
-async function buildCli(): Promise<void> {
-  await promisify(execFile)(NODE, ['scripts/build.mjs'], { cwd: ROOT, timeout: 60_000 });
-}
-
-function cliEnv(home: string): Record<string, string> {
-  return {
-    PATH: '/usr/bin:/bin',
-    HOME: home,
-    XDG_CONFIG_HOME: join(home, 'xdg-config'),
-    XDG_STATE_HOME: join(home, 'xdg-state'),
-    TERM: 'xterm-256color',
-    LANG: 'C.UTF-8',
-    DOCKER_HOST: engine.host,
-  };
-}
-
-function titleLine(screen: string, title: string): string {
-  return screen.split('\n').find((l) => l.includes(title)) ?? '';
-}
 
 interface Row {
   time: string | null;
@@ -158,7 +134,7 @@ describe('the Logs panel in a real terminal', () => {
   beforeAll(async () => {
     cwd = await mkdtemp(join(tmpdir(), 'e2e-logs-'));
     await writeFile(join(cwd, '.netra-console.yaml'), `docker:\n  projects: [${JSON.stringify(project)}]\n`);
-    await term.start([NODE, CLI, '--gcp-endpoint', sandbox.endpoint], { cols: COLS, rows: ROWS, cwd, env: cliEnv(cwd) });
+    await term.start([NODE, CLI, '--gcp-endpoint', sandbox.endpoint], { cols: COLS, rows: ROWS, cwd, env: terminalEnv(cwd, { DOCKER_HOST: engine.host }) });
   });
 
   afterAll(async () => {

@@ -8,18 +8,15 @@ import { execFile } from 'node:child_process';
 import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index';
+import { buildCli, CLI, NODE } from '../support/cli-process';
 import { providedEngine } from '../support/engine-context';
 import { sandboxClients, type SandboxClients } from '../support/sandbox-clients';
-import { frame, panelLines, TmuxTerminal } from '../support/tmux-terminal';
+import { frame, panelLines, terminalEnv, titleLine, TmuxTerminal } from '../support/tmux-terminal';
 import { waitFor } from '../support/wait';
 
-const ROOT = resolve(import.meta.dirname, '../..');
-const NODE = realpathSync(join(ROOT, 'node_modules/.bin/node'));
-const CLI = join(ROOT, 'dist/cli.js');
 const COLS = 150;
 const ROWS = 40;
 const CLOUD_RUN = '[3] Cloud Run';
@@ -37,7 +34,7 @@ const rev = (service: ServiceName, n: number) => names[service][n - 1]!;
 const num = (revision: string) => /-(\d{5})-/.exec(revision)![1]!;
 
 beforeAll(async () => {
-  await promisify(execFile)(NODE, ['scripts/build.mjs'], { cwd: ROOT, timeout: 60_000 });
+  await buildCli();
   sandbox = await startSandbox({ logRatePerSecond: 0 });
   clients = sandboxClients(sandbox);
   for (const service of SERVICES) {
@@ -59,29 +56,13 @@ async function servedBy(service: ServiceName) {
   };
 }
 
-/** A person's terminal: nothing leaks in from the test process; HOME and the XDG dirs are private. */
-function consoleEnv(home: string): Record<string, string> {
-  return {
-    PATH: '/usr/bin:/bin',
-    HOME: home,
-    XDG_CONFIG_HOME: join(home, 'config'),
-    XDG_STATE_HOME: join(home, 'state'),
-    TERM: 'xterm-256color',
-    LANG: 'C.UTF-8',
-  };
-}
-
 async function startConsole(term: TmuxTerminal, home: string, extra: string[] = []): Promise<void> {
   await term.start([NODE, CLI, '--gcp-endpoint', sandbox.endpoint, '--docker-host', engine.host, ...extra], {
     cols: COLS,
     rows: ROWS,
     cwd: home,
-    env: consoleEnv(home),
+    env: terminalEnv(home),
   });
-}
-
-function titleLine(screen: string, title: string): string {
-  return screen.split('\n').find((l) => l.includes(title)) ?? '';
 }
 
 /** The Cloud Run panel's row of a service. */

@@ -8,18 +8,16 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SEVERITIES, severityRank, type Severity } from '../../src/domain/log-line';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index';
 import { FIXTURE_IMAGES, runContainer } from '../support/docker-engine';
+import { buildCli, CLI, NODE } from '../support/cli-process';
 import { providedEngine } from '../support/engine-context';
 import { removeProjectContainers, uniqueProject } from '../support/live-store';
 import { waitFor } from '../support/wait';
 
-const ROOT = resolve(import.meta.dirname, '../..');
-const NODE = realpathSync(join(ROOT, 'node_modules/.bin/node'));
-const CLI = join(ROOT, 'dist/cli.js');
 const KEYS = ['insertId', 'timestamp', 'severity', 'source', 'message'];
 
 const engine = providedEngine();
@@ -124,12 +122,7 @@ function expectUsageLine(run: Run, pattern: RegExp): void {
 }
 
 beforeAll(async () => {
-  const build = await new Promise<number | null>((resolvePromise, reject) => {
-    const child = spawn(NODE, ['scripts/build.mjs'], { cwd: ROOT, stdio: 'inherit' });
-    child.on('error', reject);
-    child.on('close', resolvePromise);
-  });
-  expect(build, 'the build failed').toBe(0);
+  await buildCli();
   home = realpathSync(mkdtempSync(join(tmpdir(), 'netra-logs-cli-')));
   writeFileSync(join(home, '.netra-console.yaml'), `docker:\n  projects: [${JSON.stringify(project)}]\n`);
   sandbox = await startSandbox({ logRatePerSecond: 10 });

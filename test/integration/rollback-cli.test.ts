@@ -7,17 +7,14 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, realpathSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { buildCli, runProcess, type Run } from '../support/cli-process';
+import { join } from 'node:path';
+import { buildCli, CLI, NODE, runProcess, type Run } from '../support/cli-process';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index';
 import { sandboxClients, type SandboxClients } from '../support/sandbox-clients';
 import { TmuxTerminal } from '../support/tmux-terminal';
 import { waitFor } from '../support/wait';
 
-const ROOT = resolve(import.meta.dirname, '../..');
-const NODE = realpathSync(join(ROOT, 'node_modules/.bin/node'));
-const CLI = join(ROOT, 'dist/cli.js');
 const LOCATION = 'projects/netra-staging/locations/us-central1';
 const full = (service: string) => `${LOCATION}/services/${service}`;
 const AUDIT_KEYS = ['time', 'user', 'host', 'project', 'region', 'service', 'action', 'before', 'requested', 'after', 'result', 'error'].sort();
@@ -125,9 +122,7 @@ function nth(names: string[], n: number): string {
   return found;
 }
 
-beforeAll(async () => {
-  expect((await buildCli()).code, 'the build failed').toBe(0);
-});
+beforeAll(buildCli);
 
 beforeEach(() => {
   home = realpathSync(mkdtempSync(join(tmpdir(), 'netra-rollback-cli-')));

@@ -1,8 +1,10 @@
 import { spawn } from 'node:child_process';
+import { realpathSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
-export const NODE = join(ROOT, 'node_modules/.bin/node');
+/** The pinned Node 24 (the system node may be too old for the CLI). */
+export const NODE = realpathSync(join(ROOT, 'node_modules/.bin/node'));
 export const CLI = join(ROOT, 'dist/cli.js');
 
 export interface Run {
@@ -36,7 +38,8 @@ export function runProcess(command: string, args: string[], opts: { cwd: string;
   });
 }
 
-/** Builds dist/ from the current sources, as `npm run build` does. */
-export function buildCli(): Promise<Run> {
-  return runProcess(NODE, ['scripts/build.mjs'], { cwd: ROOT, timeoutMs: 120_000 });
+/** Builds dist/ from the current sources, as `npm run build` does; fails with the build's output. */
+export async function buildCli(): Promise<void> {
+  const built = await runProcess(NODE, ['scripts/build.mjs'], { cwd: ROOT, timeoutMs: 120_000 });
+  if (built.code !== 0) throw new Error(`the build failed (exit ${built.code}): ${built.stderr || built.stdout}`);
 }

@@ -217,6 +217,27 @@ export function frame(screen: string): string {
 }
 
 /**
+ * A person's terminal for the CLI under test, and nothing of the test process: no CI=true (which turns colours
+ * off), no Google project, endpoint or credentials. HOME and the XDG directories point into `home`.
+ */
+export function terminalEnv(home: string, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    PATH: '/usr/bin:/bin',
+    HOME: home,
+    XDG_CONFIG_HOME: join(home, 'config'),
+    XDG_STATE_HOME: join(home, 'state'),
+    TERM: 'xterm-256color',
+    LANG: 'C.UTF-8',
+    ...extra,
+  };
+}
+
+/** The screen line that holds a panel's or an overlay's title. */
+export function titleLine(screen: string, title: string): string {
+  return screen.split('\n').find((l) => l.includes(title)) ?? '';
+}
+
+/**
  * The lines inside the bordered panel whose title line contains `title` (e.g. "[1] Containers"): from the
  * line under the title to the line above the bottom border, without the side borders.
  */
