@@ -6,8 +6,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { parseArgs } from '../../src/cli/args';
 import { parseGcpEndpoint, resolveCloudRun, type CloudRunFlags, type CloudRunSettings } from '../../src/cli/cloud-run-settings';
 import { resolveSettings } from '../../src/cli/settings';
-import { UsageError } from '../../src/config/errors';
 import { parseConfigText } from '../../src/config/load';
+import { usageError } from './support';
 
 const FILE = '/home/oncall/.netra-console.yaml';
 const DEFAULT_SERVICES = ['netra-backend-staging', 'netra-auth', 'netra-frontend-staging'];
@@ -18,16 +18,6 @@ const flags = (extra: Partial<CloudRunFlags> = {}): CloudRunFlags => ({ sandbox:
 /** Project, region and endpoint settings from config lines of `cloudRun:` plus flags and environment. */
 function resolve(extra: Partial<CloudRunFlags>, cloudRun: string[], env: NodeJS.ProcessEnv = {}): CloudRunSettings {
   return resolveCloudRun(flags(extra), config(cloudRun), env, FILE);
-}
-
-function usageError(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(UsageError);
-    return (error as UsageError).message;
-  }
-  throw new Error('expected a UsageError');
 }
 
 const tempDirs: string[] = [];

@@ -6,8 +6,8 @@ import { parse as parseYaml } from 'yaml';
 import { defaultOptions, type CliOptions } from '../../src/cli/args';
 import { resolveSettings } from '../../src/cli/settings';
 import { DEFAULT_DOCKER_HOST, parseDockerHost } from '../../src/config/docker-host';
-import { UsageError } from '../../src/config/errors';
 import { findConfigFile, loadConfig, LOCAL_CONFIG_NAME, parseConfigText } from '../../src/config/load';
+import { usageError } from './support';
 
 const FILE = '/home/oncall/.netra-console.yaml';
 
@@ -37,17 +37,6 @@ function readmeConfigExample(): string {
   const block = /^```yaml\n([\s\S]*?)^```$/m.exec(section)?.[1];
   if (!block) throw new Error('README.md has no ```yaml block under "## Configuration"');
   return block;
-}
-
-/** The UsageError message `fn` throws; fails the test when it throws anything else or nothing. */
-function usageError(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(UsageError);
-    return (error as UsageError).message;
-  }
-  throw new Error('expected a UsageError');
 }
 
 const tempDirs: string[] = [];

@@ -14,7 +14,7 @@ import { LogIngest, LogRing } from '../../src/store/log-ring';
 import { compileSearch, DEFAULT_LOG_FILTER, filteredLines, findMatch, passes, windowLines, type LogFilter } from '../../src/store/log-view';
 import type { AppStore } from '../../src/store/store';
 import { layoutPanels, LOGS_IN_STACK_ROWS } from '../../src/ui/layout';
-import { appStore } from './support';
+import { appStore, usageError } from './support';
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
@@ -713,18 +713,6 @@ describe('layoutPanels', () => {
 describe('parseArgs: logs', () => {
   const logs = (extra: Partial<CliOptions>): CliOptions => ({ ...defaultOptions(), command: 'logs', ...extra });
 
-  function usageError(argv: string[]): string {
-    try {
-      parseArgs(argv);
-    } catch (error) {
-      expect(error).toBeInstanceOf(UsageError);
-      const message = (error as UsageError).message;
-      expect(message).not.toContain('\n');
-      return message;
-    }
-    throw new Error(`expected ${JSON.stringify(argv)} to be refused`);
-  }
-
   it.each<[string[], Partial<CliOptions>]>([
     [['logs'], {}],
     [['logs', '--json'], { json: true }],
@@ -750,7 +738,7 @@ describe('parseArgs: logs', () => {
     [['logs', '--dry-run'], '--dry-run works with the rollback command: e.g. netra-console rollback --dry-run …'],
     [['logs', '--log-rate', '5'], '--port and --log-rate work with the sandbox command: netra-console sandbox --port 8085'],
   ])('refuses %j', (argv, message) => {
-    expect(usageError(argv)).toBe(message);
+    expect(usageError(() => parseArgs(argv))).toBe(message);
   });
 
   it.each([
@@ -764,11 +752,11 @@ describe('parseArgs: logs', () => {
     [['rollback', '--service', 'netra-auth', '--container', 'web'], '--container'],
     [['sandbox', '--filter', 'x'], '--filter'],
   ])('refuses the logs-only flag in %j elsewhere', (argv, flag) => {
-    expect(usageError(argv)).toBe(`${flag} works with the logs command: e.g. netra-console logs ${flag} …`);
+    expect(usageError(() => parseArgs(argv))).toBe(`${flag} works with the logs command: e.g. netra-console logs ${flag} …`);
   });
 
   it('refuses --service outside rollback and logs, naming both', () => {
-    expect(usageError(['status', '--service', 'netra-auth'])).toBe(
+    expect(usageError(() => parseArgs(['status', '--service', 'netra-auth']))).toBe(
       '--service works with the rollback and logs commands: e.g. netra-console rollback --service …',
     );
   });

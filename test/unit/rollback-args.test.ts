@@ -1,20 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { defaultOptions, parseArgs, type CliOptions } from '../../src/cli/args';
-import { UsageError } from '../../src/config/errors';
+import { usageError } from './support';
 
 const rollback = (extra: Partial<CliOptions>): CliOptions => ({ ...defaultOptions(), command: 'rollback', ...extra });
-
-function usageError(argv: string[]): string {
-  try {
-    parseArgs(argv);
-  } catch (error) {
-    expect(error).toBeInstanceOf(UsageError);
-    const message = (error as UsageError).message;
-    expect(message).not.toContain('\n');
-    return message;
-  }
-  throw new Error(`expected ${JSON.stringify(argv)} to be refused`);
-}
 
 describe('parseArgs: rollback', () => {
   it.each<[string[], Partial<CliOptions>]>([
@@ -38,12 +26,12 @@ describe('parseArgs: rollback', () => {
   });
 
   it('needs --service or --all, and not both', () => {
-    expect(usageError(['rollback'])).toBe(
+    expect(usageError(() => parseArgs(['rollback']))).toBe(
       'rollback needs --service NAME (or --all), e.g. netra-console rollback --service netra-backend-staging --previous',
     );
-    expect(usageError(['rollback', '--previous', '--yes'])).toContain('rollback needs --service NAME (or --all)');
-    expect(usageError(['rollback', '--service', 'netra-auth', '--all'])).toBe('use either --service NAME or --all, not both');
-    expect(usageError(['rollback', '--service'])).toBe('--service needs a value, e.g. --service netra-backend-staging');
+    expect(usageError(() => parseArgs(['rollback', '--previous', '--yes']))).toContain('rollback needs --service NAME (or --all)');
+    expect(usageError(() => parseArgs(['rollback', '--service', 'netra-auth', '--all']))).toBe('use either --service NAME or --all, not both');
+    expect(usageError(() => parseArgs(['rollback', '--service']))).toBe('--service needs a value, e.g. --service netra-backend-staging');
   });
 
   it.each([
@@ -52,17 +40,17 @@ describe('parseArgs: rollback', () => {
     [['--to-regular', '--to', 'x'], 'choose one of --to-regular, --to: they pick different targets'],
     [['--previous', '--to-regular', '--to', 'x'], 'choose one of --previous, --to-regular, --to: they pick different targets'],
   ])('takes one target choice: refuses %j', (choices, message) => {
-    expect(usageError(['rollback', '--service', 'netra-auth', ...choices])).toBe(message);
+    expect(usageError(() => parseArgs(['rollback', '--service', 'netra-auth', ...choices]))).toBe(message);
   });
 
   it('refuses --to with --all', () => {
-    expect(usageError(['rollback', '--all', '--to', 'netra-auth-00004-abc'])).toBe(
+    expect(usageError(() => parseArgs(['rollback', '--all', '--to', 'netra-auth-00004-abc']))).toBe(
       '--to names one revision of one service; with --all use --previous or --to-regular',
     );
   });
 
   it.each(['0', '0.5', '3601', '-1', 'abc', '10s'])('refuses --timeout %s', (value) => {
-    expect(usageError(['rollback', '--service', 'netra-auth', '--timeout', value])).toBe(
+    expect(usageError(() => parseArgs(['rollback', '--service', 'netra-auth', '--timeout', value]))).toBe(
       `--timeout "${value}" must be a number from 1 to 3600, e.g. --timeout 120`,
     );
   });
@@ -79,7 +67,7 @@ describe('parseArgs: rollback', () => {
     [['sandbox', '--dry-run']],
   ])('refuses the rollback-only flags of %j outside the rollback command', (argv) => {
     const flag = argv.find((a) => a.startsWith('--'))!;
-    const message = usageError(argv);
+    const message = usageError(() => parseArgs(argv));
     expect(message.startsWith(`${flag} works with the `)).toBe(true);
     expect(message).toContain('rollback');
   });

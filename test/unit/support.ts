@@ -1,3 +1,5 @@
+import { expect } from 'vitest';
+import { UsageError } from '../../src/config/errors';
 import { DEFAULT_THRESHOLDS } from '../../src/domain/thresholds';
 import type { ContainerInfo, ContainerStats } from '../../src/domain/types';
 import { createAppStore, type AppStore } from '../../src/store/store';
@@ -52,4 +54,17 @@ export function stats(overrides: Partial<ContainerStats> = {}): ContainerStats {
     pids: 3,
     ...overrides,
   };
+}
+
+/** The one-line UsageError message `fn` throws; fails the test when it throws anything else or nothing. */
+export function usageError(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (error) {
+    expect(error).toBeInstanceOf(UsageError);
+    const message = (error as UsageError).message;
+    expect(message).not.toContain('\n');
+    return message;
+  }
+  throw new Error('expected a UsageError');
 }
