@@ -3,13 +3,33 @@ import { createDockerClient } from '../sources/docker/client';
 import { DockerWatcher } from '../sources/docker/watcher';
 import { reduceCloudRun } from '../store/cloud-run-state';
 import { DockerBatcher } from '../store/docker-batcher';
-import { createAppStore } from '../store/store';
+import { createAppStore, type AppState, type AppStore } from '../store/store';
 import { App } from '../ui/App';
 import { AppProvider, type AppActions } from '../ui/context';
 import { cloudRunEndpointLabel, startCloudRun, type CloudRunRuntime } from './cloud-run-runtime';
 import { rollbackControl } from './rollback-control';
 import { startLogSources } from './log-sources';
 import type { Settings } from './settings';
+
+/** A slow or hung engine must not hold Cloud Run back for long. */
+const CLOUD_START_WAIT_MAX_MS = 1_500;
+
+/** Resolves once the engine has answered (containers listed, or unreachable), or after `maxMs`. */
+function dockerSettled(store: AppStore, maxMs: number): Promise<void> {
+  const settled = (s: AppState) => s.docker.connection.state !== 'connecting';
+  if (settled(store.getState())) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      unsubscribe();
+      resolve();
+    };
+    const timer = setTimeout(done, maxMs);
+    const unsubscribe = store.subscribe((s) => {
+      if (settled(s)) done();
+    });
+  });
+}
 
 /** The composition root: sources feed the store through the batcher; the views only see the store and actions. */
 export async function runConsole(settings: Settings): Promise<number> {
@@ -51,16 +71,19 @@ export async function runConsole(settings: Settings): Promise<number> {
     { maxFps: config.ui.maxFps, alternateScreen: true, interactive: true, exitOnCtrlC: false, incrementalRendering: true },
   );
   // Sources start after the first frame is on screen, so start-up never waits for the engine or Google modules.
+  // Loading those modules (or the sandbox) blocks the thread for a few hundred ms: the containers come first.
   setImmediate(() => {
     watcher.start();
     const onUpdate = (update: Parameters<typeof reduceCloudRun>[1]) => store.setState((s) => ({ cloudRun: reduceCloudRun(s.cloudRun, update) }));
-    startCloudRun(cloudRun, onUpdate).then(
-      (runtime) => {
-        cloud = runtime;
-        logs.startCloud(runtime.target);
-      },
-      (error: unknown) => onUpdate({ kind: 'error', error: { kind: 'other', message: `Cloud Run could not start: ${(error as Error).message}` }, retryAt: Date.now() }),
-    );
+    dockerSettled(store, CLOUD_START_WAIT_MAX_MS)
+      .then(() => startCloudRun(cloudRun, onUpdate))
+      .then(
+        (runtime) => {
+          cloud = runtime;
+          logs.startCloud(runtime.target);
+        },
+        (error: unknown) => onUpdate({ kind: 'error', error: { kind: 'other', message: `Cloud Run could not start: ${(error as Error).message}` }, retryAt: Date.now() }),
+      );
   });
 
   const quit = () => instance.unmount();
