@@ -36,14 +36,18 @@ export async function startCloudRun(settings: CloudRunSettings, onUpdate: (updat
   });
   poller.start();
   let rollbackApi: Promise<CloudRunApi> | null = null;
-  const api = () => (rollbackApi ??= createCloudRunApi(target));
+  const api = () =>
+    (rollbackApi ??= createCloudRunApi(target).catch((error: unknown) => {
+      rollbackApi = null;
+      throw error;
+    }));
   return {
     target,
     poller,
     rollbackPort: () => rollbackPort(api),
     async stop() {
       await poller.stop();
-      await (await rollbackApi)?.close();
+      await (await rollbackApi?.catch(() => null))?.close();
       await stopSandbox();
     },
   };

@@ -1,4 +1,5 @@
 import { UsageError } from '../config/errors';
+import { describeCloudError } from '../domain/cloud-run-errors';
 import { VERSION } from '../version';
 import { HELP, parseArgs } from './args';
 import { resolveSettings } from './settings';
@@ -37,6 +38,11 @@ export async function main(argv: readonly string[]): Promise<number> {
     if (error instanceof UsageError) {
       process.stderr.write(`netra-console: ${error.message}\n`);
       return 2;
+    }
+    if ((error as Error).name === 'MissingCredentialsError') {
+      // Nothing was sent: the credentials lookup failed before any client was made.
+      process.stderr.write(`netra-console: Cloud Run: ${describeCloudError(error, { project: '', region: '', endpoint: '' }).message}; nothing was sent\n`);
+      return 1;
     }
     const message = error instanceof Error ? error.message : String(error);
     process.stderr.write(`netra-console: unexpected error: ${message.split('\n')[0]} (set NETRA_DEBUG=1 for details)\n`);

@@ -25,12 +25,20 @@ function firstLine(text: string): string {
   return text.split('\n')[0]?.trim() ?? '';
 }
 
+/**
+ * Credentials that are missing (the lookup fails before anything is sent), expired or revoked (the token refresh
+ * fails inside the call, which gax reports under another code).
+ */
+function isCredentialsProblem(name: string | undefined, text: string): boolean {
+  return name === 'MissingCredentialsError' || /default credentials|invalid_grant|invalid_rapt|reauth/i.test(text);
+}
+
 /** Turns an error from the Google clients into an instruction a tired engineer can follow. */
 export function describeCloudError(error: unknown, ctx: CloudErrorContext): CloudError {
-  const e = error as { code?: number | string; details?: string; message?: string; reason?: string };
+  const e = error as { code?: number | string; details?: string; message?: string; reason?: string; name?: string };
   const text = firstLine(e.details || e.message || String(error));
   const code = typeof e.code === 'number' ? e.code : undefined;
-  if (code === Code.UNAUTHENTICATED) {
+  if (code === Code.UNAUTHENTICATED || isCredentialsProblem(e.name, text)) {
     return {
       kind: 'unauthenticated',
       message: `not signed in to Google Cloud: run "gcloud auth application-default login" (or set GOOGLE_APPLICATION_CREDENTIALS)`,

@@ -31,6 +31,17 @@ const DISABLED =
   'Cloud Run Admin API has not been used in project 284019573661 before or it is disabled. Enable it by visiting https://console.developers.google.com/apis/api/run.googleapis.com/overview?project=284019573661 then retry. If you enabled this API recently, wait a few minutes for the action to propagate to our systems and retry.';
 
 describe('describeCloudError', () => {
+  it('no credentials found (the lookup fails before any call) and an expired refresh token: sign in', () => {
+    const missing = Object.assign(new Error('no Google credentials (Could not load the default credentials)'), { name: 'MissingCredentialsError' });
+    // gax reports a failed token refresh inside a call under UNAVAILABLE, not UNAUTHENTICATED.
+    const expired = grpcError(14, 'Getting metadata from plugin failed with error: invalid_grant');
+    for (const error of [missing, expired]) {
+      const result = described(error);
+      expect(result.kind).toBe('unauthenticated');
+      expect(result.message).toContain('gcloud auth application-default login');
+    }
+  });
+
   it('UNAUTHENTICATED: sign in with application-default credentials', () => {
     const result = described(
       grpcError(16, 'Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential.', 'ACCESS_TOKEN_EXPIRED'),

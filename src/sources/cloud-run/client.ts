@@ -74,7 +74,7 @@ function toTrafficPayload(target: TrafficTarget) {
 
 /** Client options shared by every Google client of the console (Cloud Run and Logging). */
 export async function clientOptions(target: CloudRunTarget): Promise<ClientOptions> {
-  if (!target.endpoint) return { projectId: target.project };
+  if (!target.endpoint) return { projectId: target.project, auth: await googleCredentials(target.project) };
   const [{ grpc }, { OAuth2Client }] = await Promise.all([import('google-gax'), import('google-auth-library')]);
   return {
     projectId: target.project,
@@ -84,4 +84,27 @@ export async function clientOptions(target: CloudRunTarget): Promise<ClientOptio
     // A plaintext endpoint needs no Google credentials; an empty client keeps ADC lookups off the network.
     authClient: new OAuth2Client(),
   };
+}
+
+/** Thrown when Application Default Credentials cannot be found; the message says how to sign in. */
+export class MissingCredentialsError extends Error {
+  override readonly name = 'MissingCredentialsError';
+}
+
+const CLOUD_PLATFORM_SCOPE = 'https://www.googleapis.com/auth/cloud-platform';
+
+/**
+ * Application Default Credentials, looked up before any client is made: a client left to look them up itself
+ * rejects inside gax where nobody listens, and the unhandled rejection ends the whole process.
+ */
+async function googleCredentials(project: string) {
+  const { GoogleAuth } = await import('google-auth-library');
+  const auth = new GoogleAuth({ projectId: project, scopes: [CLOUD_PLATFORM_SCOPE] });
+  try {
+    await auth.getClient();
+  } catch (error) {
+    const reason = ((error as Error).message ?? String(error)).split('\n')[0];
+    throw new MissingCredentialsError(`no Google credentials (${reason.replace(/\. Browse to .*$/, '')})`);
+  }
+  return auth;
 }

@@ -58,13 +58,21 @@ export class CloudRunPoller {
     });
   }
 
+  /** The client, made on first use; made again after a failure (e.g. no credentials yet: sign in, and it recovers). */
+  private openApi(): Promise<CloudRunApi> {
+    this.api ??= this.options.createApi(this.options.target).catch((error: unknown) => {
+      this.api = null;
+      throw error;
+    });
+    return this.api;
+  }
+
   private async refresh(): Promise<void> {
     const { target, onUpdate } = this.options;
     onUpdate({ kind: 'refreshing' });
     let delay = this.options.intervalMs;
     try {
-      this.api ??= this.options.createApi(target);
-      const services = await readCloudRun(await this.api, this.options.services);
+      const services = await readCloudRun(await this.openApi(), this.options.services);
       this.failures = 0;
       if (!this.stopped) onUpdate({ kind: 'data', services, at: Date.now() });
     } catch (error) {
