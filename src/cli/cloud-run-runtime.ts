@@ -1,5 +1,6 @@
 import { describeCloudError, type CloudError } from '../domain/cloud-run-errors';
-import type { CloudRunService, CloudRunUpdate } from '../domain/cloud-run';
+import { missingServiceAlerts, type CloudRunService, type CloudRunUpdate } from '../domain/cloud-run';
+import type { CloudRunAlert } from '../domain/types';
 import { createCloudRunApi, endpointLabel, type CloudRunApi, type CloudRunTarget } from '../sources/cloud-run/client';
 import { CloudRunPoller } from '../sources/cloud-run/poller';
 import { readCloudRun, readService } from '../sources/cloud-run/read';
@@ -61,6 +62,8 @@ export function cloudRunEndpointLabel(settings: CloudRunSettings): string {
 export interface CloudRunReading {
   endpoint: string;
   services: CloudRunService[];
+  /** Alerts for configured services the region does not have. */
+  missingAlerts: CloudRunAlert[];
   error: CloudError | null;
 }
 
@@ -70,9 +73,11 @@ export async function readCloudRunOnce(settings: CloudRunSettings): Promise<Clou
   let api: CloudRunApi | null = null;
   try {
     api = await createCloudRunApi(target);
-    return { endpoint: endpointLabel(target), services: await readCloudRun(api, settings.services), error: null };
+    const read = await readCloudRun(api, settings.services);
+    const missingAlerts = missingServiceAlerts(read.missing, read.available, `${target.project} (${target.region})`);
+    return { endpoint: endpointLabel(target), services: read.services, missingAlerts, error: null };
   } catch (error) {
-    return { endpoint: endpointLabel(target), services: [], error: describeCloudError(error, { ...target, endpoint: endpointLabel(target) }) };
+    return { endpoint: endpointLabel(target), services: [], missingAlerts: [], error: describeCloudError(error, { ...target, endpoint: endpointLabel(target) }) };
   } finally {
     await api?.close();
     await stopSandbox();

@@ -25,6 +25,8 @@ export interface StatusDocument {
     host: string;
     reachable: boolean;
     error: string | null;
+    /** The engine took over a second to answer its ping, or accepted the connection and never answered. */
+    slow: boolean;
     containers: Array<{
       id: string;
       name: string;
@@ -81,6 +83,7 @@ export function cloudRunSection(
 export function buildStatusDocument(input: {
   host: string;
   error: string | null;
+  slow: boolean;
   containers: readonly ContainerInfo[];
   stats: Readonly<Record<string, ContainerStats>>;
   cloudRun: CloudRunSection;
@@ -91,6 +94,7 @@ export function buildStatusDocument(input: {
       host: input.host,
       reachable: input.error === null,
       error: input.error,
+      slow: input.slow,
       containers: input.containers.map((c) => ({
         id: c.id,
         name: c.name,

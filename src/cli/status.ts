@@ -1,20 +1,31 @@
-import { deriveAlerts, sortAlerts } from '../domain/alerts';
+import { deriveAlerts, engineUnreachableAlert, sortAlerts } from '../domain/alerts';
+import { percentText } from '../domain/percent';
 import { cloudRunAlerts } from '../domain/cloud-run';
 import { createDockerClient, describeEngineError } from '../sources/docker/client';
+import { EngineSlowError } from '../sources/docker/ping';
 import { takeSnapshot, type DockerSnapshot } from '../sources/docker/snapshot';
 import { readCloudRunOnce } from './cloud-run-runtime';
 import { buildStatusDocument, cloudRunSection, type StatusDocument } from './status-document';
 import type { Settings } from './settings';
 
-async function readDocker(settings: Settings): Promise<{ snapshot: DockerSnapshot; error: string | null }> {
+/** A ping slower than this is reported: the engine answers, but something is wrong with it or the machine. */
+const SLOW_PING_MS = 1_000;
+
+interface DockerReading {
+  snapshot: Omit<DockerSnapshot, 'pingMs'>;
+  error: string | null;
+  slow: boolean;
+}
+
+async function readDocker(settings: Settings): Promise<DockerReading> {
   try {
     const snapshot = await takeSnapshot(createDockerClient(settings.endpoint), {
       projects: settings.config.docker.projects,
       showAll: settings.showAll,
     });
-    return { snapshot, error: null };
+    return { snapshot, error: null, slow: snapshot.pingMs > SLOW_PING_MS };
   } catch (e) {
-    return { snapshot: { containers: [], stats: {} }, error: describeEngineError(e) };
+    return { snapshot: { containers: [], stats: {} }, error: describeEngineError(e), slow: e instanceof EngineSlowError };
   }
 }
 
@@ -23,12 +34,15 @@ export async function runStatus(settings: Settings, json: boolean): Promise<numb
   const [docker, cloud] = await Promise.all([readDocker(settings), readCloudRunOnce(settings.cloudRun)]);
   const { mode, project, region } = settings.cloudRun;
   const alerts = sortAlerts([
+    ...(docker.error === null ? [] : [engineUnreachableAlert(settings.endpoint.display, docker.error)]),
     ...deriveAlerts(docker.snapshot.containers, docker.snapshot.stats, settings.config.thresholds, Date.now()),
     ...cloudRunAlerts(cloud.services),
+    ...cloud.missingAlerts,
   ]);
   const document = buildStatusDocument({
     host: settings.endpoint.display,
     error: docker.error,
+    slow: docker.slow,
     ...docker.snapshot,
     cloudRun: cloudRunSection({ mode, project, region, endpoint: cloud.endpoint }, cloud.services, cloud.error?.message ?? null),
     alerts,
@@ -39,11 +53,12 @@ export async function runStatus(settings: Settings, json: boolean): Promise<numb
 
 function humanStatus(doc: StatusDocument): string {
   const { docker, cloudRun } = doc;
+  const slow = docker.slow ? ' (slow to answer)' : '';
   const lines = docker.reachable
-    ? [`Docker engine ${docker.host}: ${docker.containers.length} containers`]
-    : [`Docker engine unreachable at ${docker.host}: ${docker.error}`];
+    ? [`Docker engine ${docker.host}${slow}: ${docker.containers.length} containers`]
+    : [`Docker engine ${docker.slow ? 'not answering' : 'unreachable'} at ${docker.host}: ${docker.error}`];
   for (const c of docker.containers) {
-    const stats = c.stats ? ` cpu ${c.stats.cpuPercent.toFixed(1)}% mem ${c.stats.memPercent.toFixed(1)}%` : '';
+    const stats = c.stats ? ` cpu ${percentText(c.stats.cpuPercent)}% mem ${percentText(c.stats.memPercent)}%` : '';
     lines.push(`  ${c.name}  ${c.state}  ${c.health}  restarts ${c.restarts}${stats}`);
   }
   const where = `${cloudRun.project} ${cloudRun.region} via ${cloudRun.endpoint}${cloudRun.mode === 'sandbox' ? ' (SANDBOX)' : ''}`;

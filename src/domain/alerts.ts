@@ -1,5 +1,6 @@
+import { percentText } from './percent';
 import { cpuLevel, memoryLevel, type Thresholds } from './thresholds';
-import type { Alert, ContainerInfo, ContainerStats, DockerAlert } from './types';
+import type { Alert, ContainerInfo, ContainerStats, DockerAlert, EngineAlert } from './types';
 
 /** A container restarted within this window counts as crash-looping. */
 const CRASH_LOOP_WINDOW_MS = 60_000;
@@ -26,9 +27,9 @@ function containerAlerts(c: ContainerInfo, now: number): DockerAlert[] {
 function statsAlerts(c: ContainerInfo, s: ContainerStats, t: Thresholds): DockerAlert[] {
   const alerts: DockerAlert[] = [];
   const mem = s.memLimitBytes > 0 ? memoryLevel(s.memPercent, t) : null;
-  if (mem) alerts.push({ level: mem, source: 'docker', kind: 'memory', container: c.name, message: `${c.name} memory at ${s.memPercent.toFixed(1)}% of its limit` });
+  if (mem) alerts.push({ level: mem, source: 'docker', kind: 'memory', container: c.name, message: `${c.name} memory at ${percentText(s.memPercent)}% of its limit` });
   const cpu = cpuLevel(s.cpuPercent, t);
-  if (cpu) alerts.push({ level: cpu, source: 'docker', kind: 'cpu', container: c.name, message: `${c.name} CPU at ${s.cpuPercent.toFixed(1)}%` });
+  if (cpu) alerts.push({ level: cpu, source: 'docker', kind: 'cpu', container: c.name, message: `${c.name} CPU at ${percentText(s.cpuPercent)}%` });
   return alerts;
 }
 
@@ -50,11 +51,22 @@ export function deriveAlerts(
   return sortAlerts(alerts);
 }
 
-function subject(alert: Alert): string {
-  return alert.source === 'docker' ? alert.container : alert.service;
+/** What an alert is about: a container, the engine's host, or a Cloud Run service. */
+export function alertSubject(alert: Alert): string {
+  if (alert.source === 'cloudrun') return alert.service;
+  return alert.kind === 'engine-unreachable' ? alert.host : alert.container;
+}
+
+export function engineUnreachableAlert(host: string, error: string): EngineAlert {
+  return { level: 'critical', source: 'docker', kind: 'engine-unreachable', host, message: `Docker engine unreachable at ${host}: ${error}` };
+}
+
+/** Container alerts as last known, when the engine stops answering: marked, never dropped. */
+export function staleAlerts(alerts: readonly (DockerAlert | EngineAlert)[]): DockerAlert[] {
+  return alerts.flatMap((a) => (a.kind === 'engine-unreachable' ? [] : [a.stale ? a : { ...a, stale: true as const, message: `last known: ${a.message}` }]));
 }
 
 /** Most severe first, then by what they are about. */
 export function sortAlerts<T extends Alert>(alerts: T[]): T[] {
-  return alerts.sort((a, b) => LEVEL_ORDER[a.level] - LEVEL_ORDER[b.level] || subject(a).localeCompare(subject(b)));
+  return alerts.sort((a, b) => LEVEL_ORDER[a.level] - LEVEL_ORDER[b.level] || alertSubject(a).localeCompare(alertSubject(b)));
 }

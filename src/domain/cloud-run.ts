@@ -204,15 +204,30 @@ export function revisionTags(service: CloudRunService): Map<string, string[]> {
 /** What a Cloud Run refresh reports to the store. */
 export type CloudRunUpdate =
   | { kind: 'refreshing' }
-  | { kind: 'data'; services: CloudRunService[]; at: number }
+  | { kind: 'data'; services: CloudRunService[]; at: number; missing?: readonly string[]; available?: readonly string[] }
   | { kind: 'error'; error: CloudError; retryAt: number };
 
-/** Cloud Run problems worth an alert: a service not ready, a failed newest revision, traffic not as requested. */
 /** Cloud Run condition messages run over several lines (logs URL, guidance); lists show the first. */
 export function firstLine(text: string | null): string | null {
   return text?.split('\n')[0]?.trim() || null;
 }
 
+/**
+ * A configured service the region does not have: a typo in cloudRun.services must not just show fewer services.
+ * `where` names the project and region.
+ */
+export function missingServiceAlerts(missing: readonly string[], available: readonly string[], where: string): CloudRunAlert[] {
+  const there = available.length > 0 ? `services there: ${available.join(', ')}` : 'it has no services';
+  return missing.map((name) => ({
+    level: 'warning',
+    source: 'cloudrun',
+    kind: 'service-missing',
+    service: name,
+    message: `${name} (in cloudRun.services) does not exist in ${where}; ${there}`,
+  }));
+}
+
+/** Cloud Run problems worth an alert: a service not ready, a failed newest revision, traffic not as requested. */
 export function cloudRunAlerts(services: readonly CloudRunService[]): CloudRunAlert[] {
   const alerts: CloudRunAlert[] = [];
   for (const s of services) {

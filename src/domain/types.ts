@@ -45,17 +45,28 @@ export interface DockerAlert {
   kind: 'memory' | 'cpu' | 'unhealthy' | 'oom-killed' | 'crash-loop' | 'exited';
   container: string;
   message: string;
+  /** Last known while the engine cannot be read: kept, not dropped, until the engine answers again. */
+  stale?: true;
+}
+
+/** The engine itself cannot be read: nothing the Docker panels show is current. */
+export interface EngineAlert {
+  level: 'critical';
+  source: 'docker';
+  kind: 'engine-unreachable';
+  host: string;
+  message: string;
 }
 
 export interface CloudRunAlert {
   level: AlertLevel;
   source: 'cloudrun';
-  kind: 'service-not-ready' | 'revision-failed' | 'traffic-mismatch';
+  kind: 'service-not-ready' | 'revision-failed' | 'traffic-mismatch' | 'service-missing';
   service: string;
   message: string;
 }
 
-export type Alert = DockerAlert | CloudRunAlert;
+export type Alert = DockerAlert | EngineAlert | CloudRunAlert;
 
 export type ConnectionState =
   | { state: 'connecting' }

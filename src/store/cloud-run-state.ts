@@ -1,5 +1,5 @@
 import type { CloudError } from '../domain/cloud-run-errors';
-import { cloudRunAlerts, type CloudRunService, type CloudRunUpdate } from '../domain/cloud-run';
+import { cloudRunAlerts, missingServiceAlerts, type CloudRunService, type CloudRunUpdate } from '../domain/cloud-run';
 import type { CloudRunAlert } from '../domain/types';
 
 /** sandbox: served in-process; endpoint: a plaintext server given by --gcp-endpoint; google: the real API. */
@@ -38,7 +38,7 @@ export function reduceCloudRun(state: CloudRunState, update: CloudRunUpdate): Cl
         retryAt: null,
         updatedAt: update.at,
         services: update.services,
-        alerts: cloudRunAlerts(update.services),
+        alerts: [...cloudRunAlerts(update.services), ...missingServiceAlerts(update.missing ?? [], update.available ?? [], `${state.project} (${state.region})`)],
       };
     case 'error':
       return { ...state, loaded: true, refreshing: false, error: update.error, retryAt: update.retryAt };

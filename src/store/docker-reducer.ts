@@ -1,4 +1,4 @@
-import { deriveAlerts } from '../domain/alerts';
+import { deriveAlerts, engineUnreachableAlert, staleAlerts } from '../domain/alerts';
 import type { Thresholds } from '../domain/thresholds';
 import type { ConnectionState, ContainerInfo, ContainerStats } from '../domain/types';
 import type { DockerState, StatsEntry } from './store';
@@ -66,9 +66,22 @@ export function reduceDocker(state: DockerState, ops: readonly DockerOp[], setti
   }
 
   if (connection === state.connection && containers === state.containers && stats === state.stats) return state;
+  return { ...state, connection, containers, stats, alerts: nextAlerts(state, connection, containers, stats, settings) };
+}
+
+/** Derived from what the engine says; while it cannot be read, what was last known stays, marked. */
+function nextAlerts(
+  state: DockerState,
+  connection: ConnectionState,
+  containers: DockerState['containers'],
+  stats: DockerState['stats'],
+  settings: ReduceSettings,
+): DockerState['alerts'] {
+  if (connection.state === 'unreachable') return [engineUnreachableAlert(state.host, connection.error), ...staleAlerts(state.alerts)];
+  // Retrying after a loss changes nothing the engine said: what was last known stays until the listing comes.
+  if (connection.state === 'connecting' && containers === state.containers && stats === state.stats) return state.alerts;
   const latest = Object.fromEntries(Object.entries(stats).map(([id, entry]) => [id, entry.latest]));
-  const alerts = deriveAlerts(Object.values(containers), latest, settings.thresholds, settings.now);
-  return { ...state, connection, containers, stats, alerts };
+  return deriveAlerts(Object.values(containers), latest, settings.thresholds, settings.now);
 }
 
 function nextStatsEntry(previous: StatsEntry | undefined, latest: ContainerStats, historyLength: number): StatsEntry {

@@ -1,6 +1,6 @@
-import type { ContainerInfo, Health } from '../domain/types';
+import type { AlertLevel, ContainerInfo, ContainerStats, Health } from '../domain/types';
 import type { CloudRunService } from '../domain/cloud-run';
-import type { AppState, ListId } from './store';
+import type { AppState, ContainerSort, DockerState, ListId, StatsSort } from './store';
 
 /** Containers without a compose project or service sort after the others ('~' would sort first in localeCompare). */
 function nullsLast(a: string | null, b: string | null): number {
@@ -19,6 +19,53 @@ export function visibleContainers(containers: Record<string, ContainerInfo>, fil
     (c) => !needle || [c.name, c.project ?? '', c.service ?? '', c.image].some((field) => field.toLowerCase().includes(needle)),
   );
   return list.sort(byProjectServiceName);
+}
+
+const LEVEL_RANK: Record<AlertLevel, number> = { critical: 0, high: 1, warning: 2 };
+const NO_ALERT = 3;
+
+/** Each container's worst alert level as a rank (0 = critical), by name, from the alerts the status bar counts. */
+function severityRanks(alerts: DockerState['alerts']): Map<string, number> {
+  const ranks = new Map<string, number>();
+  for (const a of alerts) {
+    if (a.kind === 'engine-unreachable') continue;
+    ranks.set(a.container, Math.min(ranks.get(a.container) ?? NO_ALERT, LEVEL_RANK[a.level]));
+  }
+  return ranks;
+}
+
+/** The Containers panel's rows: worst alert first by default, so the container in trouble is never off screen. */
+export function containerRows(docker: DockerState, filter: string, sort: ContainerSort): ContainerInfo[] {
+  const rows = visibleContainers(docker.containers, filter);
+  if (sort === 'name') return rows;
+  const ranks = severityRanks(docker.alerts);
+  const rank = (c: ContainerInfo) => ranks.get(c.name) ?? NO_ALERT;
+  return rows.sort((a, b) => rank(a) - rank(b));
+}
+
+export interface StatsRow {
+  id: string;
+  name: string;
+  stats: ContainerStats;
+  cpuHistory: number[];
+}
+
+/** The Stats panel's rows: by default the worst alert first, then the highest memory %. */
+export function statsRows(docker: DockerState, filter: string, sort: StatsSort): StatsRow[] {
+  const ranks = severityRanks(docker.alerts);
+  const rows = visibleContainers(docker.containers, filter).flatMap((c) => {
+    const entry = docker.stats[c.id];
+    return entry ? [{ id: c.id, name: c.name, stats: entry.latest, cpuHistory: entry.cpuHistory }] : [];
+  });
+  const byMemory = (a: StatsRow, b: StatsRow) => b.stats.memPercent - a.stats.memPercent;
+  const order: Record<StatsSort, ((a: StatsRow, b: StatsRow) => number) | null> = {
+    severity: (a, b) => (ranks.get(a.name) ?? NO_ALERT) - (ranks.get(b.name) ?? NO_ALERT) || byMemory(a, b),
+    memory: byMemory,
+    cpu: (a, b) => b.stats.cpuPercent - a.stats.cpuPercent,
+    name: null,
+  };
+  const compare = order[sort];
+  return compare ? rows.sort(compare) : rows;
 }
 
 export function healthCounts(containers: Record<string, ContainerInfo>): Record<Health, number> {
@@ -47,9 +94,8 @@ export function selectedService(state: AppState): CloudRunService | undefined {
 export function listRowIds(state: AppState, list: ListId): string[] {
   if (list === 'cloudrun') return cloudRunRows(state).map((s) => s.name);
   if (list === 'revisions') return (selectedService(state)?.revisions ?? []).map((r) => r.name);
-  const rows = visibleContainers(state.docker.containers, state.ui.filters[list]);
-  const shown = list === 'stats' ? rows.filter((c) => state.docker.stats[c.id]) : rows;
-  return shown.map((c) => c.id);
+  if (list === 'stats') return statsRows(state.docker, state.ui.filters.stats, state.ui.sort.stats).map((r) => r.id);
+  return containerRows(state.docker, state.ui.filters[list], state.ui.sort.health).map((c) => c.id);
 }
 
 /** The list that j/k move in: the revisions view while it is open, else the focused panel. */

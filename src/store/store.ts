@@ -1,5 +1,5 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import type { ConnectionState, ContainerInfo, ContainerStats, DockerAlert } from '../domain/types';
+import type { ConnectionState, ContainerInfo, ContainerStats, DockerAlert, EngineAlert } from '../domain/types';
 import type { Thresholds } from '../domain/thresholds';
 
 import type { RollbackFlow } from '../flows/rollback-machine';
@@ -22,10 +22,15 @@ export interface DockerState {
   connection: ConnectionState;
   containers: Record<string, ContainerInfo>;
   stats: Record<string, StatsEntry>;
-  alerts: DockerAlert[];
+  /** While the engine cannot be read: the engine alert and the container alerts as last known. */
+  alerts: Array<DockerAlert | EngineAlert>;
 }
 
 export type Overlay = 'help' | 'details' | 'revisions' | 'rollback' | 'audit' | 'logEntry' | null;
+
+/** Severity: the worst alert first (the default), so what needs attention is at the top. */
+export type ContainerSort = 'severity' | 'name';
+export type StatsSort = 'severity' | 'memory' | 'cpu' | 'name';
 
 export interface UiState {
   focus: PanelId;
@@ -39,6 +44,7 @@ export interface UiState {
   notice: string | null;
   /** The focused panel fills the window. */
   zoom: boolean;
+  sort: { health: ContainerSort; stats: StatsSort };
 }
 
 export interface AppState {
@@ -85,6 +91,7 @@ export function createAppStore(init: StoreInit): AppStore {
       showAll: init.showAll,
       notice: null,
       zoom: false,
+      sort: { health: 'severity', stats: 'severity' },
     },
     settings: { thresholds: init.thresholds, historyLength: init.historyLength, rollbackOrder: init.rollbackOrder ?? [] },
   }));

@@ -74,3 +74,17 @@ export function setNotice(store: AppStore, notice: string | null): void {
 export function setZoom(store: AppStore, zoom: boolean): void {
   setUi(store, { zoom });
 }
+
+const SORT_CYCLE = {
+  health: ['severity', 'name'],
+  stats: ['severity', 'memory', 'cpu', 'name'],
+} as const;
+
+/** The next sort order of the focused list (Containers or Stats); other panels keep their own order. */
+export function cycleSort(store: AppStore): void {
+  const { ui } = store.getState();
+  if (ui.focus !== 'health' && ui.focus !== 'stats') return;
+  const cycle: readonly string[] = SORT_CYCLE[ui.focus];
+  const next = cycle[(cycle.indexOf(ui.sort[ui.focus]) + 1) % cycle.length];
+  setUi(store, { sort: { ...ui.sort, [ui.focus]: next } });
+}

@@ -1,3 +1,5 @@
+import { percentText } from '../domain/percent';
+
 const UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
 
 /** Binary units as `docker stats` prints them (e.g. 12.3MiB). */
@@ -13,7 +15,7 @@ export function formatBytes(bytes: number | null): string {
 }
 
 export function formatPercent(value: number): string {
-  return `${value.toFixed(value >= 100 ? 0 : 1)}%`;
+  return `${percentText(value)}%`;
 }
 
 /** Compact age like 45s, 12m, 3h, 2d. */

@@ -1,6 +1,7 @@
 import { useApp, useInput, type Key } from 'ink';
 import {
   cycleFocus,
+  cycleSort,
   editFilter,
   endFilter,
   focusPanel,
@@ -177,6 +178,8 @@ export function useKeyHandler(): void {
         return moveSelection(store, Infinity);
       case 'filter':
         return startFilter(store);
+      case 'cycleSort':
+        return cycleSort(store);
       case 'toggleAll': {
         const showAll = !ui.showAll;
         setShowAll(store, showAll);

@@ -50,7 +50,7 @@ const byName = (services: CloudRunService[], name: string) => {
 
 describe('readCloudRun through the official clients', () => {
   it('returns the three Netra services in the configured order, revisions newest first', async () => {
-    const services = await readCloudRun(api, CONFIGURED);
+    const services = (await readCloudRun(api, CONFIGURED)).services;
     expect(services.map((s) => s.name)).toEqual(CONFIGURED);
     expect(services.map((s) => s.revisions.length)).toEqual([25, 6, 5]);
     for (const s of services) {
@@ -61,13 +61,13 @@ describe('readCloudRun through the official clients', () => {
       expect(times).toEqual([...times].sort((a, b) => b - a));
       for (const r of s.revisions) expect(r.name.startsWith(`${s.name}-`)).toBe(true);
     }
-    const reordered = await readCloudRun(api, ['netra-frontend-staging', 'netra-auth']);
+    const reordered = (await readCloudRun(api, ['netra-frontend-staging', 'netra-auth'])).services;
     expect(reordered.map((s) => s.name)).toEqual(['netra-frontend-staging', 'netra-auth']);
   });
 
   it('fetches the 25 backend revisions across several pages', async () => {
     const before = sandbox.calls('ListRevisions');
-    const [backend] = await readCloudRun(api, ['netra-backend-staging']);
+    const [backend] = (await readCloudRun(api, ['netra-backend-staging'])).services;
     expect(sandbox.calls('ListRevisions') - before).toBeGreaterThan(1);
     expect(backend!.revisions).toHaveLength(25);
     expect(new Set(backend!.revisions.map((r) => r.name)).size).toBe(25);
@@ -75,17 +75,19 @@ describe('readCloudRun through the official clients', () => {
   });
 
   it('returns every service of the region for services: []', async () => {
-    const services = await readCloudRun(api, []);
+    const services = (await readCloudRun(api, [])).services;
     expect(services.map((s) => s.name).sort()).toEqual([...CONFIGURED].sort());
   });
 
-  it('leaves out configured services the region does not have', async () => {
-    const services = await readCloudRun(api, ['netra-auth', 'netra-payments']);
-    expect(services.map((s) => s.name)).toEqual(['netra-auth']);
+  it('leaves out configured services the region does not have, and names them with what the region has', async () => {
+    const read = await readCloudRun(api, ['netra-auth', 'netra-payments']);
+    expect(read.services.map((s) => s.name)).toEqual(['netra-auth']);
+    expect(read.missing).toEqual(['netra-payments']);
+    expect([...read.available].sort()).toEqual([...CONFIGURED].sort());
   });
 
   it('maps the not-ready backend and its failed newest revision, and the traffic of each service', async () => {
-    const services = await readCloudRun(api, CONFIGURED);
+    const services = (await readCloudRun(api, CONFIGURED)).services;
     const backend = byName(services, 'netra-backend-staging');
     const [newest, previous] = backend.revisions;
     expect(backend.ready).toBe(false);

@@ -39,10 +39,22 @@ describe('engine restarts', () => {
     const project = uniqueProject('rst');
     projects.push(project);
     const name = `${project}-svc`;
-    const id = await runContainer(engine, { name, image: FIXTURE_IMAGES.base, cmd: IDLE, project, restart: 'always', extraArgs: QUICK_STOP });
+    const id = await runContainer(engine, {
+      name,
+      image: FIXTURE_IMAGES.base,
+      cmd: IDLE,
+      project,
+      restart: 'always',
+      health: { cmd: 'false', interval: '1s', retries: 1 },
+      extraArgs: QUICK_STOP,
+    });
     live = startLiveConsole(engine, { projects: [project] });
     const watcher = live.watcher;
-    await waitForStore(live, (s) => s.docker.connection.state === 'connected' && s.docker.stats[id], 'connected with stats');
+    await waitForStore(
+      live,
+      (s) => s.docker.connection.state === 'connected' && s.docker.stats[id] && s.docker.alerts.some((a) => a.kind === 'unhealthy'),
+      'connected with stats and the unhealthy alert',
+    );
 
     const stoppedAt = Date.now();
     await engine.stop();
@@ -57,7 +69,11 @@ describe('engine restarts', () => {
     expect(down.connection.retryAt).toBeLessThan(Date.now() + 60_000);
     expect(down.containers).toEqual({});
     expect(down.stats).toEqual({});
-    expect(down.alerts).toEqual([]);
+    // The alert does not vanish with the engine: it stays, marked last known, under an engine alert.
+    expect(down.alerts.map((a) => [a.level, a.kind, 'stale' in a && a.stale === true])).toEqual([
+      ['critical', 'engine-unreachable', false],
+      ['high', 'unhealthy', true],
+    ]);
 
     await engine.start();
     // The restart policy brings the container back; the same watcher finds it and streams its stats again.

@@ -10,6 +10,7 @@ import { dockerOk, FIXTURE_IMAGES, runContainer } from '../support/docker-engine
 import { providedEngine } from '../support/engine-context';
 import { removeProjectContainers, uniqueProject } from '../support/live-store';
 import { waitFor } from '../support/wait';
+import { startUnansweredPingEngine } from '../support/slow-engine';
 import { buildCli, CLI, NODE, runProcess, type Run } from '../support/cli-process';
 
 const engine = providedEngine();
@@ -117,8 +118,8 @@ describe('netra-console (built CLI)', () => {
     const doc = JSON.parse(run.stdout) as StatusJson;
     // cloudRun (the in-process sandbox here) is covered by status-cloud-run.test.ts.
     expect(Object.keys(doc).sort()).toEqual(['alerts', 'cloudRun', 'docker']);
-    expect(Object.keys(doc.docker).sort()).toEqual(['containers', 'error', 'host', 'reachable']);
-    expect(doc.docker).toMatchObject({ host: engine.host, reachable: true, error: null });
+    expect(Object.keys(doc.docker).sort()).toEqual(['containers', 'error', 'host', 'reachable', 'slow']);
+    expect(doc.docker).toMatchObject({ host: engine.host, reachable: true, error: null, slow: false });
 
     const byId = new Map(doc.docker.containers.map((c) => [c.id, c]));
     expect([...byId.keys()].sort()).toEqual([ids.burner, ids.done, ids.loop].sort());
@@ -200,7 +201,37 @@ describe('netra-console (built CLI)', () => {
     expect(doc.docker.reachable).toBe(false);
     expect(doc.docker.error).toMatch(/\S/);
     expect(doc.docker.containers).toEqual([]);
-    expect(doc.alerts.filter((a) => a.source === 'docker')).toEqual([]);
+    expect(doc.docker).toMatchObject({ slow: false });
+    expect(doc.alerts.filter((a) => a.source === 'docker')).toEqual([
+      { level: 'critical', source: 'docker', kind: 'engine-unreachable', host: 'unix:///nonexistent.sock', message: `Docker engine unreachable at unix:///nonexistent.sock: ${doc.docker.error}` },
+    ]);
+  });
+
+  it('status retries a ping the engine is slow to answer and says "slow", not "unreachable"', async () => {
+    const proxy = await startUnansweredPingEngine(engine, 1);
+    try {
+      const run = await runCli(['--docker-host', proxy.host, 'status', '--json']);
+      expect(run.code, run.stderr).toBe(0);
+      const doc = JSON.parse(run.stdout) as StatusJson & { docker: { slow: boolean } };
+      expect(doc.docker).toMatchObject({ reachable: true, error: null, slow: true });
+      expect(doc.docker.containers).toHaveLength(3);
+      expect(proxy.counter.pings).toBe(2);
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it('status against an engine that never answers its ping: not reachable, slow, and says so apart from a refused connection', async () => {
+    const proxy = await startUnansweredPingEngine(engine, Number.POSITIVE_INFINITY);
+    try {
+      const run = await runCli(['--docker-host', proxy.host, 'status', '--json']);
+      expect(run.code).toBe(1);
+      const doc = JSON.parse(run.stdout) as StatusJson & { docker: { slow: boolean } };
+      expect(doc.docker).toMatchObject({ reachable: false, slow: true });
+      expect(doc.docker.error).toMatch(/no answer to ping within 10 s \(\d+ tries\)/);
+    } finally {
+      await proxy.close();
+    }
   });
 
   it('rejects an unknown config key with exit 2 and one line naming file:line and the key', async () => {

@@ -15,6 +15,7 @@ import {
 } from '../support/live-store';
 import { startSlowEngine } from '../support/slow-engine';
 import { sleep, waitFor } from '../support/wait';
+import { alertSubject } from '../../src/domain/alerts';
 
 const engine = providedEngine();
 /** Keeps a container running; a short stop timeout because sh as PID 1 ignores SIGTERM. */
@@ -59,7 +60,7 @@ describe('DockerWatcher → store, against a real engine', () => {
     expect(c.project).toBe(project);
     expect(c.service).toBe('ok');
     expect(c.lastHealthFailure).toBeNull();
-    expect(live.store.getState().docker.alerts.filter((a) => a.container === c.name)).toEqual([]);
+    expect(live.store.getState().docker.alerts.filter((a) => alertSubject(a) === c.name)).toEqual([]);
   });
 
   it('keeps a health change that happens while the first listing is in flight', async () => {
@@ -116,7 +117,7 @@ describe('DockerWatcher → store, against a real engine', () => {
     expect(c.lastHealthFailure).toContain('boom');
     const alert = await waitForStore(
       live,
-      (s) => s.docker.alerts.find((a) => a.container === name && a.kind === 'unhealthy'),
+      (s) => s.docker.alerts.find((a) => alertSubject(a) === name && a.kind === 'unhealthy'),
       'an unhealthy alert',
     );
     expect(alert.level).toBe('high');
@@ -165,7 +166,7 @@ describe('DockerWatcher → store, against a real engine', () => {
     expect(later).toBeGreaterThanOrEqual(2);
     const alert = await waitForStore(
       live,
-      (s) => s.docker.alerts.find((a) => a.container === name && a.kind === 'crash-loop'),
+      (s) => s.docker.alerts.find((a) => alertSubject(a) === name && a.kind === 'crash-loop'),
       'a crash-loop alert',
     );
     expect(alert.level).toBe('high');
@@ -187,7 +188,7 @@ describe('DockerWatcher → store, against a real engine', () => {
     expect(live.store.getState().docker.stats[c.id]).toBeUndefined();
     const alert = await waitForStore(
       live,
-      (s) => s.docker.alerts.find((a) => a.container === name && a.kind === 'exited'),
+      (s) => s.docker.alerts.find((a) => alertSubject(a) === name && a.kind === 'exited'),
       'an exited alert',
     );
     expect(alert.level).toBe('warning');
@@ -212,12 +213,12 @@ describe('DockerWatcher → store, against a real engine', () => {
     expect(c.state).toBe('exited');
     const alert = await waitForStore(
       live,
-      (s) => s.docker.alerts.find((a) => a.container === name && a.kind === 'oom-killed'),
+      (s) => s.docker.alerts.find((a) => alertSubject(a) === name && a.kind === 'oom-killed'),
       'an oom-killed alert',
     );
     expect(alert.level).toBe('critical');
     // An OOM kill is reported as such, not also as a plain non-zero exit.
-    expect(live.store.getState().docker.alerts.filter((a) => a.container === name && a.kind === 'exited')).toEqual([]);
+    expect(live.store.getState().docker.alerts.filter((a) => alertSubject(a) === name && a.kind === 'exited')).toEqual([]);
   });
 
   it('drops a container and its stats when it is removed while watched', async () => {

@@ -12,6 +12,7 @@ import { createAppStore, type AppState, type AppStore } from '../../src/store/st
 import type { PrivateEngine } from './docker-engine';
 import { docker } from './docker-engine';
 import { waitFor } from './wait';
+import { alertSubject } from '../../src/domain/alerts';
 
 export interface LiveConsole {
   store: AppStore;
@@ -74,7 +75,7 @@ export function summarize(state: AppState): unknown {
       stats: stats[c.id] ? { ...stats[c.id]!.latest, history: stats[c.id]!.cpuHistory.length } : null,
     })),
     orphanStats: Object.keys(stats).filter((id) => !containers[id]),
-    alerts: alerts.map((a) => `${a.level} ${a.kind} ${a.container}: ${a.message}`),
+    alerts: alerts.map((a) => `${a.level} ${a.kind} ${alertSubject(a)}: ${a.message}`),
   };
 }
 

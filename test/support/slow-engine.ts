@@ -56,14 +56,37 @@ export async function startSlowEngine(engine: Pick<PrivateEngine, 'socketPath'>,
     upstream.on('error', () => res.destroy());
     req.pipe(upstream);
   });
+  return { ...(await listen(server, dir, socketPath)), firstInspect };
+}
+
+async function listen(server: Server, dir: string, socketPath: string): Promise<{ host: string; close(): Promise<void> }> {
   await new Promise<void>((resolve) => server.listen(socketPath, resolve));
   return {
     host: `unix://${socketPath}`,
-    firstInspect,
     async close() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await rm(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * A proxy that accepts the first `unanswered` pings and never answers them (an engine too busy to answer, the
+ * connection open); later pings and every other request pass through. `pings` counts the pings received.
+ */
+export async function startUnansweredPingEngine(engine: Pick<PrivateEngine, 'socketPath'>, unanswered: number) {
+  const dir = await mkdtemp(join(tmpdir(), 'ping-engine-'));
+  const socketPath = join(dir, 'proxy.sock');
+  const counter = { pings: 0 };
+  const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    if (/^\/(v[\d.]+\/)?_ping/.test(req.url ?? '') && ++counter.pings <= unanswered) return;
+    const upstream = request({ socketPath: engine.socketPath, path: req.url, method: req.method, headers: req.headers }, (answer) => {
+      res.writeHead(answer.statusCode ?? 502, answer.headers);
+      answer.pipe(res);
+    });
+    upstream.on('error', () => res.destroy());
+    req.pipe(upstream);
+  });
+  return { ...(await listen(server, dir, socketPath)), counter };
 }

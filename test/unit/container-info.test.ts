@@ -229,10 +229,10 @@ describe('deriveAlerts', () => {
     expect(alertsOf([paused], { api: stats({ memPercent: 99, cpuPercent: 200 }) })).toEqual([]);
   });
 
-  it('words the stats alerts with one decimal', () => {
+  it('words the stats alerts with one decimal, rounded down', () => {
     const [mem, cpu] = deriveAlerts([container({ id: 'api' })], { api: stats({ memPercent: 91.234, cpuPercent: 123.456 }) }, DEFAULT_THRESHOLDS, NOW);
     expect(mem!.message).toBe('netra-api-1 memory at 91.2% of its limit');
-    expect(cpu!.message).toBe('netra-api-1 CPU at 123.5%');
+    expect(cpu!.message).toBe('netra-api-1 CPU at 123%');
   });
 
   it.each<[string, Partial<ContainerInfo>, string[]]>([

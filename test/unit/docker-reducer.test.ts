@@ -4,6 +4,7 @@ import { DockerBatcher } from '../../src/store/docker-batcher';
 import { reduceDocker, type DockerOp, type ReduceSettings } from '../../src/store/docker-reducer';
 import type { DockerState } from '../../src/store/store';
 import { appStore, container, stats, TEST_HOST } from './support';
+import { alertSubject } from '../../src/domain/alerts';
 
 const NOW = Date.parse('2026-11-22T12:00:00.000Z');
 const SETTINGS: ReduceSettings = { thresholds: DEFAULT_THRESHOLDS, historyLength: 3, now: NOW };
@@ -106,14 +107,39 @@ describe('reduceDocker', () => {
     expect(connected.host).toBe(TEST_HOST);
   });
 
-  it('clears containers, stats and alerts when the engine becomes unreachable', () => {
-    const unhealthy = { ...auth, health: 'unhealthy' as const };
-    const up = apply([sync(api, unhealthy), sample('api')]);
-    expect(up.alerts).toHaveLength(1);
-    const unreachable = { state: 'unreachable' as const, error: 'connect ENOENT /var/run/docker.sock', retryAt: NOW + 1000 };
+  it('engine lost: containers and stats cleared, an engine alert raised, container alerts kept as last known until it answers', () => {
+    const unhealthy = { ...auth, health: 'unhealthy' as const, lastHealthFailure: 'db down' };
+    const up = apply([sync(api, unhealthy), sample('api', 1, { memPercent: 96 })]);
+    expect(up.alerts).toHaveLength(2);
+    const unreachable = { state: 'unreachable' as const, error: 'ECONNREFUSED', retryAt: NOW + 1000 };
     const down = reduceDocker(up, [{ type: 'connection', connection: unreachable }], SETTINGS);
     expect(down.connection).toEqual(unreachable);
-    expect(down).toMatchObject({ containers: {}, stats: {}, alerts: [] });
+    expect(down).toMatchObject({ containers: {}, stats: {} });
+    expect(down.alerts).toEqual([
+      { level: 'critical', source: 'docker', kind: 'engine-unreachable', host: TEST_HOST, message: `Docker engine unreachable at ${TEST_HOST}: ECONNREFUSED` },
+      { level: 'critical', source: 'docker', kind: 'memory', container: 'netra-api-1', stale: true, message: 'last known: netra-api-1 memory at 96.0% of its limit' },
+      { level: 'high', source: 'docker', kind: 'unhealthy', container: 'netra-auth-1', stale: true, message: 'last known: netra-auth-1 is unhealthy: db down' },
+    ]);
+    // Retrying (connecting, unreachable again) neither drops nor marks them twice.
+    const retrying = reduceDocker(down, [{ type: 'connection', connection: { state: 'connecting' } }], SETTINGS);
+    expect(retrying.alerts).toEqual(down.alerts);
+    const again = reduceDocker(retrying, [{ type: 'connection', connection: { ...unreachable, retryAt: NOW + 2000 } }], SETTINGS);
+    expect(again.alerts).toEqual(down.alerts);
+    // The engine answers: alerts are what it says now.
+    const back = reduceDocker(again, [sync(api), { type: 'connection', connection: { state: 'connected' } }], SETTINGS);
+    expect(back.alerts).toEqual([]);
+  });
+
+  it('an engine never reached raises only the engine alert', () => {
+    const down = reduceDocker(initial(), [{ type: 'connection', connection: { state: 'unreachable', error: 'ENOENT', retryAt: NOW } }], SETTINGS);
+    expect(down.alerts.map((a) => a.kind)).toEqual(['engine-unreachable']);
+  });
+
+  it('prints a percentage that agrees with its threshold level (rounded down, never up)', () => {
+    const state = apply([sync(api, web)], [sample('api', 1, { memPercent: 94.989 }), sample('web', 79.99)]);
+    expect(state.alerts.map((a) => [a.level, a.message])).toEqual([['high', 'netra-api-1 memory at 94.9% of its limit']]);
+    const at = apply([sync(api)], [sample('api', 1, { memPercent: 95 })]);
+    expect(at.alerts.map((a) => [a.level, a.message])).toEqual([['critical', 'netra-api-1 memory at 95.0% of its limit']]);
   });
 
   it('recomputes alerts from containers and the latest stats, most severe first', () => {
@@ -121,13 +147,13 @@ describe('reduceDocker', () => {
       [sync(api, auth, web)],
       [upsert({ ...auth, health: 'unhealthy', lastHealthFailure: 'db down' }), sample('api', 1, { memPercent: 96 }), sample('web', 85)],
     );
-    expect(state.alerts.map((a) => [a.level, a.kind, a.container])).toEqual([
+    expect(state.alerts.map((a) => [a.level, a.kind, alertSubject(a)])).toEqual([
       ['critical', 'memory', 'netra-api-1'],
       ['high', 'unhealthy', 'netra-auth-1'],
       ['warning', 'cpu', 'netra-web-1'],
     ]);
     const calmer = reduceDocker(state, [sample('api', 1), remove('auth')], SETTINGS);
-    expect(calmer.alerts.map((a) => [a.kind, a.container])).toEqual([['cpu', 'netra-web-1']]);
+    expect(calmer.alerts.map((a) => [a.kind, alertSubject(a)])).toEqual([['cpu', 'netra-web-1']]);
   });
 
   it('judges crash loops against the given clock', () => {

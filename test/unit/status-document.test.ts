@@ -35,7 +35,7 @@ function statusJson(error: string | null) {
   const containers = error ? [] : [backend, auth, migrate];
   const statsById = error ? {} : { [backend.id]: backendStats };
   const alerts = deriveAlerts(containers, statsById, DEFAULT_THRESHOLDS, NOW);
-  const document = buildStatusDocument({ host: 'unix:///tmp/nd/docker.sock', error, containers, stats: statsById, cloudRun: NO_CLOUD_RUN, alerts });
+  const document = buildStatusDocument({ host: 'unix:///tmp/nd/docker.sock', error, slow: false, containers, stats: statsById, cloudRun: NO_CLOUD_RUN, alerts });
   return JSON.parse(JSON.stringify(document)) as Record<string, any>;
 }
 
@@ -44,7 +44,7 @@ describe('status --json document', () => {
 
   it('has exactly the documented keys at every level', () => {
     expect(Object.keys(doc).sort()).toEqual(['alerts', 'cloudRun', 'docker']);
-    expect(Object.keys(doc.docker).sort()).toEqual(['containers', 'error', 'host', 'reachable']);
+    expect(Object.keys(doc.docker).sort()).toEqual(['containers', 'error', 'host', 'reachable', 'slow']);
     for (const c of doc.docker.containers) expect(Object.keys(c).sort()).toEqual([...CONTAINER_KEYS].sort());
     expect(Object.keys(doc.docker.containers[0].stats).sort()).toEqual([...STATS_KEYS].sort());
     for (const alert of doc.alerts) expect(Object.keys(alert).sort()).toEqual([...ALERT_KEYS].sort());
@@ -94,6 +94,7 @@ describe('status --json document', () => {
     const unlabelled = buildStatusDocument({
       host: 'h',
       error: null,
+      slow: false,
       containers: [container({ id: 'x', project: null, service: null, imageSizeBytes: null })],
       stats: {},
       cloudRun: NO_CLOUD_RUN,
@@ -112,7 +113,7 @@ describe('status --json document', () => {
   it('reports an unreachable engine with its error and no containers', () => {
     const down = statusJson('ECONNREFUSED');
     expect(down).toEqual({
-      docker: { host: 'unix:///tmp/nd/docker.sock', reachable: false, error: 'ECONNREFUSED', containers: [] },
+      docker: { host: 'unix:///tmp/nd/docker.sock', reachable: false, error: 'ECONNREFUSED', slow: false, containers: [] },
       cloudRun: NO_CLOUD_RUN,
       alerts: [],
     });
@@ -271,7 +272,7 @@ describe('status --json document: cloudRun', () => {
   it('sits in the document next to docker, its alerts among the others', () => {
     const alerts = sortAlerts([...deriveAlerts([auth], {}, DEFAULT_THRESHOLDS, NOW), ...cloudRunAlerts(services)]);
     const document = JSON.parse(
-      JSON.stringify(buildStatusDocument({ host: 'h', error: null, containers: [auth], stats: {}, cloudRun: cloudRunSection(META, services, null), alerts })),
+      JSON.stringify(buildStatusDocument({ host: 'h', error: null, slow: false, containers: [auth], stats: {}, cloudRun: cloudRunSection(META, services, null), alerts })),
     ) as Record<string, any>;
     expect(Object.keys(document).sort()).toEqual(['alerts', 'cloudRun', 'docker']);
     expect(document.cloudRun).toEqual(section);

@@ -18,7 +18,8 @@ import { windowStart } from '../../src/ui/components/ListPanel';
 import { fit, formatBytes, formatDuration, sparkline } from '../../src/ui/format';
 import { isNewline, splitKeyBurst } from '../../src/ui/key-burst';
 import { actionFor, KEYMAP, type KeySpec } from '../../src/ui/keymap';
-import { totalsRow, type StatsRow } from '../../src/ui/panels/StatsPanel';
+import { totalsRow } from '../../src/ui/panels/StatsPanel';
+import type { StatsRow } from '../../src/store/selectors';
 import { appStore, container, stats } from './support';
 
 const KiB = 1024;

@@ -103,7 +103,7 @@ async function googleCredentials(project: string) {
   try {
     await auth.getClient();
   } catch (error) {
-    const reason = ((error as Error).message ?? String(error)).split('\n')[0];
+    const reason = ((error as Error).message ?? String(error)).split('\n')[0] ?? '';
     throw new MissingCredentialsError(`no Google credentials (${reason.replace(/\. Browse to .*$/, '')})`);
   }
   return auth;

@@ -72,9 +72,9 @@ export class CloudRunPoller {
     onUpdate({ kind: 'refreshing' });
     let delay = this.options.intervalMs;
     try {
-      const services = await readCloudRun(await this.openApi(), this.options.services);
+      const read = await readCloudRun(await this.openApi(), this.options.services);
       this.failures = 0;
-      if (!this.stopped) onUpdate({ kind: 'data', services, at: Date.now() });
+      if (!this.stopped) onUpdate({ kind: 'data', ...read, at: Date.now() });
     } catch (error) {
       this.failures++;
       delay = Math.min(1000 * 2 ** (this.failures - 1), this.options.maxBackoffMs ?? 60_000);

@@ -15,15 +15,3 @@ export function describeEngineError(error: unknown): string {
   if (e.json?.message) return e.json.message;
   return (e.message ?? String(error)).split('\n')[0] ?? 'unknown error';
 }
-
-export async function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} timed out after ${ms} ms`)), ms);
-  });
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}

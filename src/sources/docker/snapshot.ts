@@ -1,37 +1,53 @@
 import type Docker from 'dockerode';
-import { computeStats, isEmptySample, type EngineStats } from '../../domain/stats-math';
+import { computeStats, hasPreviousSample, isEmptySample, type EngineStats } from '../../domain/stats-math';
 import type { ContainerInfo, ContainerStats } from '../../domain/types';
-import { withTimeout } from './client';
 import { ImageSizeCache, listContainers, type ContainerScope } from './containers';
+import { onJsonLines } from './json-lines';
+import { ONE_OFF_PING, pingEngine } from './ping';
 
 export interface DockerSnapshot {
   containers: ContainerInfo[];
   stats: Record<string, ContainerStats>;
+  /** How long the engine took to answer its ping (retries included). */
+  pingMs: number;
 }
 
-const SNAPSHOT_TIMEOUT_MS = 15_000;
+/** Stats are a measurement over a second; a container that gives none within this is left without. */
+const SAMPLE_TIMEOUT_MS = 5_000;
 
 /**
- * One reading of every container in scope. The engine's non-streaming stats call samples twice, about a second
- * apart, so CPU % is a real measurement rather than a lifetime average.
+ * One reading of every container in scope. CPU % is a real measurement over the engine's one-second sampling
+ * interval, not a lifetime average: each running container's stats stream is read until its second frame.
  */
 export async function takeSnapshot(docker: Docker, scope: ContainerScope): Promise<DockerSnapshot> {
-  return withTimeout(readSnapshot(docker, scope), SNAPSHOT_TIMEOUT_MS, 'reading containers and stats');
-}
-
-async function readSnapshot(docker: Docker, scope: ContainerScope): Promise<DockerSnapshot> {
-  await withTimeout(docker.ping(), 3_000, 'ping');
+  const pingMs = await pingEngine(docker, ONE_OFF_PING);
   const containers = await listContainers(docker, scope, new ImageSizeCache(docker));
   const running = containers.filter((c) => c.state === 'running');
-  const samples = await Promise.all(
-    running.map(async (c) => {
-      try {
-        const raw = (await docker.getContainer(c.id).stats({ stream: false })) as unknown as EngineStats;
-        return isEmptySample(raw) ? null : ([c.id, computeStats(raw)] as const);
-      } catch {
-        return null; // Stopped between listing and sampling.
-      }
-    }),
-  );
-  return { containers, stats: Object.fromEntries(samples.filter((s) => s !== null)) };
+  const samples = await Promise.all(running.map(async (c) => [c.id, await sampleStats(docker, c.id)] as const));
+  const stats = Object.fromEntries(samples.filter((s): s is readonly [string, ContainerStats] => s[1] !== null));
+  return { containers, stats, pingMs };
+}
+
+/**
+ * The first frame of a stats stream that carries a previous sample (the engine's non-streaming call holds its
+ * answer for two sampling intervals; the stream's second frame comes after one). Null when the container stops.
+ */
+async function sampleStats(docker: Docker, id: string): Promise<ContainerStats | null> {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), SAMPLE_TIMEOUT_MS);
+  try {
+    const stream = (await docker.getContainer(id).stats({ stream: true, abortSignal: controller.signal } as { stream: true })) as NodeJS.ReadableStream;
+    return await new Promise<ContainerStats | null>((resolve) => {
+      onJsonLines(stream, (frame) => {
+        const raw = frame as EngineStats;
+        if (hasPreviousSample(raw) && !isEmptySample(raw)) resolve(computeStats(raw));
+      });
+      for (const event of ['end', 'close', 'error']) stream.on(event, () => resolve(null));
+    });
+  } catch {
+    return null; // Stopped between listing and sampling, or no frame in time.
+  } finally {
+    clearTimeout(timer);
+    controller.abort();
+  }
 }

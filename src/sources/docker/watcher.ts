@@ -2,7 +2,8 @@ import type Docker from 'dockerode';
 import { intentForEvent, type EngineEvent } from '../../domain/docker-events';
 import { computeStats, hasPreviousSample, isEmptySample, type EngineStats } from '../../domain/stats-math';
 import type { ConnectionState, ContainerInfo, ContainerStats } from '../../domain/types';
-import { describeEngineError, withTimeout } from './client';
+import { describeEngineError } from './client';
+import { pingEngine, type PingBudget } from './ping';
 import { ImageSizeCache, inScope, inspectContainer, listContainers, type ContainerScope } from './containers';
 import { onJsonLines } from './json-lines';
 
@@ -22,9 +23,12 @@ export interface WatcherOptions {
   retryMs?: number;
 }
 
-const PING_TIMEOUT_MS = 3_000;
+/** Connecting retries every `retryMs` anyway: one attempt. */
+const CONNECT_PING: PingBudget = { attemptMs: 3_000, budgetMs: 3_000 };
 /** An engine that hangs keeps its events stream open; a periodic ping notices. */
 const HEARTBEAT_MS = 5_000;
+/** A busy machine delays an answer without the engine being gone: retried before the connection is called lost. */
+const HEARTBEAT_PING: PingBudget = { attemptMs: 3_000, budgetMs: 9_000 };
 const STATS_RESTART_MS = 1_000;
 
 /**
@@ -93,7 +97,7 @@ export class DockerWatcher {
     const current = () => generation === this.generation && !this.stopped;
     this.sink.connection({ state: 'connecting' });
     try {
-      await withTimeout(this.docker.ping(), PING_TIMEOUT_MS, 'ping');
+      await pingEngine(this.docker, CONNECT_PING);
       const events = await this.docker.getEvents({ filters: { type: ['container'] } });
       if (!current()) return destroyStream(events);
       this.events = events;
@@ -118,8 +122,13 @@ export class DockerWatcher {
       const held = heldUntilSynced;
       heldUntilSynced = null;
       for (const event of held) this.onEvent(event, generation);
+      let beating = false;
       this.heartbeat = setInterval(() => {
-        withTimeout(this.docker.ping(), PING_TIMEOUT_MS, 'ping').catch((error: unknown) => this.onConnectionLost(generation, error));
+        if (beating) return;
+        beating = true;
+        pingEngine(this.docker, HEARTBEAT_PING)
+          .catch((error: unknown) => this.onConnectionLost(generation, error))
+          .finally(() => (beating = false));
       }, HEARTBEAT_MS);
     } catch (error) {
       this.onConnectionLost(generation, error);

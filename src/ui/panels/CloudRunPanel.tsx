@@ -78,7 +78,7 @@ export function CloudRunPanel({ width, height, number }: { width: number; height
   const problem = selected ? serviceProblem(selected) : null;
   const age = cr.updatedAt ? `updated ${formatDuration(now - cr.updatedAt)} ago` : '';
   const staleError = cr.error && cr.services.length > 0 ? `stale: ${cr.error.message}` : null;
-  const badge = cr.mode === 'sandbox' ? ' SANDBOX' : '';
+  const badge = cr.mode === 'sandbox' ? ' SANDBOX' : cr.mode === 'endpoint' ? ` via ${cr.endpoint}` : '';
   return (
     <ListPanel
       number={number}

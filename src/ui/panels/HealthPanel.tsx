@@ -1,7 +1,7 @@
 import { Text } from 'ink';
 import { useMemo } from 'react';
 import type { ContainerInfo } from '../../domain/types';
-import { visibleContainers } from '../../store/selectors';
+import { containerRows } from '../../store/selectors';
 import type { Column } from '../columns';
 import { ListPanel } from '../components/ListPanel';
 import { useAppState } from '../context';
@@ -29,23 +29,24 @@ function healthColumns(now: number): Column<ContainerInfo>[] {
 
 export function HealthPanel({ width, height }: { width: number; height: number }) {
   const now = useNow();
-  const { containers, connection, host, focused, selectedId, filter, filterEditing } = useAppState((s) => ({
-    containers: s.docker.containers,
+  const { docker, connection, host, focused, selectedId, filter, filterEditing, sort } = useAppState((s) => ({
+    docker: s.docker,
     connection: s.docker.connection,
     host: s.docker.host,
     focused: s.ui.focus === 'health' && s.ui.overlay === null,
     selectedId: s.ui.selectedId.health,
     filter: s.ui.filters.health,
     filterEditing: s.ui.filterEditing && s.ui.focus === 'health',
+    sort: s.ui.sort.health,
   }));
-  const rows = useMemo(() => visibleContainers(containers, filter), [containers, filter]);
+  const rows = useMemo(() => containerRows(docker, filter, sort), [docker, filter, sort]);
   const columns = useMemo(() => healthColumns(now), [now]);
   const selected = rows.find((c) => c.id === selectedId) ?? rows[0];
   const failure = selected?.health === 'unhealthy' || selected?.lastHealthFailure ? selected.lastHealthFailure : null;
   return (
     <ListPanel
       number={1}
-      title="Containers"
+      title={`Containers · by ${sort}`}
       focused={focused}
       width={width}
       height={height}

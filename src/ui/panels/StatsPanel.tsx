@@ -1,7 +1,8 @@
 import { useMemo } from 'react';
 import { cpuLevel, memoryLevel, type Thresholds } from '../../domain/thresholds';
 import type { ContainerStats } from '../../domain/types';
-import { visibleContainers } from '../../store/selectors';
+import { statsRows, type StatsRow } from '../../store/selectors';
+import type { StatsSort } from '../../store/store';
 import type { Column } from '../columns';
 import { ListPanel } from '../components/ListPanel';
 import { useAppState } from '../context';
@@ -10,14 +11,8 @@ import { LEVEL_COLOR } from '../theme';
 import { useNow } from '../use-now';
 import { engineMessage } from './engine-message';
 
-export interface StatsRow {
-  id: string;
-  name: string;
-  stats: ContainerStats;
-  cpuHistory: number[];
-}
-
 const SPARK_WIDTH = 12;
+const SORT_TITLE: Record<StatsSort, string> = { severity: 'severity', memory: 'memory %', cpu: 'CPU %', name: 'name' };
 
 function statsColumns(t: Thresholds): Column<StatsRow>[] {
   const memColor = (r: StatsRow) => {
@@ -65,9 +60,8 @@ export function totalsRow(rows: readonly StatsRow[]): StatsRow {
 
 export function StatsPanel({ width, height }: { width: number; height: number }) {
   const now = useNow();
-  const { containers, stats, connection, host, thresholds, focused, selectedId, filter, filterEditing } = useAppState((s) => ({
-    containers: s.docker.containers,
-    stats: s.docker.stats,
+  const { docker, connection, host, thresholds, focused, selectedId, filter, filterEditing, sort } = useAppState((s) => ({
+    docker: s.docker,
     connection: s.docker.connection,
     host: s.docker.host,
     thresholds: s.settings.thresholds,
@@ -75,21 +69,15 @@ export function StatsPanel({ width, height }: { width: number; height: number })
     selectedId: s.ui.selectedId.stats,
     filter: s.ui.filters.stats,
     filterEditing: s.ui.filterEditing && s.ui.focus === 'stats',
+    sort: s.ui.sort.stats,
   }));
-  const rows = useMemo(
-    () =>
-      visibleContainers(containers, filter).flatMap((c) => {
-        const entry = stats[c.id];
-        return entry ? [{ id: c.id, name: c.name, stats: entry.latest, cpuHistory: entry.cpuHistory }] : [];
-      }),
-    [containers, stats, filter],
-  );
+  const rows = useMemo(() => statsRows(docker, filter, sort), [docker, filter, sort]);
   const columns = useMemo(() => statsColumns(thresholds), [thresholds]);
   const totals = useMemo(() => (rows.length > 0 ? totalsRow(rows) : null), [rows]);
   return (
     <ListPanel
       number={2}
-      title="Stats"
+      title={`Stats · by ${SORT_TITLE[sort]}`}
       focused={focused}
       width={width}
       height={height}

@@ -1,42 +1,84 @@
 import { Box, Text } from 'ink';
 import { useMemo } from 'react';
+import stringWidth from 'string-width';
 import { sortAlerts } from '../../domain/alerts';
+import type { CloudRunState } from '../../store/cloud-run-state';
 import { healthCounts } from '../../store/selectors';
 import { useAppState } from '../context';
 import { LEVEL_COLOR } from '../theme';
 
 const CONNECTION_LABEL = { connected: ['● connected', 'green'], connecting: ['◌ connecting', 'yellow'], unreachable: ['✘ unreachable', 'red'] } as const;
 
+interface Segment {
+  text: string;
+  color?: string;
+  bold?: boolean;
+  inverse?: boolean;
+  /** Dropped first when the line is too narrow: higher drops earlier; 0 is never dropped. */
+  drop: number;
+}
+
+/** Where Cloud Run data comes from, always on screen: a sandbox must never pass for production. */
+export function cloudRunBadge(cr: Pick<CloudRunState, 'mode' | 'project' | 'endpoint'>): { text: string; color: string } {
+  if (cr.mode === 'sandbox') return { text: ' SANDBOX ', color: 'yellow' };
+  if (cr.mode === 'endpoint') return { text: ` ENDPOINT ${cr.endpoint} `, color: 'yellow' };
+  return { text: ` GCP ${cr.project} `, color: 'cyan' };
+}
+
+/** Drops the least important segments until the line fits; what matters on call (alerts, unhealthy) stays. */
+function fit(segments: Segment[], width: number): Segment[] {
+  const kept = [...segments];
+  const total = () => kept.reduce((sum, s) => sum + stringWidth(s.text), 0);
+  while (total() > width) {
+    const worst = kept.reduce((max, s) => (s.drop > max ? s.drop : max), 0);
+    if (worst === 0) break;
+    kept.splice(kept.findLastIndex((s) => s.drop === worst), 1);
+  }
+  return kept;
+}
+
 export function StatusBar({ width }: { width: number }) {
-  const { host, connection, containers, dockerAlerts, cloudAlerts, showAll, sandbox } = useAppState((s) => ({
+  const { host, connection, containers, dockerAlerts, cloudAlerts, showAll, mode, project, endpoint } = useAppState((s) => ({
     host: s.docker.host,
     connection: s.docker.connection.state,
     containers: s.docker.containers,
     dockerAlerts: s.docker.alerts,
     cloudAlerts: s.cloudRun.alerts,
     showAll: s.ui.showAll,
-    sandbox: s.cloudRun.mode === 'sandbox',
+    mode: s.cloudRun.mode,
+    project: s.cloudRun.project,
+    endpoint: s.cloudRun.endpoint,
   }));
   const alerts = useMemo(() => sortAlerts([...dockerAlerts, ...cloudAlerts]), [dockerAlerts, cloudAlerts]);
   const counts = healthCounts(containers);
   const [label, color] = CONNECTION_LABEL[connection];
   const total = Object.keys(containers).length;
+  const badge = cloudRunBadge({ mode, project, endpoint });
   const top = alerts[0];
+  const segments = fit(
+    [
+      { text: ' netra-console ', bold: true, inverse: true, drop: 3 },
+      { text: badge.text, color: badge.color, bold: true, inverse: true, drop: 0 },
+      { text: ` alerts: ${alerts.length} `, color: alerts.length ? 'red' : 'green', bold: alerts.length > 0, drop: 0 },
+      { text: '│ docker ', drop: 4 },
+      { text: label, color, drop: 0 },
+      { text: ` │ ${total} ${showAll ? 'containers (all)' : 'containers'}: `, drop: 0 },
+      { text: `${counts.healthy} healthy `, color: 'green', drop: 2 },
+      { text: `${counts.unhealthy} unhealthy`, color: counts.unhealthy ? 'red' : undefined, drop: 0 },
+      { text: ` ${counts.starting} starting`, color: counts.starting ? 'yellow' : undefined, drop: 1 },
+      { text: ` ${counts.none} no check`, drop: 5 },
+      { text: ` │ ${host}`, drop: 6 },
+    ],
+    width,
+  );
   return (
     <Box flexDirection="column" width={width}>
       <Text wrap="truncate">
-        <Text bold inverse> netra-console </Text>
-        {sandbox ? <Text bold inverse color="yellow">{' SANDBOX '}</Text> : null}
-        <Text color={alerts.length ? 'red' : 'green'} bold={alerts.length > 0}>{` alerts: ${alerts.length} `}</Text>
-        <Text>{'│ docker '}</Text>
-        <Text color={color}>{label}</Text>
-        <Text>{` │ ${total} ${showAll ? 'containers (all)' : 'containers'}: `}</Text>
-        <Text color="green">{`${counts.healthy} healthy`}</Text>
-        <Text>{' '}</Text>
-        <Text color={counts.unhealthy ? 'red' : undefined}>{`${counts.unhealthy} unhealthy`}</Text>
-        <Text>{' '}</Text>
-        <Text color={counts.starting ? 'yellow' : undefined}>{`${counts.starting} starting`}</Text>
-        <Text>{` ${counts.none} no check │ ${host}`}</Text>
+        {segments.map((s, i) => (
+          <Text key={i} color={s.color} bold={s.bold} inverse={s.inverse}>
+            {s.text}
+          </Text>
+        ))}
       </Text>
       <Text wrap="truncate" color={top ? LEVEL_COLOR[top.level] : 'gray'}>
         {top ? `▲ ${top.level.toUpperCase()} ${top.message}${alerts.length > 1 ? ` (+${alerts.length - 1} more)` : ''}` : '  no active alerts'}
