@@ -1,8 +1,8 @@
 import { createInterface } from 'node:readline/promises';
 import { describeCloudError } from '../domain/cloud-run-errors';
 import type { CloudRunService, TrafficTarget } from '../domain/cloud-run';
-import { chooseTarget, describeTraffic, rollbackTraffic, type TargetChoice } from '../flows/rollback-plan';
-import { DEFAULT_TIMEOUTS, executeRollback, type RollbackOutcome } from '../flows/rollback-runner';
+import { auditAction, changesNothing, chooseTarget, describeTraffic, rollbackTraffic, type TargetChoice } from '../flows/rollback-plan';
+import { DEFAULT_TIMEOUTS, executeRollback } from '../flows/rollback-runner';
 import { appendAudit, type AuditResult } from '../sources/audit-log';
 import { createCloudRunApi, endpointLabel } from '../sources/cloud-run/client';
 import { UsageError } from '../config/errors';
@@ -11,7 +11,7 @@ import { openTarget, rollbackPort } from './cloud-run-runtime';
 import type { Settings } from './settings';
 
 /** Exit codes of `netra-console rollback`. */
-const EXIT = { succeeded: 0, failed: 1, usage: 2, conflicted: 3 } as const;
+const EXIT = { succeeded: 0, unchanged: 0, failed: 1, usage: 2, conflicted: 3 } as const;
 
 interface ServiceReport {
   service: string;
@@ -19,7 +19,7 @@ interface ServiceReport {
   before: TrafficTarget[];
   requested: TrafficTarget[];
   after: TrafficTarget[] | null;
-  result: 'succeeded' | 'failed' | 'conflicted' | 'dry-run' | 'not-attempted';
+  result: 'succeeded' | 'unchanged' | 'failed' | 'conflicted' | 'dry-run' | 'not-attempted';
   error: string | null;
   elapsedMs: number;
 }
@@ -88,27 +88,34 @@ async function rollbackOne(
     if (described.kind === 'not-found') throw new UsageError(`unknown service "${name}" in ${project} (${region}): check --service`);
     return { report: failedReport(name, described.message), exitCode: EXIT.failed };
   }
-  const chosen = chooseTarget(service, targetChoice(options));
+  const choice = targetChoice(options);
+  const chosen = chooseTarget(service, choice);
   if (!chosen.ok) throw new UsageError(`${chosen.reason}; nothing changed`);
   const requested = rollbackTraffic(service, chosen.revision.name);
   const base = { service: name, target: chosen.revision.name, before: service.trafficStatuses, requested };
+  const audit = (result: AuditResult, after: TrafficTarget[] | null = null, error: string | null = null) =>
+    appendAudit(settings.auditPath, {
+      project,
+      region,
+      service: name,
+      action: auditAction(choice),
+      before: service.trafficStatuses,
+      requested,
+      after,
+      result,
+      error,
+    });
+
+  // Already there: nothing to confirm and nothing to send (a dry run says the same, and audits nothing).
+  if (changesNothing(service, requested)) {
+    if (!options.dryRun) audit('unchanged', service.trafficStatuses);
+    return { report: { ...base, after: service.trafficStatuses, result: 'unchanged', error: null, elapsedMs: 0 }, exitCode: EXIT.unchanged };
+  }
   if (!options.json) {
     process.stderr.write(`${name}: ${describeTraffic(service.trafficStatuses, service)}  →  ${describeTraffic(requested, service)}\n`);
   }
   if (options.dryRun) return { report: { ...base, after: null, result: 'dry-run', error: null, elapsedMs: 0 }, exitCode: EXIT.succeeded };
 
-  const audit = (result: AuditResult, outcome?: RollbackOutcome) =>
-    appendAudit(settings.auditPath, {
-      project,
-      region,
-      service: name,
-      action: options.toRegular ? 'rollback-to-regular' : options.to ? 'rollback-to-revision' : 'rollback-previous',
-      before: service.trafficStatuses,
-      requested,
-      after: outcome?.after ?? null,
-      result,
-      error: outcome?.error ?? null,
-    });
   if (needsPrompt && !(await confirm(`Type ${name} to move 100% of its traffic to ${chosen.revision.name}: `, name))) {
     audit('cancelled');
     return { report: { ...base, after: null, result: 'failed', error: 'cancelled: the typed name did not match', elapsedMs: 0 }, exitCode: EXIT.usage };
@@ -116,7 +123,7 @@ async function rollbackOne(
   audit('confirmed');
   const timeouts = options.timeout ? { ...DEFAULT_TIMEOUTS, operationMs: options.timeout * 1000 } : DEFAULT_TIMEOUTS;
   const outcome = await executeRollback({ service, target: chosen.revision.name, requested }, port, undefined, timeouts);
-  audit(outcome.result, outcome);
+  audit(outcome.result, outcome.after, outcome.error);
   return {
     report: { ...base, after: outcome.after, result: outcome.result, error: outcome.error, elapsedMs: outcome.elapsedMs },
     exitCode: EXIT[outcome.result],
@@ -136,6 +143,7 @@ function print(reports: ServiceReport[], options: CliOptions, endpoint: string):
     const after = r.after ? ` — serving now: ${r.after.map((t) => `${t.revision ?? 'LATEST'} ${t.percent}%${t.tag ? ` (${t.tag})` : ''}`).join(', ')}` : '';
     const line = {
       succeeded: `✔ ${r.service} rolled back to ${r.target} and verified in ${(r.elapsedMs / 1000).toFixed(1)}s${after}`,
+      unchanged: `= ${r.service} already serving ${r.target}; nothing to do`,
       failed: `✘ ${r.service}: ${r.error}${after}`,
       conflicted: `✘ ${r.service}: conflict, nothing changed: ${r.error}${after}`,
       'dry-run': `(dry run) ${r.service} would move 100% of its traffic to ${r.target}; nothing changed`,

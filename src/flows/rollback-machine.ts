@@ -1,12 +1,13 @@
 import type { CloudRunRevision, CloudRunService, TrafficTarget } from '../domain/cloud-run';
-import { chooseTarget, describeTraffic, rollbackTraffic, type TargetChoice } from './rollback-plan';
+import { changesNothing, chooseTarget, describeTraffic, rollbackTraffic, type TargetChoice } from './rollback-plan';
 import type { RollbackOutcome, RollbackStep } from './rollback-runner';
 
-/** One service's part of a rollback: where its traffic goes. */
+/** One service's part of a rollback: where its traffic goes, and how the user chose it (for the audit log). */
 export interface PlanItem {
   service: CloudRunService;
   target: CloudRunRevision;
   requested: TrafficTarget[];
+  choice: TargetChoice;
 }
 
 /**
@@ -24,7 +25,7 @@ function plan(services: CloudRunService[], choice: TargetChoice): { plan: PlanIt
   for (const service of services) {
     const chosen = chooseTarget(service, choice);
     if (!chosen.ok) return { plan: items, error: chosen.reason };
-    items.push({ service, target: chosen.revision, requested: rollbackTraffic(service, chosen.revision.name) });
+    items.push({ service, target: chosen.revision, requested: rollbackTraffic(service, chosen.revision.name), choice });
   }
   return { plan: items, error: null };
 }
@@ -44,8 +45,18 @@ export function confirmationWord(items: readonly PlanItem[]): string {
   return items.length === 1 ? items[0]!.service.name : 'all';
 }
 
+/** The service already serves exactly what this item would request: nothing to send. */
+export function isNoOp(item: PlanItem): boolean {
+  return changesNothing(item.service, item.requested);
+}
+
+/** A dialog whose every service already serves its target: there is nothing to confirm. */
+export function nothingToDo(flow: RollbackFlow): boolean {
+  return flow.step === 'choose' && !flow.error && flow.plan.length > 0 && flow.plan.every(isNoOp);
+}
+
 export function proceed(flow: RollbackFlow): RollbackFlow {
-  if (flow.step !== 'choose' || flow.error || flow.plan.length === 0) return flow;
+  if (flow.step !== 'choose' || flow.error || flow.plan.length === 0 || nothingToDo(flow)) return flow;
   return { step: 'confirm', plan: flow.plan, expected: confirmationWord(flow.plan), typed: '', notice: null };
 }
 
@@ -76,13 +87,15 @@ export function recordOutcome(flow: RollbackFlow, outcome: RollbackOutcome): Rol
   if (outcome.result === 'conflicted' && outcome.latest) {
     const item = flow.plan[index]!;
     const replanned = plan([outcome.latest], flow.plan.length === 1 ? { kind: 'revision', name: item.target.name } : { kind: 'previous' });
-    const rest = flow.plan.slice(index + 1);
+    // The user's choice stays what is audited, whatever the re-plan had to pick by.
+    const rest = [...replanned.plan.map((i) => ({ ...i, choice: item.choice })), ...flow.plan.slice(index + 1)];
     const notice = `${item.service.name} changed meanwhile; it now serves ${describeTraffic(outcome.latest.trafficStatuses, outcome.latest)}. Check and confirm again.`;
-    if (replanned.error) return { step: 'done', plan: flow.plan, outcomes };
-    const newPlan = [...flow.plan.slice(0, index), ...replanned.plan, ...rest];
-    return { step: 'confirm', plan: newPlan.slice(index), expected: confirmationWord(newPlan.slice(index)), typed: '', notice };
+    // Nothing left to confirm: the conflict's outcome shows the traffic as it is now.
+    if (replanned.error || rest.every(isNoOp)) return { step: 'done', plan: flow.plan, outcomes };
+    return { step: 'confirm', plan: rest, expected: confirmationWord(rest), typed: '', notice };
   }
-  if (outcome.result !== 'succeeded' || outcomes.length === flow.plan.length) return { step: 'done', plan: flow.plan, outcomes };
+  const goesOn = outcome.result === 'succeeded' || outcome.result === 'unchanged';
+  if (!goesOn || outcomes.length === flow.plan.length) return { step: 'done', plan: flow.plan, outcomes };
   return { ...flow, outcomes, phase: 'checking' };
 }
 

@@ -5,6 +5,11 @@ export type TargetChoice = { kind: 'previous' } | { kind: 'regular' } | { kind: 
 
 export type TargetResult = { ok: true; revision: CloudRunRevision } | { ok: false; reason: string };
 
+/** The audit log's name for a choice; the console and the CLI write the same ones. */
+export function auditAction(choice: TargetChoice): string {
+  return { previous: 'rollback-previous', regular: 'rollback-to-regular', revision: 'rollback-to-revision' }[choice.kind];
+}
+
 /** Revisions serving traffic now, per the traffic statuses (what is live), else the requested traffic. */
 export function servingRevisions(service: CloudRunService): string[] {
   const share = servingShare(service);
@@ -24,8 +29,9 @@ function createdAt(revision: CloudRunRevision): string {
 export function chooseTarget(service: CloudRunService, choice: TargetChoice): TargetResult {
   const ready = service.revisions.filter((r) => r.ready).sort((a, b) => createdAt(b).localeCompare(createdAt(a)));
   if (choice.kind === 'revision') {
-    const revision = service.revisions.find((r) => r.name === choice.name);
-    if (!revision) return { ok: false, reason: `${service.name} has no revision ${choice.name}` };
+    const found = findRevision(service, choice.name);
+    if (!found.ok) return found;
+    const revision = found.revision;
     if (!revision.ready) {
       return { ok: false, reason: `revision ${revision.name} is not Ready (${revision.state}): ${firstLine(revision.message) ?? 'no condition message'}` };
     }
@@ -41,6 +47,24 @@ export function chooseTarget(service: CloudRunService, choice: TargetChoice): Ta
   return previous
     ? { ok: true, revision: previous }
     : { ok: false, reason: `${service.name} has no Ready revision older than the ones serving now` };
+}
+
+/** `00017` of `svc-00017-abc`: the number the console shows; null for a name without one. */
+function revisionNumber(service: CloudRunService, revision: CloudRunRevision): number | null {
+  const digits = /^(\d+)-/.exec(revision.name.slice(service.name.length + 1));
+  return revision.name.startsWith(`${service.name}-`) && digits ? Number(digits[1]) : null;
+}
+
+/** A revision by its full name, or by its number (`00017` or `17`) as the console shows it. */
+function findRevision(service: CloudRunService, name: string): TargetResult {
+  const exact = service.revisions.find((r) => r.name === name);
+  if (exact) return { ok: true, revision: exact };
+  const numbered = /^\d+$/.test(name) ? service.revisions.filter((r) => revisionNumber(service, r) === Number(name)) : [];
+  if (numbered.length === 1) return { ok: true, revision: numbered[0]! };
+  const listed = (numbered.length > 1 ? numbered : service.revisions).map((r) => r.name).join(', ') || 'none';
+  return numbered.length > 1
+    ? { ok: false, reason: `revision ${name} of ${service.name} is ambiguous: ${listed}` }
+    : { ok: false, reason: `${service.name} has no revision ${name} (its revisions: ${listed})` };
 }
 
 /**
@@ -60,6 +84,15 @@ function trafficKey(targets: readonly TrafficTarget[], service: CloudRunService)
     .map((t) => `${t.latest ? 'LATEST' : resolveRevision(t, service)}:${t.percent}:${t.tag ?? ''}`)
     .sort()
     .join(',');
+}
+
+/**
+ * True when the service already serves, and asks for, exactly the traffic a rollback would request: sending it
+ * would change nothing. (LATEST at 100 % is not the same: a rollback pins the revision.)
+ */
+export function changesNothing(service: CloudRunService, requested: readonly TrafficTarget[]): boolean {
+  const wanted = trafficKey(requested, service);
+  return !service.reconciling && trafficKey(service.traffic, service) === wanted && trafficKey(service.trafficStatuses, service) === wanted;
 }
 
 /** Verified when reconciling is over, the served traffic equals the requested one, and the target is Ready. */

@@ -1,5 +1,5 @@
 import type { CloudRunService, TrafficTarget } from '../domain/cloud-run';
-import { isRolledBack } from './rollback-plan';
+import { changesNothing, isRolledBack } from './rollback-plan';
 import type { RollbackPort } from './rollback-port';
 
 
@@ -23,7 +23,8 @@ export interface RollbackTimeouts {
 export const DEFAULT_TIMEOUTS: RollbackTimeouts = { operationMs: 120_000, verifyMs: 60_000, pollMs: 500 };
 
 export interface RollbackOutcome {
-  result: 'succeeded' | 'failed' | 'conflicted';
+  /** `unchanged`: the service already served the requested traffic, so nothing was sent. */
+  result: 'succeeded' | 'unchanged' | 'failed' | 'conflicted';
   /** Served traffic before the change. */
   before: TrafficTarget[];
   requested: TrafficTarget[];
@@ -77,6 +78,7 @@ export async function executeRollback(
   if (latest.etag !== request.service.etag) {
     return outcome('conflicted', latest, `${request.service.name} changed since it was shown (etag ${request.service.etag} → ${latest.etag}); nothing was sent`);
   }
+  if (changesNothing(latest, request.requested)) return outcome('unchanged', latest, null);
 
   onStep('sending');
   let operation: string;

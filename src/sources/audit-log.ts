@@ -3,7 +3,8 @@ import { homedir, hostname, userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { TrafficTarget } from '../domain/cloud-run';
 
-export type AuditResult = 'confirmed' | 'cancelled' | 'conflicted' | 'failed' | 'succeeded';
+/** `unchanged`: the service already served the target, so nothing was sent. */
+export type AuditResult = 'confirmed' | 'cancelled' | 'conflicted' | 'failed' | 'succeeded' | 'unchanged';
 
 export interface AuditEntry {
   time: string;

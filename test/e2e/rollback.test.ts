@@ -201,9 +201,12 @@ describe('rollback in the console', () => {
     expect(statSync(auditPath).mode & 0o777).toBe(0o600);
     expect(auditResults()).toEqual(['netra-auth cancelled', 'netra-backend-staging cancelled', 'netra-auth confirmed', 'netra-auth succeeded']);
     // The backend dialog was cancelled while its picked target was refused: recorded, with nothing requested.
-    expect(lines[1]).toContain(`netra-backend-staging rollback: ${rev('netra-backend-staging', 24)} 100%, ${rev('netra-backend-staging', 17)} 0%(stable) → -`);
+    // The traffic before is shortened so that where it went (here nothing) stays visible.
+    expect(lines[1]).toMatch(new RegExp(`netra-backend-staging rollback-to-revision: ${rev('netra-backend-staging', 24)} 100%, ${rev('netra-backend-staging', 17)} 0%\\(\\S*… → - ║$`));
     const backendLine = JSON.parse(readFileSync(auditPath, 'utf8').split('\n')[1]!) as Record<string, unknown>;
-    expect(backendLine).toMatchObject({ service: 'netra-backend-staging', action: 'rollback', result: 'cancelled', requested: null, after: null });
+    expect(backendLine).toMatchObject({ service: 'netra-backend-staging', action: 'rollback-to-revision', result: 'cancelled', requested: null, after: null });
+    // The console names actions as the CLI does: r proposes the previous revision, and it was taken.
+    expect(JSON.parse(readFileSync(auditPath, 'utf8').split('\n')[2]!)).toMatchObject({ service: 'netra-auth', action: 'rollback-previous' });
     await term.send('A');
     await term.waitForNoText('Audit — this session', 5_000);
   });
@@ -252,7 +255,7 @@ describe('rollback in the console', () => {
     await term.send('A');
     const screen = await term.waitForText('Audit — this session (9)', 5_000);
     const last = screen.split('\n').filter((l) => /\d\d:\d\d:\d\d \S/.test(l)).at(-1) ?? '';
-    expect(last).toMatch(/\d\d:\d\d:\d\d cancelled\s+netra-auth rollback:/);
+    expect(last).toMatch(/\d\d:\d\d:\d\d cancelled\s+netra-auth rollback-previous:/);
     expect(auditResults().at(-1)).toBe('netra-auth cancelled');
     expect((await servedBy('netra-auth')).statuses).toEqual([`${rev('netra-auth', 3)} 100`, `${rev('netra-auth', 5)} 0 canary`].sort());
     await term.send('Escape');
@@ -295,6 +298,51 @@ describe('rollback in the console', () => {
     ]);
     await term.send('Escape');
     await term.waitForNoText('Stopped', 5_000);
+  });
+
+  it('b on the backend picks its newest regular revision, the 9th of 25: the picker scrolls to it, and j/k keep it in view', async () => {
+    const backend = 'netra-backend-staging';
+    await term.send('k');
+    await term.waitForText((s) => titleLine(s, CLOUD_RUN).includes(' 1/3'), 5_000, 'netra-backend-staging selected (1/3)');
+    await term.send('b');
+    let screen = await term.waitForText(`› ${rev(backend, 17)}`, 5_000);
+    expect(screen).toContain(`target: ${rev(backend, 17)} ·`);
+    expect(screen).toMatch(/↓ \d+ more/);
+    // Down to revision 3, 14 rows further: the window follows.
+    await term.send(...Array<string>(14).fill('j'));
+    screen = await term.waitForText(`› ${rev(backend, 3)}`, 5_000);
+    expect(screen).toMatch(/↑ \d+ more/);
+    expect(screen).toContain(`target: ${rev(backend, 3)} ·`);
+    await term.send('Escape');
+    await term.waitForNoText(`Roll back ${backend}`, 5_000);
+    expect(auditResults().at(-1)).toBe(`${backend} cancelled`);
+  });
+
+  it('picking the revision that already serves 100 % says there is nothing to do: no confirmation, nothing sent, audited unchanged', async () => {
+    const backend = 'netra-backend-staging';
+    const before = await servedBy(backend);
+    const updates = sandbox.calls('UpdateService');
+    await term.send('r');
+    await term.waitForText(`› ${rev(backend, 23)}`, 5_000);
+    await term.send('k');
+    let screen = await term.waitForText(`already serving ${rev(backend, 24)}; nothing to do`, 5_000);
+    expect(screen).toContain(`› ${rev(backend, 24)}`);
+    expect(screen).toContain('Nothing to send · Esc closes');
+    expect(screen).not.toContain('Enter continue');
+    expect(screen).not.toContain('after:');
+    // Enter does not go on to a confirmation: the j after it still moves the picker.
+    await term.send('Enter', 'j');
+    screen = await term.waitForText(`› ${rev(backend, 23)}`, 5_000);
+    expect(screen).not.toContain('Confirm the change');
+    expect(screen).toContain('Enter continue');
+    await term.send('k');
+    await term.waitForText(`already serving ${rev(backend, 24)}; nothing to do`, 5_000);
+    await term.send('Escape');
+    await term.waitForNoText(`Roll back ${backend}`, 5_000);
+    const last = JSON.parse(readFileSync(auditPath, 'utf8').trimEnd().split('\n').at(-1)!) as Record<string, unknown>;
+    expect(last).toMatchObject({ service: backend, action: 'rollback-to-revision', result: 'unchanged', error: null });
+    expect(sandbox.calls('UpdateService')).toBe(updates);
+    expect(await servedBy(backend)).toEqual(before);
   });
 
   it('q quits with exit code 0', async () => {

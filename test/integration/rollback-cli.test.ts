@@ -246,10 +246,23 @@ describe('refusals and dry runs against a sandbox in another process (nothing ch
     );
   });
 
-  it('exit 2: an unknown revision with --to', async () => {
+  it('exit 2: an unknown revision with --to, by name or by number, listing the revisions there are', async () => {
+    const listed = [...(await served(clients, 'netra-auth')).names].reverse().join(', ');
     expect(await refused(['--service', 'netra-auth', '--to', 'netra-auth-00099-zzz', '--yes'])).toBe(
-      'netra-console: netra-auth has no revision netra-auth-00099-zzz; nothing changed',
+      `netra-console: netra-auth has no revision netra-auth-00099-zzz (its revisions: ${listed}); nothing changed`,
     );
+    expect(await refused(['--service', 'netra-auth', '--to', '00099', '--yes'])).toBe(
+      `netra-console: netra-auth has no revision 00099 (its revisions: ${listed}); nothing changed`,
+    );
+  });
+
+  it('--to takes the revision number the console shows (00017, or 17)', async () => {
+    const seventeen = nth((await served(clients, 'netra-backend-staging')).names, 17);
+    for (const to of ['00017', '17']) {
+      const run = await runCli(['rollback', '--service', 'netra-backend-staging', '--to', to, '--dry-run', '--gcp-endpoint', sandbox.endpoint]);
+      expect(run.code, run.stderr).toBe(0);
+      expect(run.stdout).toBe(`(dry run) netra-backend-staging would move 100% of its traffic to ${seventeen}; nothing changed\n`);
+    }
   });
 
   it('exit 2: a target that is not Ready (the backend’s failed newest revision)', async () => {
@@ -384,5 +397,87 @@ describe('rollback with faults (sandbox in this process, CLI in another)', () =>
       'netra-auth rollback-previous failed',
     ]);
     expect(mode(defaultAudit())).toBe(0o600);
+  });
+});
+
+describe('rollbacks with nothing to do (sandbox in this process, CLI in another)', () => {
+  let sandbox: Sandbox;
+  let clients: SandboxClients;
+
+  beforeEach(async () => {
+    sandbox = await startSandbox({ logRatePerSecond: 0 });
+    clients = sandboxClients(sandbox);
+  });
+
+  afterEach(async () => {
+    await clients?.close();
+    await sandbox?.stop();
+  });
+
+  it('exit 0: --to the revision already serving 100 % sends nothing, asks nothing and audits `unchanged`', async () => {
+    const before = await served(clients, 'netra-backend-staging');
+    const serving = nth(before.names, 24);
+    expect(key(before.statuses)).toEqual([`${serving} 100 `, `${nth(before.names, 17)} 0 stable`].sort());
+    const run = await runCli(['rollback', '--service', 'netra-backend-staging', '--to', '00024', '--yes', '--gcp-endpoint', sandbox.endpoint]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toBe(`= netra-backend-staging already serving ${serving}; nothing to do\n`);
+    expect(run.stderr).toBe('');
+    expect(sandbox.calls('UpdateService')).toBe(0);
+    expect((await served(clients, 'netra-backend-staging')).etag).toBe(before.etag);
+    const [line, ...rest] = auditLines();
+    expect(rest).toEqual([]);
+    expect(line).toMatchObject({ service: 'netra-backend-staging', action: 'rollback-to-revision', result: 'unchanged', error: null });
+    expect(key(line!.after)).toEqual(key(before.statuses));
+  });
+
+  it('--all --to-regular: a service with nothing to do is reported unchanged and the others proceed; run again, nothing is sent', async () => {
+    // auth is put on its regular revision first, so it sits in the middle of the order with nothing to do.
+    const first = await runCli(['rollback', '--service', 'netra-auth', '--to-regular', '--yes', '--gcp-endpoint', sandbox.endpoint]);
+    expect(first.code, first.stderr).toBe(0);
+    expect(sandbox.calls('UpdateService')).toBe(1);
+    const names = {
+      frontend: (await served(clients, 'netra-frontend-staging')).names,
+      auth: (await served(clients, 'netra-auth')).names,
+      backend: (await served(clients, 'netra-backend-staging')).names,
+    };
+
+    const all = await runCli(['rollback', '--all', '--to-regular', '--yes', '--json', '--gcp-endpoint', sandbox.endpoint]);
+    expect(all.code, all.stderr).toBe(0);
+    const doc = JSON.parse(all.stdout) as { results: Array<{ service: string; result: string; target: string }> };
+    expect(doc.results.map((r) => `${r.service} ${r.result} ${r.target}`)).toEqual([
+      `netra-frontend-staging succeeded ${nth(names.frontend, 3)}`,
+      `netra-auth unchanged ${nth(names.auth, 5)}`,
+      `netra-backend-staging succeeded ${nth(names.backend, 17)}`,
+    ]);
+    expect(sandbox.calls('UpdateService')).toBe(3);
+
+    const etags = await Promise.all(['netra-frontend-staging', 'netra-auth', 'netra-backend-staging'].map(async (s) => (await served(clients, s)).etag));
+    const again = await runCli(['rollback', '--all', '--to-regular', '--yes', '--gcp-endpoint', sandbox.endpoint]);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout).toBe(
+      [
+        `= netra-frontend-staging already serving ${nth(names.frontend, 3)}; nothing to do`,
+        `= netra-auth already serving ${nth(names.auth, 5)}; nothing to do`,
+        `= netra-backend-staging already serving ${nth(names.backend, 17)}; nothing to do`,
+        '',
+      ].join('\n'),
+    );
+    expect(again.stdout).not.toContain('rolled back');
+    expect(sandbox.calls('UpdateService')).toBe(3);
+    const etagsAfter = await Promise.all(['netra-frontend-staging', 'netra-auth', 'netra-backend-staging'].map(async (s) => (await served(clients, s)).etag));
+    expect(etagsAfter).toEqual(etags);
+
+    expect(auditLines().map((a) => `${a.service} ${a.action} ${a.result}`)).toEqual([
+      'netra-auth rollback-to-regular confirmed',
+      'netra-auth rollback-to-regular succeeded',
+      'netra-frontend-staging rollback-to-regular confirmed',
+      'netra-frontend-staging rollback-to-regular succeeded',
+      'netra-auth rollback-to-regular unchanged',
+      'netra-backend-staging rollback-to-regular confirmed',
+      'netra-backend-staging rollback-to-regular succeeded',
+      'netra-frontend-staging rollback-to-regular unchanged',
+      'netra-auth rollback-to-regular unchanged',
+      'netra-backend-staging rollback-to-regular unchanged',
+    ]);
   });
 });

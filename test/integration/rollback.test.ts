@@ -249,6 +249,47 @@ describe('executeRollback against the sandbox', () => {
   });
 });
 
+describe('rollbacks with nothing to do', () => {
+  it('executeRollback to the revision already serving 100 % sends nothing and says unchanged', async () => {
+    const backend = await port.readService(BACKEND);
+    const request = await plan(BACKEND, { kind: 'revision', name: rev(backend, 24) });
+    const steps: RollbackStep[] = [];
+    const outcome = await executeRollback(request, port, (s) => steps.push(s), TIMEOUTS);
+    expect(outcome).toMatchObject({ result: 'unchanged', error: null });
+    expect(steps).toEqual(['checking']);
+    expect(key(outcome.after!)).toEqual(key(backend.trafficStatuses));
+    expect(sandbox.calls('UpdateService')).toBe(0);
+    expect((await served(BACKEND)).etag).toBe(backend.etag);
+  });
+
+  it('driveRollback goes past a service with nothing to do, auditing only its result, and rolls back the others', async () => {
+    // auth goes to its regular revision first: in the middle of frontend → auth → backend, it has nothing to do.
+    expect((await executeRollback(await plan(AUTH, { kind: 'regular' }), port, undefined, TIMEOUTS)).result).toBe('succeeded');
+    const services = await Promise.all([FRONTEND, AUTH, BACKEND].map((name) => port.readService(name)));
+    let flow: RollbackFlow | null = startRunning(typeConfirmation(proceed(startRollback(services, { kind: 'regular' })), () => 'all'));
+    expect(flow.step).toBe('running');
+    const audit: string[] = [];
+    await driveRollback({ get: () => flow, set: (f) => (flow = f) }, port, (item, result) => audit.push(`${item.service.name} ${result}`), TIMEOUTS);
+
+    expect(flow!.step).toBe('done');
+    if (flow!.step !== 'done') return;
+    expect(flow.outcomes.map((o) => o.result)).toEqual(['succeeded', 'unchanged', 'succeeded']);
+    expect(audit).toEqual([
+      'netra-frontend-staging confirmed',
+      'netra-frontend-staging succeeded',
+      'netra-auth unchanged',
+      'netra-backend-staging confirmed',
+      'netra-backend-staging succeeded',
+    ]);
+    // One update for auth before, one each for frontend and backend; none for auth in the run.
+    expect(sandbox.calls('UpdateService')).toBe(3);
+    const [frontend, auth, backend] = services as [CloudRunService, CloudRunService, CloudRunService];
+    expect(key((await served(FRONTEND)).statuses)).toEqual([`${rev(frontend, 3)} 100 `]);
+    expect((await served(AUTH)).etag).toBe(auth.etag);
+    expect(key((await served(BACKEND)).statuses)).toEqual([`${rev(backend, 17)} 100 `, `${rev(backend, 17)} 0 stable`].sort());
+  });
+});
+
 describe('driveRollback over several services', () => {
   it('runs one at a time and stops at a failure: first succeeded, second failed, third not attempted and unchanged', async () => {
     const services = await Promise.all([FRONTEND, AUTH, BACKEND].map((name) => port.readService(name)));

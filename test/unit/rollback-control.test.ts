@@ -37,7 +37,7 @@ describe('rollbackControl.cancel', () => {
     c.cancel();
     expect(store.getState().rollback).toBeNull();
     const [line] = lines();
-    expect(line).toMatchObject({ service: 'netra-auth', action: 'rollback', result: 'cancelled', after: null, error: null });
+    expect(line).toMatchObject({ service: 'netra-auth', action: 'rollback-previous', result: 'cancelled', after: null, error: null });
     expect(line!.requested?.[0]).toMatchObject({ revision: revisionName('netra-auth', 4), percent: 100 });
     expect(store.getState().audit).toEqual(lines());
   });
@@ -49,7 +49,13 @@ describe('rollbackControl.cancel', () => {
     setFlow(store, refused);
     c.cancel();
     expect(lines()).toEqual([
-      expect.objectContaining({ service: 'netra-backend-staging', action: 'rollback', result: 'cancelled', requested: null, before: backend().trafficStatuses }),
+      expect.objectContaining({
+        service: 'netra-backend-staging',
+        action: 'rollback-to-revision',
+        result: 'cancelled',
+        requested: null,
+        before: backend().trafficStatuses,
+      }),
     ]);
   });
 
@@ -60,11 +66,40 @@ describe('rollbackControl.cancel', () => {
     setFlow(store, typeConfirmation(proceed(startRollback([frontend(), auth()], { kind: 'previous' })), () => 'al'));
     c.cancel();
     expect(lines().map((l) => `${l.service} ${l.action} ${l.result}`)).toEqual([
-      'netra-frontend-staging rollback-all cancelled',
-      'netra-auth rollback-all cancelled',
-      'netra-backend-staging rollback-all cancelled',
-      'netra-frontend-staging rollback-all cancelled',
-      'netra-auth rollback-all cancelled',
+      'netra-frontend-staging rollback-previous cancelled',
+      'netra-auth rollback-previous cancelled',
+      'netra-backend-staging rollback-previous cancelled',
+      'netra-frontend-staging rollback-previous cancelled',
+      'netra-auth rollback-previous cancelled',
+    ]);
+  });
+
+  it('writes the action names the CLI writes: r, b, and a revision picked in the dialog', () => {
+    const { store, control: c, lines } = control();
+    setFlow(store, startRollback([auth()], { kind: 'previous' }));
+    c.cancel();
+    setFlow(store, startRollback([auth()], { kind: 'regular' }));
+    c.cancel();
+    setFlow(store, pickRevision(startRollback([auth()], { kind: 'previous' }), revisionName('netra-auth', 2)));
+    c.cancel();
+    expect(lines().map((l) => l.action)).toEqual(['rollback-previous', 'rollback-to-regular', 'rollback-to-revision']);
+  });
+
+  it('records a dialog that had nothing to do as unchanged, with the traffic it still serves', () => {
+    const { store, control: c, lines } = control();
+    // The backend already serves 00004 at 100 % (and `stable` on 00002 at 0 %).
+    setFlow(store, startRollback([backend()], { kind: 'revision', name: revisionName('netra-backend-staging', 4) }));
+    c.cancel();
+    expect(store.getState().rollback).toBeNull();
+    expect(lines()).toEqual([
+      expect.objectContaining({
+        service: 'netra-backend-staging',
+        action: 'rollback-to-revision',
+        result: 'unchanged',
+        before: backend().trafficStatuses,
+        after: backend().trafficStatuses,
+        error: null,
+      }),
     ]);
   });
 });

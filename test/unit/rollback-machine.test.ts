@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import {
   confirmationWord,
   isConfirmed,
+  isNoOp,
   nextItem,
+  nothingToDo,
   phase,
   pickRevision,
   proceed,
@@ -176,6 +178,15 @@ describe('rollback dialog state machine', () => {
     expect(recordOutcome(confirm, outcome('succeeded'))).toBe(confirm);
   });
 
+  it('keeps how the user chose each target, for the audit log', () => {
+    expect(step(startRollback([auth()], { kind: 'regular' }), 'choose').plan[0]!.choice).toEqual({ kind: 'regular' });
+    expect(step(pickRevision(startRollback([auth()], { kind: 'previous' }), A(2)), 'choose').plan[0]!.choice).toEqual({ kind: 'revision', name: A(2) });
+    // A conflict re-plans by the target's name, but the audit still says what the user asked for.
+    const latest = { ...auth(), etag: '"netra-auth-2"' };
+    const confirm = step(recordOutcome(runningAuth(), outcome('conflicted', { latest })), 'confirm');
+    expect(confirm.plan[0]!.choice).toEqual({ kind: 'previous' });
+  });
+
   it('asks for the service name for one service and for `all` for several', () => {
     const one = step(startRollback([frontend()], { kind: 'previous' }), 'choose');
     const several = step(startRollback([frontend(), auth(), backend()], { kind: 'previous' }), 'choose');
@@ -183,5 +194,56 @@ describe('rollback dialog state machine', () => {
     expect(confirmationWord(several.plan)).toBe('all');
     expect(step(proceed(several), 'confirm').expected).toBe('all');
     expect(several.plan.map((i) => i.target.name)).toEqual([F(4), A(4), B(3)]);
+  });
+});
+
+describe('a rollback to what already serves (nothing to do)', () => {
+  // The backend serves 00004 at 100 % with `stable` on 00002 at 0 %: rolling back to 00004 changes nothing.
+  const noOp = () => startRollback([backend()], { kind: 'revision', name: B(4) });
+
+  it('is flagged, asks for no confirmation and cannot proceed', () => {
+    const flow = step(noOp(), 'choose');
+    expect(flow.error).toBeNull();
+    expect(isNoOp(flow.plan[0]!)).toBe(true);
+    expect(nothingToDo(flow)).toBe(true);
+    expect(proceed(flow)).toBe(flow);
+  });
+
+  it('is flagged when the picker moves onto the serving revision, and no longer when it moves off', () => {
+    const previous = startRollback([backend()], { kind: 'previous' });
+    expect(nothingToDo(previous)).toBe(false);
+    const serving = pickRevision(previous, B(4));
+    expect(nothingToDo(serving)).toBe(true);
+    expect(step(proceed(pickRevision(serving, B(3))), 'confirm').expected).toBe('netra-backend-staging');
+  });
+
+  it('is not the same as a refusal or a split', () => {
+    expect(nothingToDo(pickRevision(noOp(), B(5)))).toBe(false);
+    expect(nothingToDo(startRollback([auth()], { kind: 'revision', name: A(6) }))).toBe(false);
+    expect(nothingToDo(proceed(startRollback([auth()], { kind: 'previous' })))).toBe(false);
+  });
+
+  it('does not hold back the other services of an all-services rollback; an unchanged one moves on like a success', () => {
+    // frontend (LATEST) and auth (a split) change; the backend is already on its regular revision.
+    const all = startRollback([frontend(), auth(), backend()], { kind: 'regular' });
+    expect(step(all, 'choose').plan.map(isNoOp)).toEqual([false, false, true]);
+    expect(nothingToDo(all)).toBe(false);
+    let flow = startRunning(type(proceed(all), 'all'));
+    flow = recordOutcome(flow, outcome('succeeded'));
+    flow = recordOutcome(flow, outcome('succeeded'));
+    expect(nextItem(flow)?.service.name).toBe('netra-backend-staging');
+    flow = recordOutcome(flow, outcome('unchanged'));
+    expect(step(flow, 'done').outcomes.map((o) => o.result)).toEqual(['succeeded', 'succeeded', 'unchanged']);
+    // An unchanged service in the middle does not stop the ones after it.
+    const middle = recordOutcome(startRunning(type(proceed(startRollback([backend(), auth()], { kind: 'regular' })), 'all')), outcome('unchanged'));
+    expect(nextItem(middle)?.service.name).toBe('netra-auth');
+  });
+
+  it('ends a conflict whose new state already is the target, instead of asking to confirm nothing', () => {
+    // Someone else rolled the service back to the same target meanwhile.
+    const requested = rollbackTraffic(auth(), A(4));
+    const latest = { ...auth(), etag: '"netra-auth-2"', traffic: requested, trafficStatuses: requested };
+    const done = step(recordOutcome(runningAuth(), outcome('conflicted', { latest })), 'done');
+    expect(done.outcomes.map((o) => o.result)).toEqual(['conflicted']);
   });
 });

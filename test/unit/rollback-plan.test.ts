@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import type { TrafficTarget } from '../../src/domain/cloud-run';
-import { chooseTarget, describeTraffic, isRolledBack, rollbackTraffic, servingRevisions } from '../../src/flows/rollback-plan';
+import {
+  auditAction,
+  changesNothing,
+  chooseTarget,
+  describeTraffic,
+  isRolledBack,
+  rollbackTraffic,
+  servingRevisions,
+} from '../../src/flows/rollback-plan';
 import { auth, backend, failedRevision, frontend, latest, pinned, revision, revisionName, service } from './rollback-fixtures';
 
 const A = (n: number) => revisionName('netra-auth', n);
@@ -104,8 +112,27 @@ describe('chooseTarget: a named revision', () => {
     expect(chosen(chooseTarget(auth(), { kind: 'revision', name: A(5) }))).toBe(A(5));
   });
 
-  it('is refused when unknown', () => {
-    expect(refused(chooseTarget(auth(), { kind: 'revision', name: 'netra-auth-00099-zzz' }))).toBe('netra-auth has no revision netra-auth-00099-zzz');
+  it('is refused when unknown, listing the revisions there are (newest first)', () => {
+    const all = [6, 5, 4, 3, 2, 1].map(A).join(', ');
+    expect(refused(chooseTarget(auth(), { kind: 'revision', name: 'netra-auth-00099-zzz' }))).toBe(
+      `netra-auth has no revision netra-auth-00099-zzz (its revisions: ${all})`,
+    );
+    expect(refused(chooseTarget(auth(), { kind: 'revision', name: '00099' }))).toBe(`netra-auth has no revision 00099 (its revisions: ${all})`);
+  });
+
+  it('is found by the number the console shows, padded or not', () => {
+    expect(chosen(chooseTarget(auth(), { kind: 'revision', name: '00004' }))).toBe(A(4));
+    expect(chosen(chooseTarget(auth(), { kind: 'revision', name: '4' }))).toBe(A(4));
+    // A number is not a prefix or a part of a name.
+    expect(refused(chooseTarget(auth(), { kind: 'revision', name: '0000' }))).toContain('netra-auth has no revision 0000 (its revisions:');
+    expect(refused(chooseTarget(auth(), { kind: 'revision', name: 'r04' }))).toContain('netra-auth has no revision r04 (its revisions:');
+  });
+
+  it('is refused when its number names more than one revision, listing them', () => {
+    // A custom revision suffix (`--revision-suffix 00002-zzz`) can repeat a number.
+    const twin = revision('svc', 2, { name: 'svc-00002-zzz', createTime: new Date(Date.parse(revision('svc', 2).createTime!) + 60_000).toISOString() });
+    const s = service('svc', [revision('svc', 1), revision('svc', 2), twin], [pinned(S(1), 100)]);
+    expect(refused(chooseTarget(s, { kind: 'revision', name: '2' }))).toBe(`revision 2 of svc is ambiguous: svc-00002-zzz, ${S(2)}`);
   });
 
   it('is refused when not Ready, with the first line of its condition message', () => {
@@ -183,6 +210,36 @@ describe('isRolledBack', () => {
     // A revision pinned at 0 % with the tag is not the same as the LATEST tag.
     const pinnedInstead = [pinned(S(1), 100), pinned(S(3), 0, 'current')];
     expect(isRolledBack({ ...s, traffic: wanted, trafficStatuses: pinnedInstead }, wanted, S(1))).toBe(false);
+  });
+});
+
+describe('changesNothing', () => {
+  it('holds when the service already asks for and serves exactly the rollback traffic', () => {
+    const b = backend(); // 00004 at 100 %, `stable` on 00002 at 0 %
+    expect(changesNothing(b, rollbackTraffic(b, revisionName('netra-backend-staging', 4)))).toBe(true);
+    expect(changesNothing(b, rollbackTraffic(b, revisionName('netra-backend-staging', 3)))).toBe(false);
+  });
+
+  it('does not hold for a split, while reconciling, or when only the served traffic matches', () => {
+    expect(changesNothing(auth(), rollbackTraffic(auth(), A(6)))).toBe(false);
+    const requested = rollbackTraffic(auth(), A(4));
+    const there = { ...auth(), traffic: requested, trafficStatuses: requested };
+    expect(changesNothing(there, requested)).toBe(true);
+    expect(changesNothing({ ...there, reconciling: true }, requested)).toBe(false);
+    expect(changesNothing({ ...there, traffic: auth().traffic }, requested)).toBe(false);
+  });
+
+  it('does not hold for LATEST at 100 %: a rollback pins the revision', () => {
+    const f = frontend();
+    expect(changesNothing(f, rollbackTraffic(f, revisionName('netra-frontend-staging', 5)))).toBe(false);
+  });
+});
+
+describe('auditAction', () => {
+  it('names the choice as the CLI always has', () => {
+    expect(auditAction({ kind: 'previous' })).toBe('rollback-previous');
+    expect(auditAction({ kind: 'regular' })).toBe('rollback-to-regular');
+    expect(auditAction({ kind: 'revision', name: A(2) })).toBe('rollback-to-revision');
   });
 });
 

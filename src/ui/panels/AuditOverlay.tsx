@@ -1,11 +1,57 @@
 import { Box, Text } from 'ink';
 import type { TrafficTarget } from '../../domain/cloud-run';
+import type { AuditEntry } from '../../sources/audit-log';
 import { useAppState } from '../context';
+import { fit } from '../format';
 
-const RESULT_COLOR = { succeeded: 'green', failed: 'red', conflicted: 'red', cancelled: 'yellow', confirmed: undefined } as const;
+const RESULT_COLOR = { succeeded: 'green', unchanged: 'green', failed: 'red', conflicted: 'red', cancelled: 'yellow', confirmed: undefined } as const;
+/** Cells of a row before its text: `HH:MM:SS ` and the result column. */
+const ROW_PREFIX = 9 + 10;
+/** The overlay's border and padding. */
+const FRAME = 4;
 
-function traffic(targets: TrafficTarget[] | null): string {
-  return targets ? targets.map((t) => `${t.revision ?? 'LATEST'} ${t.percent}%${t.tag ? `(${t.tag})` : ''}`).join(', ') : '-';
+/** How much a row gives up to keep its target visible: the action first, then the service prefix of revision names. */
+interface RowStyle {
+  action: boolean;
+  compact: boolean;
+}
+const ROW_STYLES: RowStyle[] = [
+  { action: true, compact: false },
+  { action: false, compact: false },
+  { action: false, compact: true },
+];
+
+function traffic(targets: TrafficTarget[] | null, dropPrefix: string | null): string {
+  if (!targets) return '-';
+  const name = (t: TrafficTarget) => (t.revision && dropPrefix && t.revision.startsWith(dropPrefix) ? t.revision.slice(dropPrefix.length) : (t.revision ?? 'LATEST'));
+  return targets.map((t) => `${name(t)} ${t.percent}%${t.tag ? `(${t.tag})` : ''}`).join(', ');
+}
+
+const cut = (text: string, width: number) => fit(text, Math.min(text.length, width));
+
+function rowParts(entry: AuditEntry, style: RowStyle) {
+  const prefix = style.compact ? `${entry.service}-` : null;
+  return {
+    head: ` ${entry.service}${style.action ? ` ${entry.action}` : ''}: `,
+    before: traffic(entry.before, prefix),
+    target: ` → ${traffic(entry.requested?.slice(0, 1) ?? null, prefix)}`,
+    after: ` → ${traffic(entry.requested, prefix)}${entry.error ? ` — ${entry.error}` : ''}`,
+  };
+}
+
+/**
+ * ` service action: before → requested — error` in `width` cells, keeping the target (first of the requested
+ * traffic) visible: the traffic before is shortened to make room for it, then the action and the service prefix
+ * of revision names are left out; the rest of the line (tags kept at 0 %, the error) shows as far as it fits.
+ */
+export function auditRowText(entry: AuditEntry, width: number): string {
+  const fitsTarget = (style: RowStyle) => {
+    const { head, target } = rowParts(entry, style);
+    return head.length + 2 + target.length <= width;
+  };
+  const { head, before, target, after } = rowParts(entry, ROW_STYLES.find(fitsTarget) ?? ROW_STYLES.at(-1)!);
+  const ellipsis = after.length > target.length ? 1 : 0; // the cut end of the line takes a cell
+  return cut(`${head}${cut(before, Math.max(1, width - head.length - target.length - ellipsis))}${after}`, width);
 }
 
 /** What this session did, newest last, as written to the audit log. */
@@ -20,7 +66,7 @@ export function AuditOverlay({ width, height }: { width: number; height: number 
         <Text key={`${e.time}-${i}`} wrap="truncate">
           <Text dimColor>{`${e.time.slice(11, 19)} `}</Text>
           <Text color={RESULT_COLOR[e.result]}>{e.result.padEnd(10)}</Text>
-          {` ${e.service} ${e.action}: ${traffic(e.before)} → ${traffic(e.requested)}${e.error ? ` — ${e.error}` : ''}`}
+          {auditRowText(e, width - FRAME - ROW_PREFIX)}
         </Text>
       ))}
     </Box>
