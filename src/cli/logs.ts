@@ -1,4 +1,6 @@
 import { UsageError } from '../config/errors';
+import { describeCloudError } from '../domain/cloud-run-errors';
+import { endpointLabel, type CloudRunTarget } from '../sources/cloud-run/client';
 import { parseSeverity, type LogLine, type NewLogLine, type Severity } from '../domain/log-line';
 import { createDockerClient } from '../sources/docker/client';
 import { ImageSizeCache, listContainers } from '../sources/docker/containers';
@@ -66,6 +68,7 @@ export async function runLogsCommand(settings: Settings, options: CliOptions): P
     ? `${settings.config.logs.cloudFilter}\nresource.labels.service_name="${options.service}"`
     : settings.config.logs.cloudFilter;
   const stops: Array<() => Promise<void> | void> = [];
+  let cloudError: string | null = null;
 
   if (wantContainers) {
     const docker = createDockerClient(settings.endpoint);
@@ -99,12 +102,7 @@ export async function runLogsCommand(settings: Settings, options: CliOptions): P
       tail.start();
       stops.unshift(() => tail.stop());
     } else {
-      const client = await createLoggingClient(target);
-      try {
-        for (const line of await listEntriesSince(client, target, cloudFilter, sinceIso)) sink(line);
-      } finally {
-        await client.close();
-      }
+      cloudError = await readCloudLines(target, cloudFilter, sinceIso, sink);
     }
   }
 
@@ -119,5 +117,21 @@ export async function runLogsCommand(settings: Settings, options: CliOptions): P
   collected.sort((a, b) => Date.parse(a.timestamp) - Date.parse(b.timestamp));
   for (const line of collected) if (passes({ ...line, seq: 0 }, filter, regex)) process.stdout.write(output({ ...line, seq: 0 }, options.json));
   for (const stop of stops) await stop();
-  return 0;
+  if (cloudError === null) return 0;
+  process.stderr.write(`netra-console: Cloud Logging could not be read: ${cloudError}\n`);
+  return 1;
+}
+
+/** Reads Cloud entries once; a failure (no credentials, unreachable) is returned as one line so container lines still print. */
+async function readCloudLines(target: CloudRunTarget, filter: string, sinceIso: string, sink: (line: NewLogLine) => void): Promise<string | null> {
+  let client: Awaited<ReturnType<typeof createLoggingClient>> | null = null;
+  try {
+    client = await createLoggingClient(target);
+    for (const line of await listEntriesSince(client, target, filter, sinceIso)) sink(line);
+    return null;
+  } catch (error) {
+    return describeCloudError(error, { project: target.project, region: target.region, endpoint: endpointLabel(target) }).message;
+  } finally {
+    await client?.close();
+  }
 }

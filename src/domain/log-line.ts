@@ -181,10 +181,6 @@ const LEVEL_WORDS: Array<[RegExp, Severity]> = [
   [/\bINFO\b/i, 'INFO'],
 ];
 
-/**
- * A container log line (docker prefixes each with an RFC 3339 timestamp when asked). JSON lines give their own
- * level and message; plain lines are classified by their level word; stderr without one counts as a warning.
- */
 /** A container line's source names the container, and the stream when it is stderr. */
 function containerSource(container: string, stream: 'stdout' | 'stderr'): string {
   return stream === 'stderr' ? `${container} (stderr)` : container;
@@ -196,6 +192,11 @@ export function containerOfLine(line: Pick<LogLine, 'source'>): { container: str
   return { container: stderr ? line.source.slice(0, -' (stderr)'.length) : line.source, stream: stderr ? 'stderr' : 'stdout' };
 }
 
+/**
+ * A container log line (docker prefixes each with an RFC 3339 timestamp when asked). JSON lines give their own
+ * level and message; plain lines are classified by their level word. A line without one is DEFAULT (no level),
+ * on stderr too: programs write progress and banners there, and calling them warnings cries wolf.
+ */
 export function lineFromContainer(container: string, stream: 'stdout' | 'stderr', text: string): NewLogLine {
   const space = text.indexOf(' ');
   const hasTime = space > 0 && /^\d{4}-\d\d-\d\dT/.test(text);
@@ -213,7 +214,7 @@ export function lineFromContainer(container: string, stream: 'stdout' | 'stderr'
       // Not JSON after all; keep the text.
     }
   }
-  severity ??= LEVEL_WORDS.find(([pattern]) => pattern.test(body))?.[1] ?? (stream === 'stderr' ? 'WARNING' : 'INFO');
+  severity ??= LEVEL_WORDS.find(([pattern]) => pattern.test(body))?.[1] ?? 'DEFAULT';
   return {
     origin: 'container',
     insertId: null,

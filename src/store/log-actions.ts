@@ -100,17 +100,31 @@ function localDetail(line: LogLine): string {
   return line.detail ?? JSON.stringify({ message: line.message });
 }
 
+type ViewPosition = Pick<LogsState, 'paused' | 'anchorSeq' | 'cursorSeq'>;
+
 /**
- * Enter: pins the selected line (the newest when following) for the entry view. Returns the Cloud line whose
- * whole entry must be fetched, or null when the line itself says it all.
+ * The selected line among the lines shown: the cursor's when paused and shown, otherwise the newest shown. A
+ * cursor the filters now hide, or the newest line in the ring when it does not pass them, is never the selection.
+ */
+export function selectedAmong(shown: readonly LogLine[], position: ViewPosition): LogLine | null {
+  return (position.paused ? shown.find((l) => l.seq === position.cursorSeq) : undefined) ?? shown.at(-1) ?? null;
+}
+
+/** The line the panel highlights and Enter opens, under the current filters. */
+export function selectedLine(state: AppState, ring: LogRing): LogLine | null {
+  const { logs } = state;
+  const shown = windowLines(ring, logFilter(state), logs.paused ? logs.anchorSeq : null, logs.viewRows);
+  return selectedAmong(shown, logs);
+}
+
+/**
+ * Enter: pins the selected line for the entry view. Returns the Cloud line whose whole entry must be fetched, or
+ * null when the line itself says it all.
  */
 export function openLogEntry(store: AppStore, ring: LogRing): LogLine | null {
-  const { logs } = store.getState();
-  const seq = logs.cursorSeq ?? ring.lastSeq;
-  const index = ring.indexOfSeq(seq);
-  const line = index >= 0 ? ring.at(index) : null;
+  const line = selectedLine(store.getState(), ring);
   const fetch = line?.origin === 'cloud' && line.insertId !== null;
-  const entry = !line ? null : fetch ? { seq, state: 'loading' as const } : { seq, state: 'loaded' as const, json: localDetail(line) };
+  const entry = !line ? null : fetch ? { seq: line.seq, state: 'loading' as const } : { seq: line.seq, state: 'loaded' as const, json: localDetail(line) };
   setLogs(store, { entry });
   return fetch ? line : null;
 }

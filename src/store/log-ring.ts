@@ -41,12 +41,26 @@ export class LogRing {
   }
 }
 
+/** A line waiting in the ingest: when it arrived, and its time as a number (sources write RFC 3339 differently). */
+interface Held {
+  line: NewLogLine;
+  arrivedAt: number;
+  time: number;
+}
+
 /**
- * Collects lines from the sources and moves them into the ring at most every `flushMs`, dropping Cloud Logging
- * entries already seen (by insertId) so a reconnect's backfill never doubles a line.
+ * How long a line waits for older lines from other sources that arrive after it, so that the ring holds them in
+ * time order: from the sandbox a Cloud entry comes ~50–100 ms after it was logged, a container line ~5 ms.
+ */
+const REORDER_MS = 250;
+
+/**
+ * Collects lines from the sources and moves them into the ring at most every `flushMs`, in time order across
+ * sources: each line waits up to `reorderMs` after it arrived for older ones. It drops Cloud Logging entries
+ * already seen (by insertId), so a reconnect's backfill never doubles a line.
  */
 export class LogIngest {
-  private pending: NewLogLine[] = [];
+  private held: Held[] = [];
   private timer: NodeJS.Timeout | null = null;
   private readonly seenIds = new Set<string>();
   /** Remembered ids in arrival order, as a ring: twice the log ring, since older ids cannot come back. */
@@ -57,6 +71,7 @@ export class LogIngest {
     readonly ring: LogRing,
     private readonly onFlush: (added: number) => void,
     private readonly flushMs = 50,
+    private readonly reorderMs = REORDER_MS,
   ) {
     this.idRing = new Array(ring.capacity * 2);
   }
@@ -66,23 +81,43 @@ export class LogIngest {
       if (this.seenIds.has(line.insertId)) return;
       this.remember(line.insertId);
     }
-    this.pending.push(line);
-    this.timer ??= setTimeout(() => this.flush(), this.flushMs);
+    this.held.push({ line, arrivedAt: Date.now(), time: Date.parse(line.timestamp) });
+    this.timer ??= this.scheduleRelease();
   }
 
+  /** Moves every line into the ring now (on exit, or when asked). */
   flush(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    if (this.pending.length === 0) return;
-    const lines = this.pending;
-    this.pending = [];
-    for (const line of lines) this.ring.push(line);
-    this.onFlush(lines.length);
+    this.release(Number.POSITIVE_INFINITY);
   }
 
   dispose(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
+  }
+
+  private scheduleRelease(): NodeJS.Timeout {
+    return setTimeout(() => this.release(Date.now() - this.reorderMs), this.flushMs);
+  }
+
+  /**
+   * Moves the lines that arrived by `arrivedBy` into the ring, in time order, together with every line still
+   * held that is older than the newest of them (it belongs before it); the others wait for the next flush.
+   */
+  private release(arrivedBy: number): void {
+    this.dispose();
+    let horizon = Number.NEGATIVE_INFINITY;
+    for (const held of this.held) if (held.arrivedAt <= arrivedBy && held.time > horizon) horizon = held.time;
+    const due: Held[] = [];
+    const waiting: Held[] = [];
+    for (const held of this.held) (held.arrivedAt <= arrivedBy || held.time <= horizon ? due : waiting).push(held);
+    this.held = waiting;
+    if (due.length > 0) {
+      // Stable: lines of the same millisecond keep the order they came in.
+      due.sort((a, b) => a.time - b.time);
+      for (const { line } of due) this.ring.push(line);
+      this.onFlush(due.length);
+    }
+    if (waiting.length > 0) this.timer = this.scheduleRelease();
   }
 
   private remember(id: string): void {

@@ -30,7 +30,7 @@ const LOGS = '[4] Logs';
 
 /**
  * Four numbered lines a second on stdout (every fourth marked "beacon", every tenth followed by a 220-character
- * line ending "tail-end") and every third number also on stderr ("slow", no level word: a warning).
+ * line ending "tail-end") and every third number also on stderr ("slow"). No line has a level word: all are DEFAULT.
  */
 const TICKER_CMD = [
   'sh',
@@ -156,8 +156,9 @@ describe('the Logs panel in a real terminal', () => {
     expect(rows.every((r) => isTicker(r) || isCloud(r)), frame(screen)).toBe(true);
     const tick = rows.find((r) => r.source === TICKER)!;
     expect(tick.message).toMatch(/^tick \d+( beacon| long 0+…?)?/);
-    expect(tick.severity).toBe('INFO');
-    await term.waitForText((s) => logRows(s).some((r) => r.source === `${TICKER} (stderr)` && r.severity === 'WARNING' && /^tick \d+ slow$/.test(r.message)), QUICK, 'a stderr line as a warning');
+    expect(tick.severity).toBe('DEFAULT');
+    // stderr without a level word has no level either: not shown as a warning.
+    await term.waitForText((s) => logRows(s).some((r) => r.source === `${TICKER} (stderr)` && r.severity === 'DEFAULT' && /^tick \d+ slow$/.test(r.message)), QUICK, 'a stderr line without a level');
   });
 
   it('4 focuses the Logs panel', async () => {
@@ -183,6 +184,12 @@ describe('the Logs panel in a real terminal', () => {
     const only = await term.waitForText((s) => titleLine(s, LOGS).includes('/beacon (only matches)'), QUICK, 'only matches in the header');
     await term.waitForText((s) => logRows(s).length >= 3 && logRows(s).every((r) => r.message.endsWith('beacon')), QUICK, 'only beacon lines');
     expect(logRows(only).some(isCloud)).toBe(false);
+    // Enter while following opens the newest line shown (a beacon), never a newer line the filter hides.
+    await term.send('Enter');
+    const opened = await term.waitForText('— Esc closes', QUICK);
+    expect(opened).toMatch(/"text": "tick \d+ beacon"/);
+    await term.send('Escape');
+    await term.waitForNoText('— Esc closes', QUICK);
     await term.send('f');
     await term.waitForText((s) => logRows(s).some((r) => !r.message.endsWith('beacon')), QUICK, 'all lines again');
   });
@@ -197,7 +204,7 @@ describe('the Logs panel in a real terminal', () => {
       QUICK,
       'only warnings and worse under ≥WARNING',
     );
-    expect(logRows(screen).some((r) => r.source === `${TICKER} (stderr)`)).toBe(true);
+    expect(logRows(screen).some(isTicker)).toBe(false);
     await term.send('v');
     screen = await term.waitForText((s) => titleLine(s, LOGS).includes('≥ERROR'), QUICK, '≥ERROR in the header');
     expect(logRows(screen).some((r) => r.severity === 'WARNING' || r.severity === 'INFO')).toBe(false);
@@ -281,7 +288,7 @@ describe('the Logs panel in a real terminal', () => {
     await term.send('Enter');
     const entry = await term.waitForText('— Esc closes', QUICK);
     expect(entry).not.toContain(LOGS);
-    expect(entry).toContain(`${TICKER} INFO — Esc closes`);
+    expect(entry).toContain(`${TICKER} DEFAULT — Esc closes`);
     expect(entry).toContain(`"text": "tick ${first} beacon"`);
     expect(entry).toContain('"stream": "stdout"');
     expect(entry).toContain(`"container": "${TICKER}"`);
@@ -317,7 +324,7 @@ describe('the Logs panel in a real terminal', () => {
     const saved = readFileSync(path!, 'utf8').trimEnd().split('\n');
     expect(saved).toHaveLength(Number(count));
     expect(saved.length).toBeGreaterThanOrEqual(3);
-    for (const line of saved) expect(line).toMatch(new RegExp(`^\\S+Z ${TICKER} INFO tick \\d+ beacon$`));
+    for (const line of saved) expect(line).toMatch(new RegExp(`^\\S+Z ${TICKER} DEFAULT tick \\d+ beacon$`));
     const ticks = saved.map(tickOf);
     expect(ticks).toEqual(ticks.map((_, i) => ticks[0]! + 4 * i));
     await term.send('f');

@@ -156,7 +156,7 @@ describe('netra-console logs', () => {
     expect(new Set(cloud.map((l) => l.source.split('/')[0]))).toEqual(new Set(['netra-backend-staging', 'netra-auth', 'netra-frontend-staging']));
     expect(cloud.every((l) => /^netra-[a-z-]+\/\d{5}$/.test(l.source))).toBe(true);
     expect(api.some((l) => l.source === `${API} (stderr)` && l.message === 'api err 1')).toBe(true);
-    expect(api.find((l) => l.message === 'api out 1')).toMatchObject({ source: API, severity: 'INFO', insertId: null });
+    expect(api.find((l) => l.message === 'api out 1')).toMatchObject({ source: API, severity: 'DEFAULT', insertId: null });
     // Oldest first across all sources.
     for (let i = 1; i < lines.length; i++) {
       expect(Date.parse(lines[i]!.timestamp), `${JSON.stringify(lines[i - 1])} before ${JSON.stringify(lines[i])}`).toBeGreaterThanOrEqual(Date.parse(lines[i - 1]!.timestamp));

@@ -19,7 +19,9 @@ import { openLogEntry } from '../../src/store/log-actions';
 import type { LogRing } from '../../src/store/log-ring';
 import type { CloudTailStatus } from '../../src/store/logs-state';
 import { createAppStore, type AppStore } from '../../src/store/store';
+import { FIXTURE_IMAGES, runContainer } from '../support/docker-engine';
 import { providedEngine } from '../support/engine-context';
+import { removeProjectContainers, startLiveConsole, uniqueProject, type LiveConsole } from '../support/live-store';
 import { waitFor } from '../support/wait';
 
 const engine = providedEngine();
@@ -82,11 +84,14 @@ function settingsFor(sandbox: Sandbox, bufferLines: number): Settings {
   return { ...settings, config: configSchema.parse({ logs: { bufferLines } }) };
 }
 
-/** startLogSources + startCloud, as src/cli/console.tsx does once Cloud Run is up. */
-function startConsoleLogs(sandbox: Sandbox, bufferLines: number): Running {
+/**
+ * startLogSources + startCloud, as src/cli/console.tsx does once Cloud Run is up. Containers are followed when
+ * `liveStore` is given (a store a Docker watcher feeds); otherwise the store has none.
+ */
+function startConsoleLogs(sandbox: Sandbox, bufferLines: number, liveStore?: AppStore): Running {
   const settings = settingsFor(sandbox, bufferLines);
   expect(settings.cloudRun.mode).toBe('endpoint');
-  const store = createAppStore({
+  const store = liveStore ?? createAppStore({
     host: settings.endpoint.display,
     thresholds: settings.config.thresholds,
     historyLength: settings.config.ui.historyLength,
@@ -269,9 +274,10 @@ describe('Cloud Logging tail of the logs panel (official client, real gRPC, sand
       },
       { what: 'a request log, a text and a JSON payload', observe: () => ringLines(ring).slice(-5).map((l) => l.message) },
     );
-    /** Enter on `line`, as the key handler does it, then the fetch. */
+    /** Selects `line` (paused there, on screen, as n/N or k leave it) and presses Enter, then the fetch. */
+    const select = (line: LogLine) => store.setState((s) => ({ logs: { ...s.logs, paused: true, cursorSeq: line.seq, anchorSeq: line.seq } }));
     const enter = async (line: LogLine, fetched: LogLine = line) => {
-      store.setState((s) => ({ logs: { ...s.logs, paused: true, cursorSeq: line.seq } }));
+      select(line);
       expect(openLogEntry(store, ring)).toBe(line);
       expect(store.getState().logs.entry).toEqual({ seq: line.seq, state: 'loading' });
       await sources.loadEntry(fetched);
@@ -302,12 +308,54 @@ describe('Cloud Logging tail of the logs panel (official client, real gRPC, sand
     expect(failed.state === 'failed' && failed.reason).toMatch(/^could not fetch it from Cloud Logging: .*logging\.logEntries\.list/);
     sandbox.faults.permissionDenied(null);
     // An answer that comes after another line was opened is dropped.
-    store.setState((s) => ({ logs: { ...s.logs, paused: true, cursorSeq: kinds.request.seq } }));
+    select(kinds.request);
     openLogEntry(store, ring);
     const late = sources.loadEntry(kinds.request);
-    store.setState((s) => ({ logs: { ...s.logs, cursorSeq: kinds.text.seq } }));
+    select(kinds.text);
     openLogEntry(store, ring);
     await late;
     expect(store.getState().logs.entry).toEqual({ seq: kinds.text.seq, state: 'loading' });
+  });
+
+  it('shows Cloud lines promptly and in time order among the lines of a container', async () => {
+    const project = uniqueProject('logorder');
+    const live: LiveConsole = startLiveConsole(engine, { projects: [project] });
+    try {
+      // A numbered line every 50 ms: the container and the Cloud Run services log in the same moments.
+      const cmd = ['sh', '-c', `trap 'exit 0' TERM\nn=0; while :; do n=$((n+1)); echo "box $n"; sleep 0.05; done`];
+      await runContainer(engine, { name: `${project}-box`, image: FIXTURE_IMAGES.base, cmd, project, service: 'box' });
+      running = startConsoleLogs(sandbox, 20_000, live.store);
+      const { ring, store } = running;
+      /** How late each line reached the ring (the store hears of it), by seq. */
+      const lateness = new Map<number, number>();
+      const unsubscribe = store.subscribe((state, previous) => {
+        for (let seq = previous.logs.lastSeq + 1; seq <= state.logs.lastSeq; seq++) {
+          const index = ring.indexOfSeq(seq);
+          if (index >= 0) lateness.set(seq, Date.now() - Date.parse(ring.at(index).timestamp));
+        }
+      });
+      const both = () => ringLines(ring).some((l) => l.origin === 'container') && ringLines(ring).some((l) => l.origin === 'cloud');
+      await waitFor(() => store.getState().logs.cloud.state === 'live' && both(), { what: 'container and Cloud lines', observe: () => ring.size });
+      // From here on both sources are flowing (the container's backlog and the first entries are behind us).
+      const from = ring.lastSeq;
+      const after = () => ringLines(ring).filter((l) => l.seq > from);
+      await waitFor(() => after().filter((l) => l.origin === 'cloud').length >= 40 && after().filter((l) => l.origin === 'container').length >= 40, {
+        what: '40 more lines of each source',
+        timeoutMs: 30_000,
+        observe: () => after().length,
+      });
+      unsubscribe();
+      const lines = after();
+      const outOfOrder = lines.filter((l, i) => i > 0 && Date.parse(l.timestamp) < Date.parse(lines[i - 1]!.timestamp));
+      expect(outOfOrder.map((l) => `${l.source} ${l.timestamp}`)).toEqual([]);
+      const cloudLateness = lines.filter((l) => l.origin === 'cloud' && lateness.has(l.seq)).map((l) => lateness.get(l.seq)!);
+      cloudLateness.sort((a, b) => a - b);
+      // The sandbox sends an entry within ~100 ms and the ingest waits 250 ms for older ones; a one-second server
+      // buffer window made every Cloud line over a second late.
+      expect(cloudLateness[Math.floor(cloudLateness.length / 2)]).toBeLessThan(700);
+    } finally {
+      live.stop();
+      await removeProjectContainers(engine, project);
+    }
   });
 });

@@ -9,7 +9,7 @@ import { parseDuration } from '../../src/cli/logs';
 import { UsageError } from '../../src/config/errors';
 import { cloudEntryDetail, lineFromCloudEntry, lineFromContainer, structToJson, type CloudEntryPayload, type NewLogLine, type Severity } from '../../src/domain/log-line';
 import { demuxFrames } from '../../src/sources/logs/container-logs';
-import { cycleOrigin, cycleSeverity, follow, jumpToMatch, logFilter, moveLogCursor, openLogEntry, toggleLogFlag, togglePause } from '../../src/store/log-actions';
+import { cycleOrigin, cycleSeverity, follow, jumpToMatch, logFilter, moveLogCursor, openLogEntry, selectedAmong, selectedLine, toggleLogFlag, togglePause } from '../../src/store/log-actions';
 import { LogIngest, LogRing } from '../../src/store/log-ring';
 import { compileSearch, DEFAULT_LOG_FILTER, filteredLines, findMatch, passes, windowLines, type LogFilter } from '../../src/store/log-view';
 import type { AppStore } from '../../src/store/store';
@@ -213,7 +213,7 @@ describe('lineFromContainer', () => {
       insertId: null,
       timestamp: TIME,
       source: 'netra-backend-1',
-      severity: 'INFO',
+      severity: 'DEFAULT',
       message: 'listening on :8000',
       detail: null,
     });
@@ -254,14 +254,14 @@ describe('lineFromContainer', () => {
     ['Warning: deprecated flag', 'WARNING'],
     ['DEBUG connecting', 'DEBUG'],
     ['INFO ready', 'INFO'],
-    ['informational text without a level word', 'INFO'],
+    ['informational text without a level word', 'DEFAULT'],
   ])('classifies %j on stdout by its level word', (text, severity) => {
     expect(lineFromContainer('api', 'stdout', `${TIME} ${text}`).severity).toBe(severity);
   });
 
-  it('counts stderr without a level word as a warning, and names the stream', () => {
+  it('gives stderr without a level word no level (DEFAULT), not a warning, and names the stream', () => {
     const plain = lineFromContainer('api', 'stderr', `${TIME} something went sideways`);
-    expect([plain.severity, plain.source]).toEqual(['WARNING', 'api (stderr)']);
+    expect([plain.severity, plain.source]).toEqual(['DEFAULT', 'api (stderr)']);
     expect(lineFromContainer('api', 'stderr', `${TIME} INFO started`).severity).toBe('INFO');
     expect(lineFromContainer('api', 'stderr', `${TIME} ERROR crashed`).severity).toBe('ERROR');
   });
@@ -335,7 +335,7 @@ describe('LogIngest', () => {
   it('moves lines into the ring once per window, in the order they came', () => {
     const ring = new LogRing(100);
     const flushes: number[] = [];
-    const ingest = new LogIngest(ring, (added) => flushes.push(added), 50);
+    const ingest = new LogIngest(ring, (added) => flushes.push(added), 50, 0);
     for (let i = 0; i < 30; i++) ingest.add(line({ message: `a${i}` }));
     expect(ring.size).toBe(0);
     vi.advanceTimersByTime(49);
@@ -352,6 +352,42 @@ describe('LogIngest', () => {
     vi.advanceTimersByTime(50);
     expect(flushes).toEqual([31, 2]);
     expect([ring.at(31).message, ring.at(32).message]).toEqual(['b0', 'b1']);
+  });
+
+  /** A line of `source` logged at 10:00:00 plus `fraction` (as that source writes it), arriving now. */
+  const at = (source: string, fraction: string) => line({ source, timestamp: `2026-01-05T10:00:00${fraction}Z`, message: `${source}${fraction}` });
+  const messages = (ring: LogRing) => range(0, ring.size - 1).map((i) => ring.at(i).message);
+
+  it('puts lines from different sources in time order when an older one arrives later, within the reorder window', () => {
+    const ring = new LogRing(100);
+    const flushes: number[] = [];
+    const ingest = new LogIngest(ring, (added) => flushes.push(added), 50, 250);
+    // A container line (docker trims trailing zeros: .1 is 100 ms) comes at once; Cloud lines logged before and
+    // after it come 60 ms later, as the tail delivers them.
+    ingest.add(at('box', '.1'));
+    vi.advanceTimersByTime(60);
+    ingest.add(at('cloud', '.05'));
+    ingest.add(at('cloud', '.12'));
+    vi.advanceTimersByTime(180);
+    expect(ring.size).toBe(0);
+    // 250 ms after the first line arrived: it goes in, with the older Cloud line before it.
+    vi.advanceTimersByTime(10);
+    expect(messages(ring)).toEqual(['cloud.05', 'box.1']);
+    // The newer Cloud line waits its own 250 ms, then follows.
+    vi.advanceTimersByTime(100);
+    expect(messages(ring)).toEqual(['cloud.05', 'box.1', 'cloud.12']);
+    expect(flushes).toEqual([2, 1]);
+  });
+
+  it('holds no line longer than the window: one older than what was shown goes in after it, not lost', () => {
+    const ring = new LogRing(100);
+    const ingest = new LogIngest(ring, () => undefined, 50, 250);
+    ingest.add(at('box', '.5'));
+    vi.advanceTimersByTime(300);
+    expect(messages(ring)).toEqual(['box.5']);
+    ingest.add(at('cloud', '.2'));
+    vi.advanceTimersByTime(300);
+    expect(messages(ring)).toEqual(['box.5', 'cloud.2']);
   });
 
   it('flushes at once on request, and dispose() cancels the pending flush', () => {
@@ -491,10 +527,43 @@ describe('log-actions', () => {
     expect(openLogEntry(store, ring)).toBeNull();
     expect(logs().entry).toEqual({ seq: ring.lastSeq, state: 'loaded', json: '{"suppressedCount":3}' });
 
-    // A line that has left the ring: nothing.
+    // A cursor on a line that has left the ring is not shown: the newest line shown is the selection.
     store.setState((s) => ({ logs: { ...s.logs, cursorSeq: -5 } }));
     expect(openLogEntry(store, ring)).toBeNull();
+    expect(logs().entry).toMatchObject({ seq: ring.lastSeq, state: 'loaded' });
+    // Nothing shown, nothing opened.
+    const empty = new LogRing(10);
+    expect(openLogEntry(store, empty)).toBeNull();
     expect(logs().entry).toBeNull();
+  });
+
+  /** What Enter opened: the message of the line pinned for the entry view. */
+  const opened = () => {
+    openLogEntry(store, ring);
+    const entry = logs().entry;
+    return entry ? ring.at(ring.indexOfSeq(entry.seq)).message : null;
+  };
+
+  it('Enter while following with a search and only matches opens the newest line shown, not a hidden newer one', () => {
+    search('timeout');
+    toggleLogFlag(store, 'onlyMatches');
+    arrive(['line 101', 'line 102']);
+    expect(visible().at(-1)).toBe(100);
+    expect(opened()).toBe('line 100 timeout');
+    expect(selectedLine(store.getState(), ring)?.seq).toBe(100);
+  });
+
+  it('Enter opens the highlighted line when the filters hide the cursor line: the newest line shown', () => {
+    moveLogCursor(store, ring, -33);
+    expect([logs().cursorSeq, visible().at(-1)]).toEqual([67, 76]);
+    expect(opened()).toBe('line 67');
+    // f with a search the cursor line does not match: it is no longer shown, so it is not the selection.
+    search('timeout');
+    toggleLogFlag(store, 'onlyMatches');
+    expect(visible()).not.toContain(67);
+    expect(visible().at(-1)).toBe(70);
+    expect(opened()).toBe('line 70 timeout');
+    expect(selectedAmong(windowLines(ring, logFilter(store.getState()), logs().anchorSeq, logs().viewRows), logs())?.seq).toBe(70);
   });
 
   it('Space pauses where the view is, records the newest line, and resumes following', () => {

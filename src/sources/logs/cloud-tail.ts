@@ -8,8 +8,6 @@ export interface CloudTailOptions {
   target: CloudRunTarget;
   /** Cloud Logging filter, e.g. resource.type="cloud_run_revision". */
   filter: string;
-  /** Seconds the server may hold entries to order them (Cloud Logging's default is 2). */
-  bufferWindowSeconds?: number;
   /** RFC 3339: backfill from here when the tail opens (`logs --since --follow`). */
   since?: string;
   onLine(line: NewLogLine): void;
@@ -24,6 +22,12 @@ interface TailResponse {
 /** Tail sessions end (OUT_OF_RANGE after an hour) or drop; these codes mean: reconnect and carry on. */
 const RECONNECT_CODES = new Set([1, 4, 11, 13, 14]); // CANCELLED, DEADLINE_EXCEEDED, OUT_OF_RANGE, INTERNAL, UNAVAILABLE
 const MAX_BACKOFF_MS = 30_000;
+/**
+ * Entries as soon as Logging has them. A server buffer window (default 2 s) holds every entry that long to order
+ * it, which made each Cloud line a second late and put it after container lines logged later; the ingest orders
+ * lines across all sources instead (REORDER_MS in store/log-ring.ts).
+ */
+const NO_BUFFER_WINDOW = { seconds: 0 };
 
 /** Loads the Logging client on first use; it is heavy and must not delay the first frame. */
 export async function createLoggingClient(target: CloudRunTarget): Promise<LoggingServiceV2Client> {
@@ -105,7 +109,11 @@ export class CloudTail {
     let held: NewLogLine[] | null = gapStart ? [] : null;
     this.options.onState({ state: 'connecting' });
     try {
-      this.client ??= createLoggingClient(target);
+      // Made again after a failure (no credentials yet): signing in is enough to recover.
+      this.client ??= createLoggingClient(target).catch((error: unknown) => {
+        this.client = null;
+        throw error;
+      });
       const client = await this.client;
       if (session !== this.session) return;
       const stream = client.tailLogEntries();
@@ -125,7 +133,7 @@ export class CloudTail {
       stream.write({
         resourceNames: [`projects/${target.project}`],
         filter,
-        bufferWindow: { seconds: this.options.bufferWindowSeconds ?? 1 },
+        bufferWindow: NO_BUFFER_WINDOW,
       });
       // Opened before the backfill reads, so the two overlap instead of leaving a hole; insertIds drop the overlap.
       if (gapStart) {

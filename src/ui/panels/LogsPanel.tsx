@@ -1,9 +1,9 @@
 import { Box, Text } from 'ink';
 import { useEffect, useMemo } from 'react';
 import type { LogLine, Severity } from '../../domain/log-line';
-import { setLogRows } from '../../store/log-actions';
-import { compileSearch, windowLines } from '../../store/log-view';
-import type { CloudTailStatus } from '../../store/logs-state';
+import { selectedAmong, setLogRows } from '../../store/log-actions';
+import { compileSearch, windowLines, type LogFilter } from '../../store/log-view';
+import type { CloudTailStatus, LogsState } from '../../store/logs-state';
 import { useAppState, useAppStore, useLogRing } from '../context';
 import { useNow } from '../use-now';
 
@@ -61,11 +61,114 @@ function LogRow({ line, showTime, wrap, regex, selected }: { line: LogLine; show
   );
 }
 
-function cloudLabel(cloud: CloudTailStatus, now: number): { text: string; color: string } {
-  if (cloud.state === 'live') return { text: '● cloud live', color: 'green' };
-  if (cloud.state === 'connecting') return { text: '◌ cloud connecting', color: 'yellow' };
-  if (cloud.state === 'off') return { text: '○ cloud off', color: 'gray' };
-  return { text: `✘ cloud reconnecting in ${Math.max(0, Math.ceil((cloud.retryAt - now) / 1000))}s (${cloud.reason})`, color: 'red' };
+/** One part of the header: its texts from the fullest to the shortest (possibly empty), and how it looks. */
+interface HeaderPart {
+  variants: string[];
+  color?: string;
+  bold?: boolean;
+  dim?: boolean;
+  inverse?: boolean;
+}
+
+type HeaderParts = Record<'title' | 'cloud' | 'cloudReason' | 'containers' | 'lines' | 'filters' | 'mode', HeaderPart>;
+
+/**
+ * Which part gives up a step first when the header is too wide: details and counts before the tail's state, the
+ * pause and the filters (what hides lines must show).
+ */
+const SHRINK_ORDER: Array<keyof HeaderParts> = ['mode', 'lines', 'cloudReason', 'mode', 'mode', 'containers', 'containers', 'filters', 'cloud', 'cloud'];
+
+function cloudVariants(cloud: CloudTailStatus, now: number): string[] {
+  if (cloud.state === 'live') return ['● cloud live', '● cloud'];
+  if (cloud.state === 'connecting') return ['◌ cloud connecting', '◌ cloud…'];
+  if (cloud.state === 'off') return ['○ cloud off'];
+  const retry = `${Math.max(0, Math.ceil((cloud.retryAt - now) / 1000))}s`;
+  return [`✘ cloud reconnecting in ${retry}`, `✘ cloud retry ${retry}`];
+}
+
+const CLOUD_COLOR: Record<CloudTailStatus['state'], string> = { live: 'green', connecting: 'yellow', off: 'gray', reconnecting: 'red' };
+
+const ORIGIN_LABELS: Record<Exclude<LogFilter['origin'], 'all'>, [string, string]> = {
+  cloud: ['Cloud Run only', 'cloud only'],
+  container: ['containers only', 'ctr only'],
+};
+
+/** What the filters hide, long and short: a person must always see that lines are being left out. */
+function filterVariants(filter: LogFilter, editing: boolean): string[] {
+  const search = filter.search || editing ? `/${filter.search}${editing ? '█' : ''}` : null;
+  const describe = (short: 0 | 1) => {
+    const parts = [
+      filter.minSeverity !== 'DEFAULT' ? `≥${filter.minSeverity}` : null,
+      filter.origin === 'all' ? null : ORIGIN_LABELS[filter.origin][short],
+      search && filter.onlyMatches ? `${search} (${short ? 'only' : 'only matches'})` : search,
+    ].filter(Boolean);
+    return parts.length ? ` · ${parts.join(' · ')}` : '';
+  };
+  return [describe(0), describe(1)];
+}
+
+interface LogsHeaderState {
+  number: number;
+  focused: boolean;
+  logs: LogsState;
+  filter: LogFilter;
+  editing: boolean;
+  now: number;
+}
+
+function logsHeaderParts({ number, focused, logs, filter, editing, now }: LogsHeaderState): HeaderParts {
+  const arrived = logs.paused && logs.pausedAtSeq !== null ? logs.lastSeq - logs.pausedAtSeq : 0;
+  return {
+    title: { variants: [`[${number}] Logs `], bold: true, color: focused ? 'cyan' : undefined },
+    cloud: { variants: cloudVariants(logs.cloud, now), color: CLOUD_COLOR[logs.cloud.state] },
+    cloudReason: { variants: logs.cloud.state === 'reconnecting' ? [` (${logs.cloud.reason})`, ''] : [''], color: 'red' },
+    containers: { variants: [` · ${logs.containers} containers`, ` · ${logs.containers} ctr`, ''] },
+    lines: { variants: [` · ${logs.lastSeq.toLocaleString('en-US')} lines`, ''] },
+    filters: { variants: filterVariants(filter, editing), color: 'yellow' },
+    mode: logs.paused
+      ? { variants: [` PAUSED +${arrived} new · End follows `, ` PAUSED +${arrived} new `, ` PAUSED +${arrived} `], color: 'yellow', inverse: true }
+      : { variants: [' following', ''], dim: true },
+  };
+}
+
+/**
+ * The text of each header part, shortened in SHRINK_ORDER until the whole fits `width`; if even the shortest
+ * forms do not, the filters are cut with an ellipsis (the row must never wrap into the lines below).
+ */
+function fitHeader(parts: HeaderParts, width: number): Record<keyof HeaderParts, string> {
+  const keys = Object.keys(parts) as Array<keyof HeaderParts>;
+  const level = Object.fromEntries(keys.map((k) => [k, 0])) as Record<keyof HeaderParts, number>;
+  const text = (k: keyof HeaderParts) => parts[k].variants[level[k]] ?? '';
+  const total = () => keys.reduce((sum, k) => sum + text(k).length, 0);
+  for (const k of SHRINK_ORDER) if (total() > width && level[k] < parts[k].variants.length - 1) level[k]++;
+  const texts = Object.fromEntries(keys.map((k) => [k, text(k)])) as Record<keyof HeaderParts, string>;
+  const over = total() - width;
+  if (over > 0) texts.filters = texts.filters.length > over ? `${texts.filters.slice(0, texts.filters.length - over - 1)}…` : '';
+  return texts;
+}
+
+function LogsHeader({ parts, width }: { parts: HeaderParts; width: number }) {
+  const texts = fitHeader(parts, width);
+  const part = (key: keyof HeaderParts) => {
+    const { color, bold, dim, inverse } = parts[key];
+    return (
+      <Text wrap="truncate" color={color} bold={bold} dimColor={dim} inverse={inverse}>
+        {texts[key]}
+      </Text>
+    );
+  };
+  return (
+    <Box width={width} height={1}>
+      {part('title')}
+      {part('cloud')}
+      {part('cloudReason')}
+      {part('containers')}
+      {part('lines')}
+      {part('filters')}
+      <Box flexGrow={1} />
+      {part('mode')}
+    </Box>
+  );
 }
 
 export function LogsPanel({ width, height, number }: { width: number; height: number; number: number }) {
@@ -87,44 +190,40 @@ export function LogsPanel({ width, height, number }: { width: number; height: nu
     () => windowLines(ring, filter, logs.paused ? logs.anchorSeq : null, rows),
     [ring, filter, logs.paused, logs.anchorSeq, rows, logs.lastSeq],
   );
-  const shown = logs.wrap ? fitWrapped(lines, rows, width - 4) : lines;
-  const cursor = logs.cursorSeq;
-  const cloud = cloudLabel(logs.cloud, now);
-  const arrived = logs.paused && logs.pausedAtSeq !== null ? logs.lastSeq - logs.pausedAtSeq : 0;
-  const filters = [
-    logs.filter.minSeverity !== 'DEFAULT' ? `≥${logs.filter.minSeverity}` : null,
-    logs.filter.origin !== 'all' ? (logs.filter.origin === 'cloud' ? 'Cloud Run only' : 'containers only') : null,
-    search || filterEditing ? `/${search}${filterEditing ? '█' : ''}${logs.filter.onlyMatches ? ' (only matches)' : ''}` : null,
-  ].filter(Boolean);
+  // The same choice Enter makes (selectedLine), so the highlighted line is the one it opens.
+  const selected = selectedAmong(lines, logs);
+  const shown = logs.wrap ? fitWrapped(lines, rows, width - 4, selected) : lines;
   return (
     <Box flexDirection="column" width={width} height={height} borderStyle="round" borderColor={focused ? 'cyan' : 'gray'} paddingX={1}>
-      <Box width={width - 4}>
-        <Text bold color={focused ? 'cyan' : undefined}>{`[${number}] Logs `}</Text>
-        <Text color={cloud.color}>{cloud.text}</Text>
-        <Text>{` · ${logs.containers} containers · ${logs.lastSeq.toLocaleString('en-US')} lines`}</Text>
-        <Text color="yellow">{filters.length ? ` · ${filters.join(' · ')}` : ''}</Text>
-        <Box flexGrow={1} />
-        {logs.paused ? <Text inverse color="yellow">{` PAUSED +${arrived} new · End follows `}</Text> : <Text dimColor>following</Text>}
-      </Box>
+      <LogsHeader parts={logsHeaderParts({ number, focused, logs, filter, editing: filterEditing, now })} width={width - 4} />
       {shown.length === 0 ? <Text dimColor>{ring.size === 0 ? 'Waiting for log lines…' : 'No lines pass the filters'}</Text> : null}
       {shown.map((line) => (
-        <LogRow key={line.seq} line={line} showTime={logs.showTime} wrap={logs.wrap} regex={regex} selected={focused && logs.paused && line.seq === cursor} />
+        <LogRow key={line.seq} line={line} showTime={logs.showTime} wrap={logs.wrap} regex={regex} selected={focused && logs.paused && line === selected} />
       ))}
     </Box>
   );
 }
 
-/** With wrapping on, keeps the newest lines whose wrapped rows fit. */
-function fitWrapped(lines: LogLine[], rows: number, width: number): LogLine[] {
+/** Rows a line takes when wrapped at `width`. */
+function wrappedRows(line: LogLine, width: number): number {
+  const cells = 13 + SOURCE_WIDTH + 9 + line.message.length;
+  return Math.max(1, Math.ceil(cells / Math.max(1, width)));
+}
+
+/** The first of `lines` whose wrapped rows fit; at least one, so a line taller than the panel still shows (cut). */
+function leadingThatFit(lines: readonly LogLine[], rows: number, width: number): LogLine[] {
   let used = 0;
-  let start = lines.length;
-  while (start > 0) {
-    const line = lines[start - 1]!;
-    const cells = 13 + SOURCE_WIDTH + 9 + line.message.length;
-    const needed = Math.max(1, Math.ceil(cells / Math.max(1, width)));
-    if (used + needed > rows) break;
-    used += needed;
-    start--;
-  }
-  return lines.slice(start);
+  let count = 0;
+  while (count < lines.length && (count === 0 || used + wrappedRows(lines[count]!, width) <= rows)) used += wrappedRows(lines[count++]!, width);
+  return lines.slice(0, count);
+}
+
+/**
+ * With wrapping on, the newest lines whose wrapped rows fit; when that would leave the selected line out, the
+ * lines from the selected one on instead, so what is highlighted (and Enter opens) is on screen.
+ */
+function fitWrapped(lines: LogLine[], rows: number, width: number, selected: LogLine | null): LogLine[] {
+  const newest = leadingThatFit([...lines].reverse(), rows, width).reverse();
+  if (!selected || newest.includes(selected)) return newest;
+  return leadingThatFit(lines.slice(lines.indexOf(selected)), rows, width);
 }

@@ -1,0 +1,107 @@
+/**
+ * What needs attention is never off screen: the lists put the worst alert first, and the status bar keeps the
+ * counts that matter (and where Cloud Run data comes from) however narrow the terminal.
+ */
+import { renderToString } from 'ink';
+import { createElement, type ReactNode } from 'react';
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_THRESHOLDS } from '../../src/domain/thresholds';
+import { reduceDocker } from '../../src/store/docker-reducer';
+import { LogRing } from '../../src/store/log-ring';
+import { listRowIds } from '../../src/store/selectors';
+import type { AppStore } from '../../src/store/store';
+import { cycleSort, focusPanel } from '../../src/store/ui-actions';
+import { AppProvider, type AppActions } from '../../src/ui/context';
+import { StatsPanel } from '../../src/ui/panels/StatsPanel';
+import { StatusBar } from '../../src/ui/panels/StatusBar';
+import { appStore, container, stats } from './support';
+
+const NOW = Date.parse('2026-11-22T12:00:00.000Z');
+
+/** Six quiet containers named before redis, and a redis at 94.9 % of its memory limit. */
+function storeWithHotRedis(): AppStore {
+  const store = appStore();
+  const names = ['api', 'auth', 'db', 'frontend', 'migrate', 'queue', 'redis'];
+  const docker = reduceDocker(
+    store.getState().docker,
+    [
+      { type: 'sync', containers: names.map((id) => container({ id })) },
+      { type: 'connection', connection: { state: 'connected' } },
+      ...names.map((id) => ({ type: 'stats' as const, id, stats: stats({ memPercent: id === 'redis' ? 94.9 : 10 + names.indexOf(id), cpuPercent: id === 'queue' ? 50 : 1 }) })),
+    ],
+    { thresholds: DEFAULT_THRESHOLDS, historyLength: 3, now: NOW },
+  );
+  store.setState({ docker });
+  return store;
+}
+
+function render(store: AppStore, node: ReactNode, columns: number): string {
+  return renderToString(createElement(AppProvider, { store, actions: {} as AppActions, logRing: new LogRing(1), children: node }), { columns });
+}
+
+describe('lists: worst first', () => {
+  it('Stats puts the container at 94.9 % first by default, even as the only row on screen', () => {
+    const store = storeWithHotRedis();
+    expect(listRowIds(store.getState(), 'stats')[0]).toBe('redis');
+    // At 80×24 the Stats panel has room for one row (6 lines with its borders, title and header).
+    const screen = render(store, createElement(StatsPanel, { width: 80, height: 6 }), 80);
+    expect(screen).toContain('netra-redis-1');
+    expect(screen).toContain('94.9%');
+    expect(screen).toContain('by severity');
+  });
+
+  it('O cycles Stats through severity → memory % → CPU % → name, and Containers through severity → name', () => {
+    const store = storeWithHotRedis();
+    focusPanel(store, 'stats');
+    const order = () => listRowIds(store.getState(), 'stats');
+    cycleSort(store);
+    expect(store.getState().ui.sort.stats).toBe('memory');
+    expect(order()).toEqual(['redis', 'queue', 'migrate', 'frontend', 'db', 'auth', 'api']);
+    cycleSort(store);
+    expect(order()[0]).toBe('queue');
+    cycleSort(store);
+    expect(order()).toEqual(['api', 'auth', 'db', 'frontend', 'migrate', 'queue', 'redis']);
+    cycleSort(store);
+    expect(store.getState().ui.sort.stats).toBe('severity');
+
+    focusPanel(store, 'health');
+    expect(listRowIds(store.getState(), 'health')[0]).toBe('redis');
+    cycleSort(store);
+    expect(listRowIds(store.getState(), 'health')[0]).toBe('api');
+  });
+
+  it('Containers puts an unhealthy container before healthy ones named earlier', () => {
+    const store = appStore();
+    const docker = reduceDocker(
+      store.getState().docker,
+      [{ type: 'sync', containers: [container({ id: 'a' }), container({ id: 'b' }), container({ id: 'z', health: 'unhealthy' })] }],
+      { thresholds: DEFAULT_THRESHOLDS, historyLength: 3, now: NOW },
+    );
+    store.setState({ docker });
+    expect(listRowIds(store.getState(), 'health')).toEqual(['z', 'a', 'b']);
+  });
+});
+
+describe('status bar', () => {
+  it('at 80 columns keeps the alert count, the mode badge and the unhealthy count; drops the host first', () => {
+    const store = storeWithHotRedis();
+    store.setState((s) => ({ docker: { ...s.docker, host: 'unix:///a/very/long/path/to/the/docker.sock' } }));
+    const [line] = render(store, createElement(StatusBar, { width: 80 }), 80).split('\n');
+    expect(line).toContain('SANDBOX');
+    expect(line).toContain('alerts: 1');
+    expect(line).toContain('0 unhealthy');
+    expect(line).not.toContain('docker.sock');
+    const wide = render(store, createElement(StatusBar, { width: 200 }), 200).split('\n')[0];
+    expect(wide).toContain('unix:///a/very/long/path/to/the/docker.sock');
+  });
+
+  it('names an endpoint or a real project, so a sandbox is never mistaken for production', () => {
+    const store = appStore();
+    store.setState((s) => ({ cloudRun: { ...s.cloudRun, mode: 'endpoint', endpoint: '127.0.0.1:8085' } }));
+    expect(render(store, createElement(StatusBar, { width: 100 }), 100)).toContain(' ENDPOINT 127.0.0.1:8085 ');
+    store.setState((s) => ({ cloudRun: { ...s.cloudRun, mode: 'google', project: 'netra-prod', endpoint: 'run.googleapis.com:443' } }));
+    const screen = render(store, createElement(StatusBar, { width: 100 }), 100);
+    expect(screen).toContain(' GCP netra-prod ');
+    expect(screen).not.toContain('SANDBOX');
+  });
+});
