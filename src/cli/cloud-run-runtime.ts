@@ -54,11 +54,6 @@ export async function startCloudRun(settings: CloudRunSettings, onUpdate: (updat
   };
 }
 
-export function cloudRunEndpointLabel(settings: CloudRunSettings): string {
-  if (settings.mode === 'sandbox') return 'in-process sandbox';
-  return settings.endpoint ? `${settings.endpoint.host}:${settings.endpoint.port}` : 'run.googleapis.com';
-}
-
 export interface CloudRunReading {
   endpoint: string;
   services: CloudRunService[];

@@ -56,3 +56,9 @@ export function resolveCloudRun(flags: CloudRunFlags, config: Config, env: NodeJ
   if (endpoint) return { mode: 'endpoint', project: project ?? SANDBOX_PROJECT, region, endpoint, ...common };
   return { mode: 'google', project: project!, region, endpoint: null, ...common };
 }
+
+/** Where Cloud Run data comes from, as the status bar and the audit log name it. */
+export function cloudRunEndpointLabel(settings: Pick<CloudRunSettings, 'mode' | 'endpoint'>): string {
+  if (settings.mode === 'sandbox') return 'in-process sandbox';
+  return settings.endpoint ? `${settings.endpoint.host}:${settings.endpoint.port}` : 'run.googleapis.com';
+}

@@ -6,7 +6,8 @@ import { DockerBatcher } from '../store/docker-batcher';
 import { createAppStore, type AppState, type AppStore } from '../store/store';
 import { App } from '../ui/App';
 import { AppProvider, type AppActions } from '../ui/context';
-import { cloudRunEndpointLabel, startCloudRun, type CloudRunRuntime } from './cloud-run-runtime';
+import { startCloudRun, type CloudRunRuntime } from './cloud-run-runtime';
+import { cloudRunEndpointLabel } from './cloud-run-settings';
 import { rollbackControl } from './rollback-control';
 import { startLogSources } from './log-sources';
 import type { Settings } from './settings';
@@ -57,7 +58,7 @@ export async function runConsole(settings: Settings): Promise<number> {
     refreshCloudRun: () => cloud?.poller.refreshNow(),
     runRollback: rollback.run,
     cancelRollback: rollback.cancel,
-    saveLogs: async () => logs.save(process.cwd()),
+    saveLogs: async () => logs.save(settings.cwd),
     loadLogEntry: (line) => void logs.loadEntry(line),
   };
 

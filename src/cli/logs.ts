@@ -1,6 +1,7 @@
 import { UsageError } from '../config/errors';
 import { describeCloudError } from '../domain/cloud-run-errors';
-import { endpointLabel, type CloudRunTarget } from '../sources/cloud-run/client';
+import { shortName } from '../domain/cloud-run';
+import { createCloudRunApi, endpointLabel, type CloudRunTarget } from '../sources/cloud-run/client';
 import { parseSeverity, type LogLine, type NewLogLine, type Severity } from '../domain/log-line';
 import { createDockerClient } from '../sources/docker/client';
 import { ImageSizeCache, listContainers } from '../sources/docker/containers';
@@ -89,6 +90,10 @@ export async function runLogsCommand(settings: Settings, options: CliOptions): P
   if (wantCloud) {
     const { target, stopSandbox } = await openTarget(settings.cloudRun);
     stops.push(stopSandbox);
+    if (options.service) await requireService(target, options.service).catch(async (error: unknown) => {
+      await stopSandbox();
+      throw error;
+    });
     if (options.follow) {
       const tail = new CloudTail({
         target,
@@ -134,4 +139,23 @@ async function readCloudLines(target: CloudRunTarget, filter: string, sinceIso: 
   } finally {
     await client?.close();
   }
+}
+
+/**
+ * A misspelt --service would otherwise match no entry and print nothing, as if the service were quiet. When the
+ * services cannot be listed, the read itself reports why.
+ */
+async function requireService(target: CloudRunTarget, name: string): Promise<void> {
+  let names: string[];
+  const api = await createCloudRunApi(target).catch(() => null);
+  try {
+    names = (await api?.listServices())?.map((s) => shortName(s.name)) ?? [];
+  } catch {
+    return;
+  } finally {
+    await api?.close();
+  }
+  if (!api || names.includes(name)) return;
+  const there = names.length > 0 ? `services there: ${names.join(', ')}` : 'it has no services';
+  throw new UsageError(`no Cloud Run service "${name}" in ${target.project} (${target.region}); ${there}: check --service`);
 }

@@ -14,7 +14,8 @@ export async function main(argv: readonly string[]): Promise<number> {
       const { runSandboxCommand } = await import('../sandbox/cli');
       return await runSandboxCommand({ port: options.port, logRate: options.logRate });
     }
-    const settings = resolveSettings(options, process.cwd(), process.env);
+    // `npm start` runs us in the checkout; INIT_CWD is the directory the user ran it from.
+    const settings = resolveSettings(options, process.env.INIT_CWD || process.cwd(), process.env);
     if (options.command === 'rollback') {
       const { runRollbackCommand } = await import('./rollback');
       return await runRollbackCommand(settings, options);

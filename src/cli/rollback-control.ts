@@ -17,6 +17,7 @@ export function rollbackControl(store: AppStore, settings: Settings, cloud: () =
   const audit = (item: AuditedItem, result: AuditResult, after: TrafficTarget[] | null = null, error: string | null = null) => {
     try {
       const entry = appendAudit(settings.auditPath, {
+        ...settings.auditSource,
         project,
         region,
         service: item.service.name,

@@ -95,6 +95,7 @@ async function rollbackOne(
   const base = { service: name, target: chosen.revision.name, before: service.trafficStatuses, requested };
   const audit = (result: AuditResult, after: TrafficTarget[] | null = null, error: string | null = null) =>
     appendAudit(settings.auditPath, {
+      ...settings.auditSource,
       project,
       region,
       service: name,

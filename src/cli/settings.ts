@@ -3,8 +3,8 @@ import { loadConfig } from '../config/load';
 import { DEFAULT_DOCKER_HOST, parseDockerHost, type DockerEndpoint } from '../config/docker-host';
 import type { Config } from '../config/schema';
 import type { CliOptions } from './args';
-import { defaultAuditPath } from '../sources/audit-log';
-import { resolveCloudRun, type CloudRunSettings } from './cloud-run-settings';
+import { defaultAuditPath, type AuditSource } from '../sources/audit-log';
+import { cloudRunEndpointLabel, resolveCloudRun, type CloudRunSettings } from './cloud-run-settings';
 
 export interface Settings {
   config: Config;
@@ -13,6 +13,10 @@ export interface Settings {
   cloudRun: CloudRunSettings;
   readOnly: boolean;
   auditPath: string;
+  /** Written on every audit line, so a sandbox rollback is never mistaken for a production one. */
+  auditSource: AuditSource;
+  /** Where the user is: config lookup and saved logs (under `npm start`, npm runs us in the checkout). */
+  cwd: string;
 }
 
 /** Flags win over the environment, which wins over the config file, which wins over defaults. */
@@ -25,12 +29,15 @@ export function resolveSettings(options: CliOptions, cwd: string, env: NodeJS.Pr
       : config.docker.host
         ? parseDockerHost(config.docker.host, `${path}: docker.host`)
         : parseDockerHost(DEFAULT_DOCKER_HOST, 'default docker host');
+  const cloudRun = resolveCloudRun(options, config, env, path);
   return {
     config,
     endpoint,
     showAll: options.all || config.docker.showAllContainers,
-    cloudRun: resolveCloudRun(options, config, env, path),
+    cloudRun,
     readOnly: options.readOnly || config.readOnly,
-    auditPath: options.auditLog ? resolve(cwd, options.auditLog) : defaultAuditPath(env),
+    auditPath: options.auditLog ? resolve(cwd, options.auditLog) : defaultAuditPath(env, cloudRun.mode !== 'google'),
+    auditSource: { mode: cloudRun.mode, endpoint: cloudRunEndpointLabel(cloudRun) },
+    cwd,
   };
 }

@@ -6,7 +6,13 @@ import type { TrafficTarget } from '../domain/cloud-run';
 /** `unchanged`: the service already served the target, so nothing was sent. */
 export type AuditResult = 'confirmed' | 'cancelled' | 'conflicted' | 'failed' | 'succeeded' | 'unchanged';
 
-export interface AuditEntry {
+/** Which Cloud Run the change went to: the sandbox, a plaintext endpoint, or Google. */
+export interface AuditSource {
+  mode: string;
+  endpoint: string;
+}
+
+export interface AuditEntry extends AuditSource {
   time: string;
   user: string;
   host: string;
@@ -21,10 +27,13 @@ export interface AuditEntry {
   error: string | null;
 }
 
-/** `$XDG_STATE_HOME/netra-console/audit.log`, by default `~/.local/state/netra-console/audit.log`. */
-export function defaultAuditPath(env: NodeJS.ProcessEnv): string {
+/**
+ * `$XDG_STATE_HOME/netra-console/audit.log`, by default `~/.local/state/netra-console/audit.log`; changes made to a
+ * sandbox (in-process or at a plaintext endpoint) go to `audit-sandbox.log` beside it, apart from the real ones.
+ */
+export function defaultAuditPath(env: NodeJS.ProcessEnv, sandbox: boolean): string {
   const state = env.XDG_STATE_HOME || join(env.HOME || homedir(), '.local', 'state');
-  return join(state, 'netra-console', 'audit.log');
+  return join(state, 'netra-console', sandbox ? 'audit-sandbox.log' : 'audit.log');
 }
 
 function osUser(): string {

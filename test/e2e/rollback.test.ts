@@ -79,7 +79,7 @@ describe('rollback in the console', () => {
 
   beforeAll(async () => {
     home = realpathSync(await mkdtemp(join(tmpdir(), 'e2e-rollback-')));
-    auditPath = join(home, 'state', 'netra-console', 'audit.log');
+    auditPath = join(home, 'state', 'netra-console', 'audit-sandbox.log');
     await startConsole(term, home);
   });
 

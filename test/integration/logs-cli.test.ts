@@ -255,12 +255,18 @@ describe('netra-console logs', () => {
     }
   });
 
-  it('bad --since, --severity or an unknown --container: exit 2 with one line, no stack trace', async () => {
-    const [since, severity, container] = await Promise.all([
+  it('bad --since, --severity or an unknown --container or --service: exit 2 with one line, no stack trace', async () => {
+    const [since, severity, container, service] = await Promise.all([
       runCli(['logs', '--since', '5x', ...common()]),
       runCli(['logs', '--severity', 'LOUD', ...common()]),
       runCli(['logs', '--container', `${project}-nope`, ...common()]),
+      runCli(['logs', '--service', 'netra-nope', ...common()]),
     ]);
+    // A misspelt service used to match no entry and exit 0 with nothing, as if the service were quiet.
+    expectUsageLine(
+      service,
+      /^netra-console: no Cloud Run service "netra-nope" in netra-staging \(us-central1\); services there: netra-(auth|backend-staging|frontend-staging)(, netra-(auth|backend-staging|frontend-staging)){2}: check --service$/,
+    );
     expectUsageLine(since, /^netra-console: --since "5x" is not a duration: use e\.g\. 90s, 10m, 2h or 1d$/);
     expectUsageLine(severity, /^netra-console: --severity "LOUD" is not a severity: use DEBUG, INFO, NOTICE, WARNING, ERROR or CRITICAL$/);
     expectUsageLine(container, new RegExp(`^netra-console: no container named "${project}-nope" on .+: check docker ps$`));

@@ -17,7 +17,7 @@ import { waitFor } from '../support/wait';
 
 const LOCATION = 'projects/netra-staging/locations/us-central1';
 const full = (service: string) => `${LOCATION}/services/${service}`;
-const AUDIT_KEYS = ['time', 'user', 'host', 'project', 'region', 'service', 'action', 'before', 'requested', 'after', 'result', 'error'].sort();
+const AUDIT_KEYS = ['time', 'user', 'host', 'mode', 'endpoint', 'project', 'region', 'service', 'action', 'before', 'requested', 'after', 'result', 'error'].sort();
 
 
 interface Traffic {
@@ -42,7 +42,7 @@ interface AuditLine {
 /** A fresh home for each run: HOME, XDG dirs (the audit log goes to $XDG_STATE_HOME unless --audit-log). */
 let home = '';
 const stateHome = () => join(home, 'state');
-const defaultAudit = () => join(stateHome(), 'netra-console', 'audit.log');
+const defaultAudit = () => join(stateHome(), 'netra-console', 'audit-sandbox.log');
 
 /** What a CI job gives the CLI: pipes on all three streams, CI=true, no Google or console settings. */
 function ciEnv(): Record<string, string> {
@@ -166,6 +166,8 @@ describe('rollback against a sandbox in another process', () => {
     expect(audit.map((a) => a.result)).toEqual(['confirmed', 'succeeded']);
     for (const a of audit) {
       expect(a).toMatchObject({ service: 'netra-auth', action: 'rollback-previous', project: 'netra-staging', region: 'us-central1', error: null });
+      // A sandbox's rollbacks name it, in a log of their own (audit-sandbox.log): never taken for production ones.
+      expect(a).toMatchObject({ mode: 'endpoint', endpoint: sandbox.endpoint });
       expect(key(a.before)).toEqual(key(before.statuses));
       expect(key(a.requested)).toEqual(key(report.requested));
     }

@@ -4,7 +4,7 @@
  * sandbox when no project or endpoint is given. All through the built CLI (dist/cli.js) and the pinned Node 24.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, realpathSync, rmSync } from 'node:fs';
+import { mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { buildCli, CLI, NODE, runProcess, type Run } from '../support/cli-process';
@@ -224,6 +224,22 @@ describe('status --json against a sandbox in another process', () => {
 });
 
 describe('status --json with an unreachable Cloud Run endpoint', () => {
+  it('names configured services the region does not have, with what it has, in an alert', async () => {
+    const config = join(cwd, 'typo.yaml');
+    writeFileSync(config, 'cloudRun:\n  services: [netra-auth, netra-backend-stagin]\n');
+    const typo = statusJson(await runCli(['status', '--json', '--config', config, '--gcp-endpoint', endpoint, '--docker-host', engine.host]));
+    expect(typo.cloudRun.services.map((s) => s.name)).toEqual(['netra-auth']);
+    expect(typo.alerts.filter((a) => a.kind === 'service-missing')).toEqual([
+      {
+        level: 'warning',
+        source: 'cloudrun',
+        kind: 'service-missing',
+        service: 'netra-backend-stagin',
+        message: expect.stringMatching(/^netra-backend-stagin \(in cloudRun\.services\) does not exist in netra-staging \(us-central1\); services there: .*netra-backend-staging/),
+      },
+    ]);
+  });
+
   it('exits 1, says the endpoint is unreachable, and still reports the engine', async () => {
     const run = await runCli(['status', '--json', '--gcp-endpoint', '127.0.0.1:1', '--docker-host', engine.host]);
     expect(run.code, run.stderr).toBe(1);

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { appendAudit, defaultAuditPath, type AuditEntry } from '../../src/sources/audit-log';
 
-const KEYS = ['time', 'user', 'host', 'project', 'region', 'service', 'action', 'before', 'requested', 'after', 'result', 'error'].sort();
+const KEYS = ['time', 'user', 'host', 'mode', 'endpoint', 'project', 'region', 'service', 'action', 'before', 'requested', 'after', 'result', 'error'].sort();
 
 const dirs: string[] = [];
 function tempDir(): string {
@@ -22,6 +22,8 @@ const mode = (path: string) => statSync(path).mode & 0o777;
 const SERVED = [{ revision: 'netra-auth-00006-abc', percent: 90, tag: null, latest: false }];
 
 const entry = (result: AuditEntry['result'], extra: Partial<AuditEntry> = {}) => ({
+  mode: 'google',
+  endpoint: 'run.googleapis.com',
   project: 'netra-staging',
   region: 'us-central1',
   service: 'netra-auth',
@@ -47,7 +49,7 @@ describe('appendAudit', () => {
     expect(lines).toHaveLength(2);
     for (const line of lines) expect(Object.keys(line).sort()).toEqual(KEYS);
     expect(lines[0]).toEqual(first);
-    expect(lines[0]).toMatchObject({ result: 'confirmed', user: userInfo().username, host: hostname(), service: 'netra-auth', after: null, error: null });
+    expect(lines[0]).toMatchObject({ mode: 'google', endpoint: 'run.googleapis.com', result: 'confirmed', user: userInfo().username, host: hostname(), service: 'netra-auth', after: null, error: null });
     expect(Number.isNaN(Date.parse(lines[0]!.time))).toBe(false);
     expect(lines[1]).toMatchObject({ result: 'failed', error: 'the update failed: quota', after: SERVED });
   });
@@ -67,12 +69,16 @@ describe('appendAudit', () => {
 
 describe('defaultAuditPath', () => {
   it('is under $XDG_STATE_HOME when it is set', () => {
-    expect(defaultAuditPath({ XDG_STATE_HOME: '/x/state', HOME: '/home/u' })).toBe('/x/state/netra-console/audit.log');
+    expect(defaultAuditPath({ XDG_STATE_HOME: '/x/state', HOME: '/home/u' }, false)).toBe('/x/state/netra-console/audit.log');
   });
 
   it('is under $HOME/.local/state otherwise', () => {
-    expect(defaultAuditPath({ HOME: '/home/u' })).toBe('/home/u/.local/state/netra-console/audit.log');
-    expect(defaultAuditPath({ XDG_STATE_HOME: '', HOME: '/home/u' })).toBe('/home/u/.local/state/netra-console/audit.log');
-    expect(defaultAuditPath({})).toBe(join(homedir(), '.local/state/netra-console/audit.log'));
+    expect(defaultAuditPath({ HOME: '/home/u' }, false)).toBe('/home/u/.local/state/netra-console/audit.log');
+    expect(defaultAuditPath({ XDG_STATE_HOME: '', HOME: '/home/u' }, false)).toBe('/home/u/.local/state/netra-console/audit.log');
+    expect(defaultAuditPath({}, false)).toBe(join(homedir(), '.local/state/netra-console/audit.log'));
+  });
+
+  it('keeps a sandbox apart: audit-sandbox.log beside the real log', () => {
+    expect(defaultAuditPath({ XDG_STATE_HOME: '/x/state' }, true)).toBe('/x/state/netra-console/audit-sandbox.log');
   });
 });

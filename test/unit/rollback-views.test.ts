@@ -109,6 +109,8 @@ describe('audit view', () => {
     time: '2026-11-22T10:11:12.000Z',
     user: 'oncall',
     host: 'laptop',
+    mode: 'sandbox',
+    endpoint: 'in-process sandbox',
     project: 'netra-staging',
     region: 'us-central1',
     service: BACKEND,
