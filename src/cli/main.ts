@@ -14,8 +14,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       const { runSandboxCommand } = await import('../sandbox/cli');
       return await runSandboxCommand({ port: options.port, logRate: options.logRate });
     }
-    // `npm start` runs us in the checkout; INIT_CWD is the directory the user ran it from.
-    const settings = resolveSettings(options, process.env.INIT_CWD || process.cwd(), process.env);
+    const settings = resolveSettings(options, userDirectory(process.env), process.env);
     if (options.command === 'rollback') {
       const { runRollbackCommand } = await import('./rollback');
       return await runRollbackCommand(settings, options);
@@ -50,6 +49,14 @@ export async function main(argv: readonly string[]): Promise<number> {
     if (process.env.NETRA_DEBUG) process.stderr.write(`${(error as Error).stack ?? ''}\n`);
     return 1;
   }
+}
+
+/**
+ * `npm start` runs us in the checkout; INIT_CWD is where the user typed it. Only for `npm start`: processes started
+ * from other npm scripts (a test run) inherit INIT_CWD too, and their own working directory is the one meant.
+ */
+function userDirectory(env: NodeJS.ProcessEnv): string {
+  return env.npm_lifecycle_event === 'start' && env.INIT_CWD ? env.INIT_CWD : process.cwd();
 }
 
 function print(text: string): number {

@@ -2,7 +2,8 @@ import { deriveAlerts, engineUnreachableAlert, sortAlerts } from '../domain/aler
 import { percentText } from '../domain/percent';
 import { cloudRunAlerts } from '../domain/cloud-run';
 import { createDockerClient, describeEngineError } from '../sources/docker/client';
-import { EngineSlowError } from '../sources/docker/ping';
+import type Docker from 'dockerode';
+import { EngineSlowError, ONE_OFF_PING, pingEngine } from '../sources/docker/ping';
 import { takeSnapshot, type DockerSnapshot } from '../sources/docker/snapshot';
 import { readCloudRunOnce } from './cloud-run-runtime';
 import { buildStatusDocument, cloudRunSection, type StatusDocument } from './status-document';
@@ -12,26 +13,35 @@ import type { Settings } from './settings';
 const SLOW_PING_MS = 1_000;
 
 interface DockerReading {
-  snapshot: Omit<DockerSnapshot, 'pingMs'>;
+  snapshot: DockerSnapshot;
   error: string | null;
   slow: boolean;
 }
 
-async function readDocker(settings: Settings): Promise<DockerReading> {
+/** The ping is timed before anything else runs in this process, so that "slow" is the engine's, not ours. */
+async function pingDocker(docker: Docker): Promise<{ ms: number } | { error: unknown }> {
+  return pingEngine(docker, ONE_OFF_PING).then(
+    (ms) => ({ ms }),
+    (error: unknown) => ({ error }),
+  );
+}
+
+async function readDocker(docker: Docker, ping: Awaited<ReturnType<typeof pingDocker>>, settings: Settings): Promise<DockerReading> {
+  const failed = (e: unknown) => ({ snapshot: { containers: [], stats: {} }, error: describeEngineError(e), slow: e instanceof EngineSlowError });
+  if ('error' in ping) return failed(ping.error);
   try {
-    const snapshot = await takeSnapshot(createDockerClient(settings.endpoint), {
-      projects: settings.config.docker.projects,
-      showAll: settings.showAll,
-    });
-    return { snapshot, error: null, slow: snapshot.pingMs > SLOW_PING_MS };
+    const snapshot = await takeSnapshot(docker, { projects: settings.config.docker.projects, showAll: settings.showAll });
+    return { snapshot, error: null, slow: ping.ms > SLOW_PING_MS };
   } catch (e) {
-    return { snapshot: { containers: [], stats: {} }, error: describeEngineError(e), slow: e instanceof EngineSlowError };
+    return failed(e);
   }
 }
 
 /** Prints the status once; exit code 0 when the engine and Cloud Run answered, 1 when either did not. */
 export async function runStatus(settings: Settings, json: boolean): Promise<number> {
-  const [docker, cloud] = await Promise.all([readDocker(settings), readCloudRunOnce(settings.cloudRun)]);
+  const client = createDockerClient(settings.endpoint);
+  const ping = await pingDocker(client);
+  const [docker, cloud] = await Promise.all([readDocker(client, ping, settings), readCloudRunOnce(settings.cloudRun)]);
   const { mode, project, region } = settings.cloudRun;
   const alerts = sortAlerts([
     ...(docker.error === null ? [] : [engineUnreachableAlert(settings.endpoint.display, docker.error)]),

@@ -39,6 +39,7 @@ export interface RunRevisionPayload {
   conditions?: Condition[] | null;
   containers?: Array<{ image?: string | null; resources?: { limits?: Record<string, string> | null } | null }> | null;
   scaling?: { minInstanceCount?: number | null; maxInstanceCount?: number | null } | null;
+  labels?: Record<string, string> | null;
 }
 
 export interface TrafficTarget {
@@ -121,6 +122,35 @@ export function imageVariant(image: string): Variant {
   return lastPart.includes(':') ? 'regular' : '?';
 }
 
+/** Cloud Run label keys are lower-case words: a deploy pipeline marks the variant as `variant: alpine|regular`. */
+export const REVISION_VARIANT_LABEL = 'variant';
+
+function labelVariant(labels: Record<string, string> | null | undefined): Variant | null {
+  const value = labels?.[REVISION_VARIANT_LABEL]?.trim().toLowerCase();
+  return value === 'alpine' || value === 'regular' ? value : null;
+}
+
+function digestOf(image: string): string | null {
+  return /@(sha256:[0-9a-f]+)$/.exec(image)?.[1] ?? null;
+}
+
+/**
+ * A revision deployed by digest alone takes the variant of another revision of the service that ran the same
+ * digest under a tag; with none, it stays '?' rather than a guess.
+ */
+function resolveDigestVariants(revisions: CloudRunRevision[]): CloudRunRevision[] {
+  const known = new Map<string, Variant>();
+  for (const r of revisions) {
+    const digest = digestOf(r.image);
+    if (digest && r.variant !== '?') known.set(digest, r.variant);
+  }
+  return revisions.map((r) => {
+    const digest = r.variant === '?' ? digestOf(r.image) : null;
+    const variant = digest ? known.get(digest) : undefined;
+    return variant ? { ...r, variant } : r;
+  });
+}
+
 export function revisionFromPayload(payload: RunRevisionPayload): CloudRunRevision {
   const ready = payload.conditions?.find((c) => c.type === 'Ready');
   const state = conditionState(ready);
@@ -133,7 +163,7 @@ export function revisionFromPayload(payload: RunRevisionPayload): CloudRunRevisi
     message: ready?.message || null,
     createTime: timestampToIso(payload.createTime),
     image,
-    variant: imageVariant(image),
+    variant: labelVariant(payload.labels) ?? imageVariant(image),
     memory: container?.resources?.limits?.memory ?? null,
     cpu: container?.resources?.limits?.cpu ?? null,
     minInstances: payload.scaling?.minInstanceCount ?? null,
@@ -160,7 +190,7 @@ export function serviceFromPayload(payload: RunServicePayload, revisions: RunRev
     etag: payload.etag ?? '',
     traffic: toTraffic(payload.traffic),
     trafficStatuses: toTraffic(payload.trafficStatuses),
-    revisions: revisions.map(revisionFromPayload).sort(byCreateTimeDesc),
+    revisions: resolveDigestVariants(revisions.map(revisionFromPayload)).sort(byCreateTimeDesc),
   };
 }
 

@@ -86,6 +86,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   generator.backfill(BACKFILL_ENTRIES, BACKFILL_MINUTES);
   const tails = new Tails(book, faults, env);
 
+  // gRPC's own log lines (e.g. "No address added" for a port in use) would reach the terminal as raw stderr;
+  // every failure reaches the caller as an error, said once in the console's words.
+  grpc.setLogVerbosity(grpc.logVerbosity.NONE);
   const server = new grpc.Server();
   server.addService(serviceDefinition('google.cloud.run.v2.Services'), servicesHandlers(run, env, pageSize));
   server.addService(serviceDefinition('google.cloud.run.v2.Revisions'), revisionsHandlers(run, env, pageSize));

@@ -81,7 +81,7 @@ export const KEYMAP: readonly Binding[] = [
   { action: 'bottom', keys: [{ input: 'G' }, { key: 'end' }], label: 'G, End', description: 'Last row', group: 'Lists' },
   { action: 'details', keys: [{ key: 'return' }], label: 'Enter', description: 'Details of the selected row (Cloud Run: its revisions)', group: 'Lists', hint: 'details' },
   { action: 'filter', keys: [{ input: '/' }], label: '/', description: 'Filter the focused list (Enter keeps it, Esc clears it)', group: 'Lists', hint: 'filter' },
-  { action: 'cycleSort', panels: ['health', 'stats'], keys: [{ input: 'O' }], label: 'O', description: 'Order: worst alert first → (Stats: memory % → CPU %) → name', group: 'Lists', hint: 'order' },
+  { action: 'cycleSort', panels: ['health', 'stats'], keys: [{ input: 'O' }], label: 'O', description: 'Order: worst alert first → (Stats: memory % → CPU %) → name', group: 'Lists' },
   { action: 'close', keys: [{ key: 'escape' }], label: 'Esc', description: 'Close the overlay, or clear the filter', group: 'Lists' },
   { action: 'refresh', keys: [{ input: 'r', ctrl: true }], label: 'Ctrl-R', description: 'Refresh Cloud Run now', group: 'Cloud Run', hint: 'refresh' },
   { action: 'rollback', panels: ['cloudrun'], keys: [{ input: 'r' }], label: 'r', description: 'Roll back the selected service to its previous Ready revision', group: 'Cloud Run', mutating: true, hint: 'rollback' },

@@ -16,7 +16,7 @@ import {
 import type { AppStore, Overlay } from '../store/store';
 import { useActions, useAppStore, useLogRing, type AppActions } from './context';
 import { cycleOrigin, cycleSeverity, follow, jumpToMatch, moveLogCursor, openLogEntry, toggleLogFlag, togglePause } from '../store/log-actions';
-import { isNewline, splitKeyBurst } from './key-burst';
+import { isEscapeThenKey, isNewline, splitKeyBurst } from './key-burst';
 import { actionFor, KEYMAP, type Action } from './keymap';
 import {
   closeRollback,
@@ -203,6 +203,10 @@ export function useKeyHandler(): void {
   const typingText = () => store.getState().ui.filterEditing || store.getState().rollback?.step === 'confirm';
 
   useInput((input, key) => {
+    if (isEscapeThenKey(input, key)) {
+      handleKey('', { ...key, meta: false, escape: true });
+      return handleKey(input, { ...key, meta: false });
+    }
     if (input.length <= 1 || key.ctrl || key.meta) return handleKey(input, key);
     for (const part of splitKeyBurst(input)) {
       if (isNewline(part)) {

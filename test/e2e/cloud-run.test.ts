@@ -132,8 +132,8 @@ function bottomLine(screen: string, title: string): string {
 /** What the sandbox seeds for backend revision n (see src/sandbox/run/seed.ts): image and variant as listed. */
 function backendImage(n: number): { image: RegExp; variant: string; mem: string; cpu: string } {
   if (n <= 17) return { image: new RegExp(`^backend:v1\\.${n}$`), variant: 'regular', mem: '2Gi', cpu: '1000m' };
-  // Pinned by digest only: the variant cannot be told from the image.
-  if (n === 21 || n >= 24) return { image: /^backend@sha256:[0-9a-f]{12}$/, variant: '?', mem: '512Mi', cpu: '400m' };
+  // Pinned by digest only: the variant comes from the revision's `variant` label.
+  if (n === 21 || n >= 24) return { image: /^backend@sha256:[0-9a-f]{12}$/, variant: 'alpine', mem: '512Mi', cpu: '400m' };
   return { image: new RegExp(`^backend:v2\\.${n - 17}-alpine$`), variant: 'alpine', mem: '512Mi', cpu: '400m' };
 }
 
@@ -417,10 +417,10 @@ describe('the Cloud Run panel against a sandbox at --gcp-endpoint', () => {
     sandbox.faults.permissionDenied(PERMISSION, 'ListServices');
     await term.start([NODE, CLI, '--gcp-endpoint', sandbox.endpoint], { cols: COLS, rows: ROWS, cwd, env: terminalEnv(cwd, { DOCKER_HOST: engine.host }) });
     let screen = await term.waitForText((s) => /retrying in \d+s$/.test(panelMessage(s, CLOUD_RUN)), SLOW, 'the permission error');
-    // Not the sandbox: no badge; the title names the project and region.
-    expect(screen.split('\n')[0]!.startsWith(' netra-console  alerts: '), frame(screen)).toBe(true);
+    // Not the in-process sandbox: the badge names the endpoint; the title names the project, region and endpoint.
+    expect(screen.split('\n')[0]!.startsWith(` netra-console  ENDPOINT ${sandbox.endpoint}  alerts: `), frame(screen)).toBe(true);
     expect(screen.split('\n')[0]).not.toContain('SANDBOX');
-    expect(titleLine(screen, CLOUD_RUN)).toMatch(/\[3\] Cloud Run netra-staging us-central1 +│$/);
+    expect(titleLine(screen, CLOUD_RUN)).toMatch(new RegExp(`\\[3\\] Cloud Run netra-staging us-central1 via ${escapeRegExp(sandbox.endpoint)} +│$`));
     expect(panelMessage(screen, CLOUD_RUN)).toMatch(
       new RegExp(`^missing permission ${escapeRegExp(PERMISSION)} on project netra-staging: ask for roles/run\\.viewer .*— retrying in \\d+s$`),
     );
@@ -519,8 +519,9 @@ describe('the Cloud Run panel with nothing listening at --gcp-endpoint', () => {
     await term.start([NODE, CLI, '--gcp-endpoint', '127.0.0.1:1'], { cols: COLS, rows: ROWS, cwd, env: terminalEnv(cwd, { DOCKER_HOST: engine.host }) });
     const unreachable = /^Cloud Run endpoint 127\.0\.0\.1:1 unreachable \(.+\) — retrying in (\d+)s$/;
     let screen = await term.waitForText((s) => unreachable.test(panelMessage(s, CLOUD_RUN)), SLOW, 'the unreachable message');
-    expect(titleLine(screen, CLOUD_RUN)).toMatch(/\[3\] Cloud Run netra-staging us-central1 +│$/);
+    expect(titleLine(screen, CLOUD_RUN)).toMatch(/\[3\] Cloud Run netra-staging us-central1 via 127\.0\.0\.1:1 +│$/);
     expect(screen.split('\n')[0]).not.toContain('SANDBOX');
+    expect(screen.split('\n')[0]).toContain(' ENDPOINT 127.0.0.1:1 ');
 
     // Docker is unaffected: the container, its health and its stats.
     screen = await term.waitForText(

@@ -185,7 +185,13 @@ describe('netra-console in a real terminal', () => {
     expect(footer).toMatch(/Enter details\s+\/ filter\s+Ctrl-R refresh/);
   });
 
-  it('j moves the selection; Enter opens details (with the failing health check); Esc closes them', async () => {
+  it('O orders a list; j moves the selection; Enter opens details (with the failing health check); Esc closes them', async () => {
+    // The lists start worst alert first; O orders Containers by name (Stats: memory %, CPU %, then name).
+    expect(titleLine(await term.screen(), CONTAINERS)).toContain('by severity');
+    await term.send('O');
+    await term.waitForText((s) => titleLine(s, CONTAINERS).includes('by name'), 5_000, 'Containers ordered by name');
+    await term.send('2', 'O', 'O', 'O', '1');
+    await term.waitForText((s) => titleLine(s, STATS).includes('by name'), 5_000, 'Stats ordered by name');
     // Rows are sorted by service: burner, crasher, db, web.
     await term.send('j');
     await term.waitForText((s) => titleLine(s, CONTAINERS).includes('2/4'), 5_000, 'selection on row 2/4');
@@ -389,8 +395,8 @@ describe('netra-console with an unreachable engine', () => {
       'the unreachable message and the Cloud Run services',
     );
     const lines = screen.split('\n');
-    // The only alerts are the sandbox's two Cloud Run ones (backend not ready, its newest revision failed).
-    expect(lines[0]!.startsWith(` netra-console  SANDBOX  alerts: 2 │ docker ✘ unreachable │ 0 containers`), frame(screen)).toBe(true);
+    // The engine alert, and the sandbox's two Cloud Run ones (backend not ready, its newest revision failed).
+    expect(lines[0]!.startsWith(` netra-console  SANDBOX  alerts: 3 │ docker ✘ unreachable │ 0 containers`), frame(screen)).toBe(true);
     expect(lines[1]).toMatch(/^▲ CRITICAL netra-backend-staging is not ready: /);
     expect(screen).not.toContain('typed-ahead');
     for (const title of [CONTAINERS, STATS]) {

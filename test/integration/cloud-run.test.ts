@@ -103,10 +103,10 @@ describe('readCloudRun through the official clients', () => {
       { revision: stable.name, percent: 0, tag: 'stable', latest: false },
     ]);
     expect(backend.trafficStatuses).toEqual(backend.traffic);
-    // Regular tags, Alpine tags and digest-only images (which cannot be told apart).
+    // Regular tags, Alpine tags, and digest-only images told by the revision's `variant` label.
     expect([stable.variant, stable.image]).toEqual(['regular', expect.stringMatching(/\/backend:v1\.17$/)]);
     expect(backend.revisions.find((r) => r.name.includes('-00023-'))).toMatchObject({ variant: 'alpine', image: expect.stringMatching(/-alpine$/) });
-    expect(newest).toMatchObject({ variant: '?', image: expect.stringMatching(/@sha256:[0-9a-f]{64}$/) });
+    expect(newest).toMatchObject({ variant: 'alpine', image: expect.stringMatching(/@sha256:[0-9a-f]{64}$/) });
     expect(stable).toMatchObject({ memory: '2Gi', cpu: '1000m', minInstances: 1, maxInstances: 10 });
     expect(previous).toMatchObject({ memory: '512Mi', cpu: '400m' });
 

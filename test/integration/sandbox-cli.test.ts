@@ -83,7 +83,10 @@ describe('netra-console sandbox', () => {
       const clash = runCommand(port);
       running.push(clash.child);
       expect(await clash.exit).toBe(1);
-      expect(clash.stderr()).toContain(`netra-console: sandbox: cannot listen on 127.0.0.1:${port}`);
+      // One line, the console's own: no gRPC log line ("E No address added …") before it.
+      expect(clash.stderr()).toBe(
+        `netra-console: sandbox: cannot listen on 127.0.0.1:${port}: the port is already in use; pick another with --port (0 takes any free port)\n`,
+      );
     } finally {
       await clients.close();
     }

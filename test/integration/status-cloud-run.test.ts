@@ -164,7 +164,7 @@ describe('status --json against a sandbox in another process', () => {
     const [newest, previous] = backend.revisions;
     expect(backend.revisions).toHaveLength(25);
     expect(backend).toMatchObject({ ready: false, reconciling: false, latestCreatedRevision: newest!.name, latestReadyRevision: previous!.name });
-    expect(newest).toMatchObject({ ready: false, state: 'failed', variant: '?' });
+    expect(newest).toMatchObject({ ready: false, state: 'failed', variant: 'alpine' });
     expect(newest!.message).toContain('failed to start and listen on the port');
     expect(previous).toMatchObject({ ready: true, state: 'ready', message: null });
     const stable = backend.revisions.find((r) => revisionNumber(r.name) === 17)!;

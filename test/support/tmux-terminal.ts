@@ -255,11 +255,15 @@ export function panelLines(screen: string, title: string): string[] {
 
 /** A binding is shown when its keys and (the start of, if the column cuts it) its description sit together on a line. */
 export function helpShows(lines: string[], b: { label: string; description: string }): boolean {
-  return lines.some((l) => {
-    const at = l.indexOf(`${b.label} `);
-    if (at < 0 || (at > 0 && l[at - 1] !== ' ' && l[at - 1] !== '…')) return false;
+  const shownAt = (l: string, at: number) => {
+    if (at > 0 && l[at - 1] !== ' ' && l[at - 1] !== '…') return false;
     const rest = l.slice(at + b.label.length).trimStart();
     const shown = rest.split('…')[0]!;
     return rest.startsWith(b.description) || (shown.length >= 20 && b.description.startsWith(shown) && rest.startsWith(`${shown}…`));
+  };
+  // Every place the keys appear: a short label like "s" also ends words of the other column ("Focus the …").
+  return lines.some((l) => {
+    for (let at = l.indexOf(`${b.label} `); at >= 0; at = l.indexOf(`${b.label} `, at + 1)) if (shownAt(l, at)) return true;
+    return false;
   });
 }

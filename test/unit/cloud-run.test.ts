@@ -178,6 +178,20 @@ describe('revisionFromPayload', () => {
     expect(revision).toMatchObject({ name: 'netra-backend-staging-00025-fck', ready: false, state: 'failed', message: FAILED_MESSAGE, variant: '?' });
   });
 
+  it('tells the variant of a digest-only image from the revision\'s variant label, or from the same digest under a tag', () => {
+    const digest = `sha256:${'e'.repeat(64)}`;
+    const labelled = { ...revisionPayload('netra-backend-staging', 'netra-backend-staging-00024-abc', { image: `${REGISTRY}/backend@${digest}` }), labels: { variant: 'alpine' } };
+    expect(revisionFromPayload(labelled).variant).toBe('alpine');
+
+    const tagged = revisionPayload('netra-backend-staging', 'netra-backend-staging-00023-aaa', { image: `${REGISTRY}/backend:v1.9@${digest}` });
+    const pinned = revisionPayload('netra-backend-staging', 'netra-backend-staging-00024-bbb', { image: `${REGISTRY}/backend@${digest}` });
+    const other = revisionPayload('netra-backend-staging', 'netra-backend-staging-00025-ccc', { image: `${REGISTRY}/backend@sha256:${'f'.repeat(64)}` });
+    const service = serviceFromPayload(authPayload(), [tagged, pinned, other]);
+    const variants = Object.fromEntries(service.revisions.map((r) => [r.name.slice(-3), r.variant]));
+    // The same digest ran as a regular tag; an unknown digest stays '?', never a guess.
+    expect(variants).toEqual({ aaa: 'regular', bbb: 'regular', ccc: '?' });
+  });
+
   it('reads the Ready condition, not the others', () => {
     const payload = revisionPayload('netra-auth', 'netra-auth-00007-new');
     payload.conditions = [condition('ResourcesAvailable', 'CONDITION_FAILED', 'quota'), condition('Ready', 'CONDITION_SUCCEEDED')];

@@ -7,6 +7,7 @@ import type { Container, Revision, RevisionTemplate, Service, TrafficTarget } fr
 import { failedToStartMessage, isReady, revisionFailed, revisionReady, serviceConditions } from './conditions';
 import { revisionFromTemplate, revisionLogUri } from './revision';
 import { trafficStatuses } from './traffic';
+import { REVISION_VARIANT_LABEL } from '../../domain/cloud-run';
 
 // "Netra staging" as Cloud Run would list it: three services mid-way through the move to Alpine images, with the
 // limits of the platform guides (Alpine images get far smaller limits than the regular ones).
@@ -194,7 +195,8 @@ function templateFor(spec: ServiceSpec, n: number, digest: string): RevisionTemp
     startupProbe: { timeoutSeconds: 240, periodSeconds: 240, failureThreshold: 1, tcpSocket: { port: 8080 } },
   };
   return normalize<RevisionTemplate>('google.cloud.run.v2.RevisionTemplate', {
-    labels: { environment: 'staging', app: 'netra', component: spec.component },
+    // As the platform's deploy pipeline labels every revision: the variant survives an image pinned by digest.
+    labels: { environment: 'staging', app: 'netra', component: spec.component, [REVISION_VARIANT_LABEL]: alpine ? 'alpine' : 'regular' },
     scaling: { minInstanceCount: spec.scaling.min, maxInstanceCount: spec.scaling.max },
     timeout: { seconds: '300' },
     serviceAccount: `netra-${spec.component}@${PROJECT}.iam.gserviceaccount.com`,

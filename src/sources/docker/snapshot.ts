@@ -3,29 +3,26 @@ import { computeStats, hasPreviousSample, isEmptySample, type EngineStats } from
 import type { ContainerInfo, ContainerStats } from '../../domain/types';
 import { ImageSizeCache, listContainers, type ContainerScope } from './containers';
 import { onJsonLines } from './json-lines';
-import { ONE_OFF_PING, pingEngine } from './ping';
 
 export interface DockerSnapshot {
   containers: ContainerInfo[];
   stats: Record<string, ContainerStats>;
-  /** How long the engine took to answer its ping (retries included). */
-  pingMs: number;
 }
 
 /** Stats are a measurement over a second; a container that gives none within this is left without. */
 const SAMPLE_TIMEOUT_MS = 5_000;
 
 /**
- * One reading of every container in scope. CPU % is a real measurement over the engine's one-second sampling
- * interval, not a lifetime average: each running container's stats stream is read until its second frame.
+ * One reading of every container in scope, once the engine has answered a ping (see pingEngine). CPU % is a real
+ * measurement over the engine's one-second sampling interval, not a lifetime average: each running container's
+ * stats stream is read until its second frame.
  */
 export async function takeSnapshot(docker: Docker, scope: ContainerScope): Promise<DockerSnapshot> {
-  const pingMs = await pingEngine(docker, ONE_OFF_PING);
   const containers = await listContainers(docker, scope, new ImageSizeCache(docker));
   const running = containers.filter((c) => c.state === 'running');
   const samples = await Promise.all(running.map(async (c) => [c.id, await sampleStats(docker, c.id)] as const));
   const stats = Object.fromEntries(samples.filter((s): s is readonly [string, ContainerStats] => s[1] !== null));
-  return { containers, stats, pingMs };
+  return { containers, stats };
 }
 
 /**
