@@ -41,7 +41,9 @@ Usage:
   netra-console rollback --service S [--previous | --to-regular | --to REVISION] [--dry-run] [--yes] [--json]
   netra-console rollback --all [--previous | --to-regular] [--dry-run] [--yes] [--json]
                                           move all traffic of a Cloud Run service back, verified and audited;
-                                          exit 0 rolled back, 1 failed, 2 bad usage or input, 3 conflict (nothing changed)
+                                          --to takes a revision name or its number (17, 00017);
+                                          exit 0 rolled back (or nothing to do), 1 failed, 2 bad usage or input,
+                                          3 conflict (nothing changed)
   netra-console logs [--service S] [--container C] [--severity LEVEL] [--filter REGEX] [--since 10m] [--follow] [--json]
                                           print Cloud Run and container logs (one JSON object a line with --json)
 
@@ -56,7 +58,7 @@ Options:
   --all                follow all containers, not only the configured compose projects
                        (rollback) roll back every Netra service, one at a time, each verified before the next
   --read-only          no mutating actions: rollback keys are hidden and refused
-  --audit-log PATH     audit log (default: $XDG_STATE_HOME/netra-console/audit.log)
+  --audit-log PATH     audit log (default: $XDG_STATE_HOME/netra-console/audit.log; audit-sandbox.log for a sandbox)
   --timeout SECONDS    (rollback) most time to wait for Cloud Run to apply a change (default: 120)
   --json               (status) print one JSON document
   --port N             (sandbox) port to listen on (default: any free port)
