@@ -309,7 +309,7 @@ describe('refusals and dry runs against a sandbox in another process (nothing ch
   });
 });
 
-describe('rollback with faults (sandbox in this process, CLI in another)', () => {
+describe('rollback with faults, and with nothing to do (sandbox in this process, CLI in another)', () => {
   let sandbox: Sandbox;
   let clients: SandboxClients;
 
@@ -400,22 +400,8 @@ describe('rollback with faults (sandbox in this process, CLI in another)', () =>
     ]);
     expect(mode(defaultAudit())).toBe(0o600);
   });
-});
 
-describe('rollbacks with nothing to do (sandbox in this process, CLI in another)', () => {
-  let sandbox: Sandbox;
-  let clients: SandboxClients;
-
-  beforeEach(async () => {
-    sandbox = await startSandbox({ logRatePerSecond: 0 });
-    clients = sandboxClients(sandbox);
-  });
-
-  afterEach(async () => {
-    await clients?.close();
-    await sandbox?.stop();
-  });
-
+  // Rollbacks with nothing to do.
   it('exit 0: --to the revision already serving 100 % sends nothing, asks nothing and audits `unchanged`', async () => {
     const before = await served(clients, 'netra-backend-staging');
     const serving = nth(before.names, 24);
