@@ -26,7 +26,7 @@ export interface DockerState {
   alerts: Array<DockerAlert | EngineAlert>;
 }
 
-export type Overlay = 'help' | 'details' | 'revisions' | 'rollback' | 'audit' | 'logEntry' | null;
+export type Overlay = 'help' | 'details' | 'revisions' | 'rollback' | 'audit' | 'logEntry' | 'alerts' | null;
 
 /** Severity: the worst alert first (the default), so what needs attention is at the top. */
 export type ContainerSort = 'severity' | 'name';

@@ -9,6 +9,7 @@ import { CloudRunPanel } from './panels/CloudRunPanel';
 import { RevisionsOverlay } from './panels/RevisionsOverlay';
 import { RollbackDialog } from './panels/RollbackDialog';
 import { AuditOverlay } from './panels/AuditOverlay';
+import { AlertsOverlay } from './panels/AlertsOverlay';
 import { StatusBar } from './panels/StatusBar';
 import { useKeyHandler } from './use-key-handler';
 import { layoutPanels } from './layout';
@@ -73,6 +74,7 @@ export function App() {
       {overlay === 'rollback' ? <RollbackDialog width={width} height={body} /> : null}
       {overlay === 'audit' ? <AuditOverlay width={width} height={body} /> : null}
       {overlay === 'logEntry' ? <LogEntryOverlay width={width} height={body} /> : null}
+      {overlay === 'alerts' ? <AlertsOverlay width={width} height={body} /> : null}
       {overlay === null ? layoutPanels(body, focus, zoom).map(({ id, height }) => <Panel key={id} id={id} width={width} height={height} />) : null}
       {notice && overlay !== 'rollback' ? (
         <Text color="yellow" wrap="truncate">{notice}</Text>

@@ -36,7 +36,8 @@ export type Action =
   | 'close'
   | 'filter'
   | 'toggleAll'
-  | 'cycleSort';
+  | 'cycleSort'
+  | 'alerts';
 
 type NamedKey = 'tab' | 'return' | 'escape' | 'upArrow' | 'downArrow' | 'pageUp' | 'pageDown' | 'home' | 'end';
 
@@ -71,6 +72,7 @@ export const KEYMAP: readonly Binding[] = [
   { action: 'focusPanel4', keys: [{ input: '4' }], label: '4', description: 'Focus the Logs panel', group: 'Global' },
   { action: 'zoom', keys: [{ input: 'z' }], label: 'z', description: 'Zoom the focused panel to the whole window, or back', group: 'Global', hint: 'zoom' },
   { action: 'toggleAll', keys: [{ input: 'a' }], label: 'a', description: 'Show all containers / only Netra projects', group: 'Global', hint: 'all' },
+  { action: 'alerts', keys: [{ input: '!' }], label: '!', description: 'List every active alert, most severe first', group: 'Global' },
   { action: 'help', keys: [{ input: '?' }], label: '?', description: 'Show or hide this help', group: 'Global', hint: 'help' },
   { action: 'quit', keys: [{ input: 'q' }, { input: 'c', ctrl: true }], label: 'q, Ctrl-C', description: 'Quit and restore the terminal', group: 'Global', hint: 'quit' },
   { action: 'down', keys: [{ input: 'j' }, { key: 'downArrow' }], label: 'j, ↓', description: 'Move down', group: 'Lists', hint: 'move' },

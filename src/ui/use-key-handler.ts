@@ -36,6 +36,7 @@ const OVERLAY_ACTIONS: Record<Exclude<Overlay, 'rollback' | null>, Action[]> = {
   revisions: ['quit', 'help', 'close', 'refresh', 'rollback', 'rollbackRegular', ...MOVES],
   audit: ['quit', 'help', 'close', 'audit'],
   logEntry: ['quit', 'help', 'close', 'details'],
+  alerts: ['quit', 'help', 'close', 'alerts'],
 };
 
 /** Keys of the rollback dialog: pick, confirm by typing, cancel; nothing interrupts a rollback being sent. */
@@ -164,6 +165,8 @@ export function useKeyHandler(): void {
       }
       case 'audit':
         return setOverlay(store, ui.overlay === 'audit' ? null : 'audit');
+      case 'alerts':
+        return setOverlay(store, ui.overlay === 'alerts' ? null : 'alerts');
       case 'down':
         return moveSelection(store, 1);
       case 'up':

@@ -250,6 +250,23 @@ describe('netra-console (built CLI)', () => {
     }
   });
 
+  it('under npm start, reads the config of the directory npm was run from (INIT_CWD), not the checkout', async () => {
+    const dir = realpathSync(mkdtempSync(join(tmpdir(), 'netra-cli-init-cwd-')));
+    try {
+      const file = join(dir, '.netra-console.yaml');
+      writeFileSync(file, 'docker:\n  colour: red\n');
+      // npm runs the start script in the checkout (here: cwd, whose config is valid) with INIT_CWD set.
+      const started = await runCli(['--docker-host', engine.host, 'status', '--json'], { env: { npm_lifecycle_event: 'start', INIT_CWD: dir } });
+      expect(started.code).toBe(2);
+      expect(oneLine(started.stderr)).toContain(`${file}:2`);
+      // Another npm script (a test run) passes INIT_CWD on too: there the working directory is the one meant.
+      const other = await runCli(['--docker-host', engine.host, 'status', '--json'], { env: { npm_lifecycle_event: 'test', INIT_CWD: dir } });
+      expect(other.code, other.stderr).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('rejects an unsupported --docker-host scheme with exit 2 and one line', async () => {
     const run = await runCli(['--docker-host', 'ftp://x', 'status', '--json']);
     expect(run.code).toBe(2);

@@ -105,3 +105,27 @@ describe('status bar', () => {
     expect(screen).not.toContain('SANDBOX');
   });
 });
+
+describe('alerts list', () => {
+  it('! lists every active alert, most severe first, where the status bar has room for one', async () => {
+    const { render: renderInk } = await import('ink-testing-library');
+    const { App } = await import('../../src/ui/App');
+    const store = storeWithHotRedis();
+    store.setState((s) => ({
+      docker: { ...s.docker, alerts: [...s.docker.alerts, { level: 'warning', source: 'docker', kind: 'exited', container: 'netra-db-1', message: 'netra-db-1 exited with code 1' }] },
+    }));
+    const app = renderInk(createElement(AppProvider, { store, actions: {} as AppActions, logRing: new LogRing(1), children: createElement(App) }));
+    try {
+      expect(app.lastFrame()).toContain('(+1 more: ! lists them)');
+      app.stdin.write('!');
+      for (let i = 0; i < 400 && !app.lastFrame()?.includes('Alerts ('); i++) await new Promise((r) => setTimeout(r, 5));
+      const frame = app.lastFrame() ?? '';
+      // Below the status bar (whose banner shows the top alert), the list in order.
+      const list = frame.slice(frame.indexOf('Alerts (2), most severe first'));
+      expect(list.indexOf('HIGH     docker   netra-redis-1 memory at 94.9%')).toBeGreaterThan(0);
+      expect(list.indexOf('WARNING  docker   netra-db-1 exited with code 1')).toBeGreaterThan(list.indexOf('netra-redis-1 memory'));
+    } finally {
+      app.unmount();
+    }
+  });
+});

@@ -5,6 +5,7 @@ import { sortAlerts } from '../../domain/alerts';
 import type { CloudRunState } from '../../store/cloud-run-state';
 import { healthCounts } from '../../store/selectors';
 import { useAppState } from '../context';
+import { keyLabel } from '../keymap';
 import { LEVEL_COLOR } from '../theme';
 
 const CONNECTION_LABEL = { connected: ['● connected', 'green'], connecting: ['◌ connecting', 'yellow'], unreachable: ['✘ unreachable', 'red'] } as const;
@@ -81,7 +82,7 @@ export function StatusBar({ width }: { width: number }) {
         ))}
       </Text>
       <Text wrap="truncate" color={top ? LEVEL_COLOR[top.level] : 'gray'}>
-        {top ? `▲ ${top.level.toUpperCase()} ${top.message}${alerts.length > 1 ? ` (+${alerts.length - 1} more)` : ''}` : '  no active alerts'}
+        {top ? `▲ ${top.level.toUpperCase()} ${top.message}${alerts.length > 1 ? ` (+${alerts.length - 1} more: ${keyLabel('alerts')} lists them)` : ''}` : '  no active alerts'}
       </Text>
     </Box>
   );
