@@ -6,6 +6,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { dockerOk, ensureFixtureImages, FIXTURE_IMAGES, runContainer, startPrivateEngine } from '../test/support/docker-engine';
+import { sleep } from '../test/support/wait';
 
 const CONTAINERS = 20;
 const STARTS = 5;
@@ -43,7 +44,7 @@ async function waitForScreen(name: string, pattern: RegExp, timeoutMs = 20_000):
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (pattern.test(tmux('capture-pane', '-p', '-t', name))) return;
-    await new Promise((r) => setTimeout(r, 2));
+    await sleep(2);
   }
   throw new Error(`screen of ${name} never matched ${pattern}:\n${tmux('capture-pane', '-p', '-t', name)}`);
 }
@@ -82,9 +83,9 @@ try {
   const names = Array.from({ length: CONTAINERS }, (_, i) => `bench-${String(i).padStart(2, '0')}`);
   const statsPid = startWindow('dockerstats', `exec env DOCKER_HOST=${engine.host} /usr/bin/docker stats ${names.join(' ')}`);
   await waitForScreen('dockerstats', /bench-19/);
-  await new Promise((r) => setTimeout(r, 3_000)); // let both settle
+  await sleep(3_000); // let both settle
   const before = { console: cpuTicks(consolePid), stats: cpuTicks(statsPid) };
-  await new Promise((r) => setTimeout(r, IDLE_SECONDS * 1000));
+  await sleep(IDLE_SECONDS * 1000);
   const after = { console: cpuTicks(consolePid), stats: cpuTicks(statsPid) };
   const percent = (ticks: number) => ((ticks / CLK_TCK / IDLE_SECONDS) * 100).toFixed(2);
 

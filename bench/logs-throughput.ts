@@ -14,6 +14,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { dockerOk, ensureFixtureImages, FIXTURE_IMAGES, runContainer, startPrivateEngine } from '../test/support/docker-engine';
+import { startSandboxProcess } from '../test/support/sandbox-process';
+import { sleep } from '../test/support/wait';
 import { TmuxControl } from './support/tmux-control';
 
 const FLOOD_SECONDS = Number(process.env.BENCH_FLOOD_SECONDS ?? 600);
@@ -30,7 +32,6 @@ const CLI = join(process.cwd(), 'dist/cli.js');
 const workDir = mkdtempSync(join(tmpdir(), 'nlb-'));
 const tmuxSocket = join(workDir, 'tmux.sock');
 const tmux = (...args: string[]) => execFileSync('tmux', ['-S', tmuxSocket, ...args], { encoding: 'utf8' });
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 let control: TmuxControl | null = null;
 const screen = (name: string) => control!.screen(name);
 
@@ -142,13 +143,14 @@ const rssText = (samples: number[]) => `${samples.map((r) => r.toFixed(0)).join(
 
 const report: string[] = [];
 const engine = await startPrivateEngine();
-const sandbox = startHelper('sandbox-process.ts');
+const sandbox = await startSandboxProcess({ program: ['scripts/run-ts.mjs', './bench/support/flood-sandbox.ts'], cwd: process.cwd(), keepStdinOpen: true });
 const sandboxSay = async (command: string) => {
+  const answered = sandbox.printed(new RegExp(`^ok ${command}$`, 'm'), `the sandbox to take "${command}"`);
   sandbox.child.stdin.write(`${command}\n`);
-  while ((await sandbox.nextLine()) !== `ok ${command}`);
+  await answered;
 };
 try {
-  const endpoint = await sandbox.nextLine();
+  const { endpoint } = sandbox;
   tmux('new-session', '-d', '-s', 'keeper', 'sleep 100000');
   control = new TmuxControl(tmuxSocket, 'keeper');
   await ensureFixtureImages(engine);
@@ -210,7 +212,7 @@ try {
   control?.close();
   spawnSync('tmux', ['-S', tmuxSocket, 'kill-server']);
   sandbox.child.stdin.end();
-  sandbox.child.kill();
+  await sandbox.stop();
   await engine.destroy();
   rmSync(workDir, { recursive: true, force: true });
 }

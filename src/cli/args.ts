@@ -1,7 +1,14 @@
+import { parseArgs as tokenize } from 'node:util';
 import { UsageError } from '../config/errors';
 
+/** The commands typed after `netra-console`; with none, the console opens. */
+export const COMMANDS = ['status', 'sandbox', 'rollback', 'logs'] as const;
+export type Command = 'console' | (typeof COMMANDS)[number];
+
 export interface CliOptions {
-  command: 'console' | 'status' | 'sandbox' | 'rollback' | 'logs' | 'help' | 'version';
+  command: Command | 'help' | 'version';
+  /** --help after a command: that command's help. */
+  helpTopic?: Command;
   json: boolean;
   all: boolean;
   sandbox: boolean;
@@ -31,107 +38,151 @@ export interface CliOptions {
   logRate?: number;
 }
 
-export const HELP = `netra-console — terminal ops console for the Netra platform
+type OptionKey = Exclude<keyof CliOptions, 'command' | 'helpTopic'>;
 
-Usage:
-  netra-console [options]                 open the console (needs a terminal)
-  netra-console status [--json] [options] print containers, Cloud Run and alerts once, then exit
-  netra-console sandbox [--port N] [--log-rate N]
-                                          serve a local Cloud Run + Logging sandbox (Netra staging) on 127.0.0.1
-  netra-console rollback --service S [--previous | --to-regular | --to REVISION] [--dry-run] [--yes] [--json]
-  netra-console rollback --all [--previous | --to-regular] [--dry-run] [--yes] [--json]
-                                          move all traffic of a Cloud Run service back, verified and audited;
-                                          --to takes a revision name or its number (17, 00017);
-                                          exit 0 rolled back (or nothing to do), 1 failed, 2 bad usage or input,
-                                          3 conflict (nothing changed)
-  netra-console logs [--service S] [--container C] [--severity LEVEL] [--filter REGEX] [--since 10m] [--follow] [--json]
-                                          print Cloud Run and container logs (one JSON object a line with --json)
-
-Options:
-  --docker-host URL    Docker engine: unix:///path/docker.sock or tcp://HOST:PORT
-                       (default: $DOCKER_HOST, then docker.host in the config, then unix:///var/run/docker.sock)
-  --project ID         Google Cloud project (default: cloudRun.project in the config, then $GOOGLE_CLOUD_PROJECT)
-  --region REGION      Cloud Run region (default: cloudRun.region, then $CLOUDSDK_RUN_REGION, then us-central1)
-  --gcp-endpoint H:P   use a plaintext Cloud Run + Logging endpoint, e.g. a sandbox (or $NETRA_GCP_ENDPOINT)
-  --sandbox            run the sandbox in-process (also the default when no project is configured)
-  --config PATH        config file (default: ./.netra-console.yaml, then $XDG_CONFIG_HOME/netra-console/config.yaml)
-  --all                follow all containers, not only the configured compose projects
-                       (rollback) roll back every Netra service, one at a time, each verified before the next
-  --read-only          no mutating actions: rollback keys are hidden and refused
-  --audit-log PATH     audit log (default: $XDG_STATE_HOME/netra-console/audit.log; audit-sandbox.log for a sandbox)
-  --timeout SECONDS    (rollback) most time to wait for Cloud Run to apply a change (default: 120)
-  --json               (status) print one JSON document
-  --port N             (sandbox) port to listen on (default: any free port)
-  --log-rate N         (sandbox) log entries per second to generate (default: 5)
-  -h, --help           show this help
-  -v, --version        show the version
-
-Keys inside the console: press ? for the full list.`;
-
-type ValueKey =
-  | 'dockerHost'
-  | 'configPath'
-  | 'project'
-  | 'region'
-  | 'gcpEndpoint'
-  | 'port'
-  | 'logRate'
-  | 'service'
-  | 'to'
-  | 'auditLog'
-  | 'timeout'
-  | 'container'
-  | 'severity'
-  | 'filter'
-  | 'since';
-
-const VALUE_FLAGS: Record<string, { key: ValueKey; example: string; number?: { min: number; max: number; integer: boolean } }> = {
-  '--docker-host': { key: 'dockerHost', example: '--docker-host unix:///var/run/docker.sock' },
-  '--config': { key: 'configPath', example: '--config ./netra.yaml' },
-  '--project': { key: 'project', example: '--project netra-staging' },
-  '--region': { key: 'region', example: '--region us-central1' },
-  '--gcp-endpoint': { key: 'gcpEndpoint', example: '--gcp-endpoint 127.0.0.1:8085' },
-  '--port': { key: 'port', example: '--port 8085', number: { min: 0, max: 65_535, integer: true } },
-  '--log-rate': { key: 'logRate', example: '--log-rate 20', number: { min: 0, max: 100_000, integer: false } },
-  '--service': { key: 'service', example: '--service netra-backend-staging' },
-  '--to': { key: 'to', example: '--to netra-backend-staging-00024-abc' },
-  '--audit-log': { key: 'auditLog', example: '--audit-log ./audit.log' },
-  '--timeout': { key: 'timeout', example: '--timeout 120', number: { min: 1, max: 3600, integer: false } },
-  '--container': { key: 'container', example: '--container netra-backend-1' },
-  '--severity': { key: 'severity', example: '--severity WARNING' },
-  '--filter': { key: 'filter', example: '--filter "timeout|refused"' },
-  '--since': { key: 'since', example: '--since 10m' },
-};
-const FLAG_SWITCHES = {
-  '--json': 'json',
-  '--all': 'all',
-  '--sandbox': 'sandbox',
-  '--read-only': 'readOnly',
-  '--previous': 'previous',
-  '--to-regular': 'toRegular',
-  '--dry-run': 'dryRun',
-  '--yes': 'yes',
-  '--follow': 'follow',
-} as const;
-/** Flags that belong to one command only. */
-const COMMAND_FLAGS: Record<string, readonly string[]> = {
-  rollback: ['--service', '--to', '--previous', '--to-regular', '--dry-run', '--yes', '--timeout'],
-  logs: ['--service', '--container', '--severity', '--filter', '--since', '--follow'],
-};
-const SWITCHES = ['--help', '--version', ...Object.keys(FLAG_SWITCHES)];
-const COMMANDS = ['status', 'sandbox', 'rollback', 'logs'] as const;
-
-function readValue(flag: string, raw: string | undefined): string | number {
-  const spec = VALUE_FLAGS[flag]!;
-  if (raw === undefined || raw === '' || raw.startsWith('--')) throw new UsageError(`${flag} needs a value, e.g. ${spec.example}`);
-  if (!spec.number) return raw;
-  const value = Number(raw);
-  const { min, max, integer } = spec.number;
-  if (!Number.isFinite(value) || value < min || value > max || (integer && !Number.isInteger(value))) {
-    throw new UsageError(`${flag} "${raw}" must be ${integer ? 'a whole number' : 'a number'} from ${min} to ${max}, e.g. ${spec.example}`);
-  }
-  return value;
+export interface FlagSpec {
+  /** Long name without the dashes. */
+  name: string;
+  short?: string;
+  /** The option it sets; `help` and `version` pick the command instead. */
+  key: OptionKey | 'help' | 'version';
+  /** Placeholder of its value in help; a flag without one is a switch. */
+  value?: string;
+  /** A value that works, for the "needs a value" hint. */
+  example?: string;
+  number?: { min: number; max: number; integer: boolean };
+  commands: readonly Command[];
+  description: string;
+  /** What it does for one command in particular (shown in that command's help). */
+  notes?: Partial<Record<Command, string>>;
+  /** The whole hint when given to another command, where the generic one would say less. */
+  elsewhere?: string;
 }
+
+const EVERY: readonly Command[] = ['console', ...COMMANDS];
+/** The commands that read the config, the engine and Cloud Run; the sandbox command serves and reads nothing. */
+const READERS: readonly Command[] = ['console', 'status', 'rollback', 'logs'];
+const SANDBOX_HINT = '--port and --log-rate work with the sandbox command: netra-console sandbox --port 8085';
+
+/** Every flag, once: the parser and every help text are made from this table. */
+export const FLAGS: readonly FlagSpec[] = [
+  {
+    name: 'docker-host', key: 'dockerHost', value: 'URL', example: 'unix:///var/run/docker.sock', commands: READERS,
+    description: 'Docker engine: unix:///path/docker.sock or tcp://HOST:PORT (default: $DOCKER_HOST, then docker.host in the config, then unix:///var/run/docker.sock)',
+  },
+  {
+    name: 'project', key: 'project', value: 'ID', example: 'netra-staging', commands: READERS,
+    description: 'Google Cloud project (default: cloudRun.project in the config, then $GOOGLE_CLOUD_PROJECT)',
+  },
+  {
+    name: 'region', key: 'region', value: 'REGION', example: 'us-central1', commands: READERS,
+    description: 'Cloud Run region (default: cloudRun.region, then $CLOUDSDK_RUN_REGION, then us-central1)',
+  },
+  {
+    name: 'gcp-endpoint', key: 'gcpEndpoint', value: 'H:P', example: '127.0.0.1:8085', commands: READERS,
+    description: 'use a plaintext Cloud Run + Logging endpoint, e.g. a sandbox in another process (or $NETRA_GCP_ENDPOINT)',
+  },
+  { name: 'sandbox', key: 'sandbox', commands: READERS, description: 'run the sandbox in-process (also the default when no project is configured)' },
+  {
+    name: 'config', key: 'configPath', value: 'PATH', example: './netra.yaml', commands: READERS,
+    description: 'config file (default: ./.netra-console.yaml, then $XDG_CONFIG_HOME/netra-console/config.yaml)',
+  },
+  {
+    name: 'all', key: 'all', commands: READERS,
+    description: 'all containers, not only those of the configured compose projects; with rollback, every Netra service (cloudRun.rollbackOrder)',
+    notes: { rollback: 'one service at a time, each verified before the next; a failure stops and says what changed' },
+  },
+  {
+    name: 'read-only', key: 'readOnly', commands: READERS, description: 'no mutating actions: rollback keys are hidden and refused',
+    notes: { rollback: 'the rollback is refused with exit 2, nothing sent' },
+  },
+  {
+    name: 'audit-log', key: 'auditLog', value: 'PATH', example: './audit.log', commands: READERS,
+    description: 'audit log (default: $XDG_STATE_HOME/netra-console/audit.log; audit-sandbox.log for a sandbox)',
+  },
+  {
+    name: 'json', key: 'json', commands: ['status', 'rollback', 'logs'], description: 'print JSON instead of text',
+    notes: {
+      status: 'one document: docker, cloudRun and alerts',
+      rollback: 'before, requested, after and result (with --all, one such object per service under "results")',
+      logs: 'one object a line: insertId, timestamp, severity, source, message (insertId is null for container lines)',
+    },
+    elsewhere: '--json works with the status, rollback and logs commands: netra-console status --json',
+  },
+  {
+    name: 'service', key: 'service', value: 'NAME', example: 'netra-backend-staging', commands: ['rollback', 'logs'],
+    description: 'a Cloud Run service of the region',
+    notes: { rollback: 'the one to roll back', logs: 'only its entries; a name the region does not have is exit 2, naming those it has' },
+  },
+  { name: 'previous', key: 'previous', commands: ['rollback'], description: 'to the newest Ready revision older than the ones serving now (the default)' },
+  { name: 'to-regular', key: 'toRegular', commands: ['rollback'], description: 'to the newest revision on a regular (non-Alpine) image' },
+  {
+    name: 'to', key: 'to', value: 'REVISION', example: 'netra-backend-staging-00024-abc', commands: ['rollback'],
+    description: 'to this revision: its name or the number the console shows (17 or 00017)',
+  },
+  { name: 'dry-run', key: 'dryRun', commands: ['rollback'], description: 'print the change and send nothing' },
+  { name: 'yes', key: 'yes', commands: ['rollback'], description: 'do not ask to type the service name (needed without a terminal)' },
+  {
+    name: 'timeout', key: 'timeout', value: 'SECONDS', example: '120', number: { min: 1, max: 3600, integer: false }, commands: ['rollback'],
+    description: 'most time to wait for Cloud Run to apply a change (default: 120)',
+  },
+  { name: 'container', key: 'container', value: 'NAME', example: 'netra-backend-1', commands: ['logs'], description: 'only the logs of this container' },
+  {
+    name: 'severity', key: 'severity', value: 'LEVEL', example: 'WARNING', commands: ['logs'],
+    description: 'only lines at or above this severity: DEBUG, INFO, NOTICE, WARNING, ERROR or CRITICAL',
+  },
+  {
+    name: 'filter', key: 'filter', value: 'REGEX', example: '"timeout|refused"', commands: ['logs'],
+    description: 'only lines matching this case-insensitive regular expression',
+  },
+  { name: 'since', key: 'since', value: 'DURATION', example: '10m', commands: ['logs'], description: 'from this long ago: 90s, 10m, 2h, 1d (default: 10m)' },
+  {
+    name: 'follow', key: 'follow', commands: ['logs'],
+    description: 'keep printing new lines until Ctrl-C, reconnecting and backfilling, never a line twice',
+  },
+  {
+    name: 'port', key: 'port', value: 'N', example: '8085', number: { min: 0, max: 65_535, integer: true }, commands: ['sandbox'],
+    description: 'port to listen on (default: any free port)', elsewhere: SANDBOX_HINT,
+  },
+  {
+    name: 'log-rate', key: 'logRate', value: 'N', example: '20', number: { min: 0, max: 100_000, integer: false }, commands: ['sandbox'],
+    description: 'log entries per second to generate (default: 5)', elsewhere: SANDBOX_HINT,
+  },
+  { name: 'help', short: 'h', key: 'help', commands: EVERY, description: "show this help; after a command, that command's help" },
+  { name: 'version', short: 'v', key: 'version', commands: EVERY, description: 'show the version' },
+];
+
+interface CommandSpec {
+  /** Synopsis lines after `netra-console`; flags are written bare, their placeholders come from FLAGS. */
+  usage: readonly string[];
+  summary: string;
+  /** More for the command's own help. */
+  details?: string;
+}
+
+const COMMAND_HELP: Record<Command, CommandSpec> = {
+  console: { usage: ['[options]'], summary: 'open the console (needs a terminal)' },
+  status: { usage: ['status [--json] [options]'], summary: 'print containers, Cloud Run and alerts once, then exit' },
+  sandbox: {
+    usage: ['sandbox [--port] [--log-rate]'],
+    summary: 'serve a Cloud Run + Logging sandbox on 127.0.0.1 and print its endpoint',
+  },
+  rollback: {
+    usage: [
+      'rollback --service [--previous | --to-regular | --to] [--dry-run] [--yes] [--json]',
+      'rollback --all [--previous | --to-regular] [--dry-run] [--yes] [--json] [--timeout]',
+    ],
+    summary: 'move all traffic of a Cloud Run service back, verified and audited',
+    details: 'Exit 0 rolled back (or nothing to do), 1 failed, 2 bad usage or input, 3 conflict (nothing changed).',
+  },
+  logs: {
+    usage: ['logs [--service] [--container] [--severity] [--filter] [--since] [--follow] [--json]'],
+    summary: 'print Cloud Run and container logs, oldest first',
+    details: 'With neither --service nor --container, both sources.',
+  },
+};
+
+const byName = new Map(FLAGS.map((flag) => [flag.name, flag]));
 
 /** What no flags at all mean: the console, nothing switched on. */
 export function defaultOptions(): CliOptions {
@@ -149,45 +200,82 @@ export function defaultOptions(): CliOptions {
   };
 }
 
-/** Parses argv; anything unknown is a one-line UsageError naming the argument and the fix. */
+/** Parses argv; anything unknown or misplaced is a one-line UsageError naming the argument and the fix. */
 export function parseArgs(argv: readonly string[]): CliOptions {
   const options = defaultOptions();
-  let command: (typeof COMMANDS)[number] | null = null;
-  const seen: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
-    const [flag, inlineValue] = eq > 0 ? [arg.slice(0, eq), arg.slice(eq + 1)] : [arg, undefined];
-    seen.push(flag);
-    if (flag in VALUE_FLAGS) {
-      const value = readValue(flag, inlineValue ?? argv[++i]);
-      Object.assign(options, { [VALUE_FLAGS[flag]!.key]: value });
-    } else if (inlineValue !== undefined && SWITCHES.includes(flag)) {
-      throw new UsageError(`${flag} takes no value; write ${flag} alone`);
-    } else if (flag === '-h' || flag === '--help') options.command = 'help';
-    else if (flag === '-v' || flag === '--version') options.command = 'version';
-    else if (flag in FLAG_SWITCHES) options[FLAG_SWITCHES[flag as keyof typeof FLAG_SWITCHES]] = true;
-    else if (COMMANDS.includes(flag as (typeof COMMANDS)[number]) && command === null) command = flag as (typeof COMMANDS)[number];
-    else if (flag.startsWith('-')) throw new UsageError(`unknown option "${flag}"; run netra-console --help for the options`);
-    else throw new UsageError(`unknown command "${flag}"; the commands are: ${COMMANDS.join(', ')} (run netra-console --help)`);
+  let command: Command | null = null;
+  const given: FlagSpec[] = [];
+  for (const token of tokens(argv)) {
+    if (token.kind === 'option-terminator') throw unknownOption('--');
+    else if (token.kind === 'positional') command = commandNamed(token.value, command);
+    else given.push(applyFlag(options, token));
   }
   // --help and --version win wherever they are, e.g. `netra-console --help status`.
-  if (options.command === 'help' || options.command === 'version') return options;
+  if (options.command === 'help') return command ? { ...options, helpTopic: command } : options;
+  if (options.command === 'version') return options;
   if (command) options.command = command;
-  if (options.json && !['status', 'rollback', 'logs'].includes(options.command)) {
-    throw new UsageError('--json works with the status, rollback and logs commands: netra-console status --json');
-  }
-  const allowed = COMMAND_FLAGS[options.command] ?? [];
-  const misplaced = seen.find((flag) => !allowed.includes(flag) && Object.values(COMMAND_FLAGS).some((flags) => flags.includes(flag)));
-  if (misplaced) {
-    const owners = Object.keys(COMMAND_FLAGS).filter((command) => COMMAND_FLAGS[command]!.includes(misplaced));
-    throw new UsageError(`${misplaced} works with the ${owners.join(' and ')} command${owners.length > 1 ? 's' : ''}: e.g. netra-console ${owners[0]} ${misplaced} …`);
-  }
+  const misplaced = given.find((flag) => !flag.commands.includes(options.command as Command));
+  if (misplaced) throw new UsageError(misplaced.elsewhere ?? worksWith(misplaced));
   if (options.command === 'rollback') validateRollback(options);
-  if ((options.port !== undefined || options.logRate !== undefined) && options.command !== 'sandbox') {
-    throw new UsageError('--port and --log-rate work with the sandbox command: netra-console sandbox --port 8085');
-  }
   return options;
+}
+
+type Token = NonNullable<ReturnType<typeof tokenize>['tokens']>[number];
+
+/** node:util splits the arguments; it runs non-strict so that every mistake gets our own one-line message. */
+function tokens(argv: readonly string[]): Token[] {
+  const options = Object.fromEntries(
+    FLAGS.map((flag) => [flag.name, { type: flag.value ? ('string' as const) : ('boolean' as const), ...(flag.short && { short: flag.short }) }]),
+  );
+  return tokenize({ args: [...argv], options, strict: false, allowPositionals: true, tokens: true }).tokens;
+}
+
+function commandNamed(word: string, already: Command | null): Command {
+  if (already === null && (COMMANDS as readonly string[]).includes(word)) return word as Command;
+  throw new UsageError(`unknown command "${word}"; the commands are: ${COMMANDS.join(', ')} (run netra-console --help)`);
+}
+
+function unknownOption(raw: string): UsageError {
+  return new UsageError(`unknown option "${raw}"; run netra-console --help for the options`);
+}
+
+function applyFlag(options: CliOptions, token: Extract<Token, { kind: 'option' }>): FlagSpec {
+  const flag = byName.get(token.name);
+  if (!flag) throw unknownOption(token.rawName);
+  const raw = token.value;
+  if (!flag.value) {
+    if (raw !== undefined) throw new UsageError(`--${flag.name} takes no value; write --${flag.name} alone`);
+    if (flag.key === 'help' || flag.key === 'version') options.command = flag.key;
+    else Object.assign(options, { [flag.key]: true });
+  } else {
+    Object.assign(options, { [flag.key]: readValue(flag, raw) });
+  }
+  return flag;
+}
+
+function readValue(flag: FlagSpec, raw: string | undefined): string | number {
+  const example = `--${flag.name} ${flag.example}`;
+  // A following flag is a forgotten value, not a value: `--docker-host --json status`.
+  if (raw === undefined || raw === '' || raw.startsWith('--')) throw new UsageError(`--${flag.name} needs a value, e.g. ${example}`);
+  if (!flag.number) return raw;
+  const value = Number(raw);
+  const { min, max, integer } = flag.number;
+  if (!Number.isFinite(value) || value < min || value > max || (integer && !Number.isInteger(value))) {
+    throw new UsageError(`--${flag.name} "${raw}" must be ${integer ? 'a whole number' : 'a number'} from ${min} to ${max}, e.g. ${example}`);
+  }
+  return value;
+}
+
+function worksWith(flag: FlagSpec): string {
+  const commands = flag.commands.filter((command) => command !== 'console');
+  const plural = commands.length > 1 ? 's' : '';
+  const where = `the ${listed(commands)} command${plural}`;
+  return `--${flag.name} works with ${flag.commands.includes('console') ? `the console and ${where}` : where}: e.g. netra-console ${commands[0]} --${flag.name} …`;
+}
+
+/** `a`, `a and b`, `a, b and c`. */
+function listed(words: readonly string[]): string {
+  return words.length > 1 ? `${words.slice(0, -1).join(', ')} and ${words.at(-1)}` : (words[0] ?? '');
 }
 
 function validateRollback(options: CliOptions): void {
@@ -199,3 +287,93 @@ function validateRollback(options: CliOptions): void {
   if (options.service && options.all) throw new UsageError('use either --service NAME or --all, not both');
   if (options.all && options.to !== undefined) throw new UsageError('--to names one revision of one service; with --all use --previous or --to-regular');
 }
+
+// ---- Help, made from FLAGS and COMMAND_HELP ----
+
+const INDENT = '  ';
+const USAGE_WIDTH = 40;
+const LABEL_WIDTH = 21;
+const TEXT_WIDTH = 96;
+
+/** `--docker-host URL`, `-h, --help`. */
+export function flagLabel(flag: FlagSpec): string {
+  return `${flag.short ? `-${flag.short}, ` : ''}--${flag.name}${flag.value ? ` ${flag.value}` : ''}`;
+}
+
+/** The help of one command, or with none (or `console`) the whole help. */
+export function helpText(command?: Command): string {
+  if (!command || command === 'console') return globalHelp();
+  const spec = COMMAND_HELP[command];
+  const own = FLAGS.filter((flag) => flag.commands.includes(command) && !flag.commands.includes('console'));
+  const shared = FLAGS.filter((flag) => flag.commands.includes(command) && flag.commands.includes('console'));
+  return [
+    `netra-console ${command} — ${spec.summary}`,
+    '',
+    'Usage:',
+    ...spec.usage.map(synopsis),
+    ...(spec.details ? ['', ...wrap(spec.details, TEXT_WIDTH + LABEL_WIDTH)] : []),
+    '',
+    'Options:',
+    ...own.flatMap((flag) => flagLines(flag, command)),
+    '',
+    'Options it shares with the console:',
+    ...shared.flatMap((flag) => flagLines(flag, command)),
+  ].join('\n');
+}
+
+function globalHelp(): string {
+  return [
+    'netra-console — terminal ops console for the Netra platform',
+    '',
+    'Usage:',
+    ...(['console', ...COMMANDS] as const).flatMap((command) => usageLines(COMMAND_HELP[command])),
+    '',
+    'Options:',
+    ...FLAGS.flatMap((flag) => flagLines(flag)),
+    '',
+    "Run netra-console COMMAND --help for a command's options and what they do there.",
+    'Keys inside the console: press ? for the full list.',
+  ].join('\n');
+}
+
+/** Synopsis lines, the summary beside the last one, or under it when that line is too long. */
+function usageLines(spec: CommandSpec): string[] {
+  const lines = spec.usage.map(synopsis);
+  const last = lines.pop()!;
+  const column = USAGE_WIDTH + INDENT.length;
+  return last.length < column ? [...lines, `${last.padEnd(column)}${spec.summary}`] : [...lines, last, `${' '.repeat(column)}${spec.summary}`];
+}
+
+/** A synopsis line with each flag's placeholder from the table: `sandbox [--port]` → `netra-console sandbox [--port N]`. */
+function synopsis(template: string): string {
+  const filled = template.replace(/--[a-z-]+/g, (word) => {
+    const flag = byName.get(word.slice(2));
+    return flag?.value ? `${word} ${flag.value}` : word;
+  });
+  return `${INDENT}netra-console ${filled}`;
+}
+
+/** One flag: label, description; in a command's help its note for that command, in the whole help which commands take it. */
+function flagLines(flag: FlagSpec, command?: Command): string[] {
+  const note = command && flag.notes?.[command];
+  const only = !command && !flag.commands.includes('console') ? `(${flag.commands.join(', ')}) ` : '';
+  const text = `${only}${flag.description}${note ? ` — ${note}` : ''}`;
+  const [first, ...rest] = wrap(text, TEXT_WIDTH);
+  const pad = ' '.repeat(INDENT.length + LABEL_WIDTH);
+  return [`${INDENT}${flagLabel(flag).padEnd(LABEL_WIDTH)}${first}`, ...rest.map((line) => `${pad}${line}`)];
+}
+
+function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  return [...lines, line];
+}
+
+/** The whole help, as `netra-console --help` prints it. */
+export const HELP = helpText();

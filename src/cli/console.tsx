@@ -1,16 +1,13 @@
 import { render } from 'ink';
-import { createDockerClient } from '../sources/docker/client';
-import { DockerWatcher } from '../sources/docker/watcher';
 import { reduceCloudRun } from '../store/cloud-run-state';
-import { DockerBatcher } from '../store/docker-batcher';
-import { createAppStore, type AppState, type AppStore } from '../store/store';
+import type { AppState, AppStore } from '../store/store';
 import { App } from '../ui/App';
 import { AppProvider, type AppActions } from '../ui/context';
 import { startCloudRun, type CloudRunRuntime } from './cloud-run-runtime';
-import { cloudRunEndpointLabel } from './cloud-run-settings';
 import { rollbackControl } from './rollback-control';
 import { startLogSources } from './log-sources';
 import type { Settings } from './settings';
+import { wireDocker } from './wiring';
 
 /** A slow or hung engine must not hold Cloud Run back for long. */
 const CLOUD_START_WAIT_MAX_MS = 1_500;
@@ -34,23 +31,10 @@ function dockerSettled(store: AppStore, maxMs: number): Promise<void> {
 
 /** The composition root: sources feed the store through the batcher; the views only see the store and actions. */
 export async function runConsole(settings: Settings): Promise<number> {
-  const { config, endpoint, cloudRun } = settings;
-  const store = createAppStore({
-    host: endpoint.display,
-    thresholds: config.thresholds,
-    historyLength: config.ui.historyLength,
-    showAll: settings.showAll,
-    cloudRun: { mode: cloudRun.mode, project: cloudRun.project, region: cloudRun.region, endpoint: cloudRunEndpointLabel(cloudRun) },
-    readOnly: settings.readOnly,
-    rollbackOrder: cloudRun.rollbackOrder,
-    auditPath: settings.auditPath,
-  });
-  const batcher = new DockerBatcher(store);
-  const docker = createDockerClient(endpoint);
+  const { config, cloudRun } = settings;
+  const wiring = wireDocker(settings);
+  const { store, docker, watcher } = wiring;
   const logs = startLogSources(store, docker, settings);
-  const watcher = new DockerWatcher(docker, batcher, {
-    scope: { projects: config.docker.projects, showAll: settings.showAll },
-  });
   let cloud: CloudRunRuntime | null = null;
   const rollback = rollbackControl(store, settings, () => cloud);
   const actions: AppActions = {
@@ -93,8 +77,7 @@ export async function runConsole(settings: Settings): Promise<number> {
   try {
     await instance.waitUntilExit();
   } finally {
-    watcher.stop();
-    batcher.dispose();
+    wiring.stop();
     await logs.stop();
     await (cloud as CloudRunRuntime | null)?.stop();
   }

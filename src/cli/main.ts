@@ -1,14 +1,14 @@
 import { UsageError } from '../config/errors';
 import { describeCloudError } from '../domain/cloud-run-errors';
 import { VERSION } from '../version';
-import { HELP, parseArgs } from './args';
+import { helpText, parseArgs } from './args';
 import { resolveSettings } from './settings';
 
 /** Runs one invocation and returns the exit code: 0 ok, 1 failure, 2 bad usage or input. */
 export async function main(argv: readonly string[]): Promise<number> {
   try {
     const options = parseArgs(argv);
-    if (options.command === 'help') return print(HELP);
+    if (options.command === 'help') return print(helpText(options.helpTopic));
     if (options.command === 'version') return print(VERSION);
     if (options.command === 'sandbox') {
       const { runSandboxCommand } = await import('../sandbox/cli');

@@ -1,6 +1,6 @@
 import { createInterface } from 'node:readline/promises';
 import { describeCloudError } from '../domain/cloud-run-errors';
-import type { CloudRunService, TrafficTarget } from '../domain/cloud-run';
+import { formatTraffic, type CloudRunService, type TrafficTarget } from '../domain/cloud-run';
 import { auditAction, changesNothing, chooseTarget, describeTraffic, rollbackTraffic, type TargetChoice } from '../flows/rollback-plan';
 import { DEFAULT_TIMEOUTS, executeRollback } from '../flows/rollback-runner';
 import { appendAudit, type AuditResult } from '../sources/audit-log';
@@ -141,7 +141,7 @@ function print(reports: ServiceReport[], options: CliOptions, endpoint: string):
     return;
   }
   for (const r of reports) {
-    const after = r.after ? ` — serving now: ${r.after.map((t) => `${t.revision ?? 'LATEST'} ${t.percent}%${t.tag ? ` (${t.tag})` : ''}`).join(', ')}` : '';
+    const after = r.after ? ` — serving now: ${formatTraffic(r.after, (t) => t.revision ?? 'LATEST')}` : '';
     const line = {
       succeeded: `✔ ${r.service} rolled back to ${r.target} and verified in ${(r.elapsedMs / 1000).toFixed(1)}s${after}`,
       unchanged: `= ${r.service} already serving ${r.target}; nothing to do`,

@@ -1,6 +1,6 @@
 import { deriveAlerts, engineUnreachableAlert, sortAlerts } from '../domain/alerts';
 import { percentText } from '../domain/percent';
-import { cloudRunAlerts } from '../domain/cloud-run';
+import { cloudRunAlerts, formatTraffic } from '../domain/cloud-run';
 import { createDockerClient, describeEngineError } from '../sources/docker/client';
 import type Docker from 'dockerode';
 import { EngineSlowError, ONE_OFF_PING, pingEngine } from '../sources/docker/ping';
@@ -74,7 +74,7 @@ function humanStatus(doc: StatusDocument): string {
   const where = `${cloudRun.project} ${cloudRun.region} via ${cloudRun.endpoint}${cloudRun.mode === 'sandbox' ? ' (SANDBOX)' : ''}`;
   lines.push(cloudRun.reachable ? `Cloud Run ${where}: ${cloudRun.services.length} services` : `Cloud Run ${where}: ${cloudRun.error}`);
   for (const s of cloudRun.services) {
-    const traffic = s.traffic.map((t) => `${t.revision ?? '?'} ${t.percent}%${t.tag ? ` (${t.tag})` : ''}`).join(', ');
+    const traffic = formatTraffic(s.traffic, (t) => t.revision ?? '?');
     lines.push(`  ${s.name}  ${s.ready ? 'ready' : 'NOT READY'}  ${traffic}`);
   }
   lines.push(`${doc.alerts.length} alerts`);

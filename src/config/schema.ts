@@ -3,7 +3,7 @@ import { DEFAULT_THRESHOLDS } from '../domain/thresholds';
 
 const percent = z.number().min(0).max(100);
 
-// Defaults come from the platform guides (../shared/seeds): services, compose files and alert thresholds.
+// Defaults come from the platform guides (../shared/seeds): the rollback order and alert thresholds.
 export const configSchema = z
   .object({
     /** No mutating actions at all (rollback keys hidden and refused). */
@@ -11,18 +11,8 @@ export const configSchema = z
     docker: z
       .object({
         host: z.string().min(1).optional(),
-        cli: z.string().min(1).default('docker'),
         projects: z.array(z.string().min(1)).min(1).default(['netra*']),
         showAllContainers: z.boolean().default(false),
-      })
-      .strict()
-      .prefault({}),
-    services: z.array(z.string().min(1)).min(1).default(['backend', 'auth', 'frontend']),
-    compose: z
-      .object({
-        alpine: z.array(z.string().min(1)).default(['docker-compose.alpine.yml', 'docker-compose.staging.alpine.yml']),
-        regular: z.array(z.string().min(1)).default(['docker-compose.yml', 'docker-compose.staging.yml']),
-        test: z.array(z.string().min(1)).default(['docker-compose.alpine-test.yml']),
       })
       .strict()
       .prefault({}),
@@ -49,7 +39,8 @@ export const configSchema = z
         region: z.string().min(1).optional(),
         /** HOST:PORT of a plaintext Cloud Run + Logging endpoint, e.g. a sandbox in another process. */
         endpoint: z.string().min(1).optional(),
-        services: z.array(z.string().min(1)).default(['netra-backend-staging', 'netra-auth', 'netra-frontend-staging']),
+        /** Services shown; empty = every service of the region, so any project's services show without a config. */
+        services: z.array(z.string().min(1)).default([]),
         refreshSeconds: z.number().min(1).max(3600).default(10),
         /** Rollback --all goes one service at a time in this order: lowest risk first, as the platform rolls out. */
         rollbackOrder: z.array(z.string().min(1)).default(['netra-frontend-staging', 'netra-auth', 'netra-backend-staging']),

@@ -16,7 +16,9 @@ function containerAlerts(c: ContainerInfo, now: number): DockerAlert[] {
   const add = (level: DockerAlert['level'], kind: DockerAlert['kind'], message: string) =>
     alerts.push({ level, source: 'docker', kind, container: c.name, message });
   if (c.oomKilled) add('critical', 'oom-killed', `${c.name} was OOM-killed: raise its memory limit or find the leak`);
-  if (c.health === 'unhealthy') add('high', 'unhealthy', `${c.name} is unhealthy${c.lastHealthFailure ? `: ${c.lastHealthFailure}` : ''}`);
+  // Health-check output often spans lines; an alert is one line wherever it is shown.
+  const failure = c.lastHealthFailure?.replace(/\s+/g, ' ').trim();
+  if (c.health === 'unhealthy') add('high', 'unhealthy', `${c.name} is unhealthy${failure ? `: ${failure}` : ''}`);
   if (isCrashLooping(c, now)) add('high', 'crash-loop', `${c.name} is crash-looping (${c.restarts} restarts)`);
   if (c.state === 'exited' && c.exitCode !== null && c.exitCode !== 0 && !c.oomKilled) {
     add('warning', 'exited', `${c.name} exited with code ${c.exitCode}`);

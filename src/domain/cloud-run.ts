@@ -194,6 +194,16 @@ export function serviceFromPayload(payload: RunServicePayload, revisions: RunRev
   };
 }
 
+/** The number Cloud Run gives a revision, as the console shows it: `netra-auth-00017-k2v` → `00017`; null for none. */
+export function revisionNumber(name: string | null | undefined): string | null {
+  return /-(\d{5})-[a-z0-9]+$/.exec(name ?? '')?.[1] ?? null;
+}
+
+/** `a 90%, b 10% (canary)`: the one way traffic is written; `revision` says how a target's revision is named. */
+export function formatTraffic(targets: readonly TrafficTarget[], revision: (target: TrafficTarget) => string): string {
+  return targets.map((t) => `${revision(t)} ${t.percent}%${t.tag ? ` (${t.tag})` : ''}`).join(', ');
+}
+
 /** Which revision a LATEST target resolves to. */
 export function resolveRevision(target: TrafficTarget, service: CloudRunService): string | null {
   return target.latest ? service.latestReadyRevision : target.revision;

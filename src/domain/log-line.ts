@@ -1,3 +1,4 @@
+import { revisionNumber } from './cloud-run';
 /** Cloud Logging severities, lowest first. */
 export const SEVERITIES = ['DEFAULT', 'DEBUG', 'INFO', 'NOTICE', 'WARNING', 'ERROR', 'CRITICAL', 'ALERT', 'EMERGENCY'] as const;
 export type Severity = (typeof SEVERITIES)[number];
@@ -144,12 +145,6 @@ function urlPath(url: string | null | undefined): string {
   }
 }
 
-/** `netra-backend-staging-00024-xq2` → `00024`. */
-function revisionNumber(service: string | undefined, revision: string | undefined): string | undefined {
-  if (!revision) return undefined;
-  const rest = service && revision.startsWith(`${service}-`) ? revision.slice(service.length + 1) : revision;
-  return /^(\d{5})-/.exec(rest)?.[1] ?? rest;
-}
 
 /** A Cloud Logging entry as a panel line: JSON payloads show their message field, request logs a summary. */
 export function lineFromCloudEntry(entry: CloudEntryPayload): NewLogLine {
@@ -166,7 +161,7 @@ export function lineFromCloudEntry(entry: CloudEntryPayload): NewLogLine {
     origin: 'cloud',
     insertId: entry.insertId ?? null,
     timestamp: timestampIso(entry.timestamp),
-    source: [labels.service_name, revisionNumber(labels.service_name, labels.revision_name)].filter(Boolean).join('/') || (entry.resource?.type ?? 'cloud'),
+    source: [labels.service_name, labels.revision_name ? (revisionNumber(labels.revision_name) ?? labels.revision_name) : undefined].filter(Boolean).join('/') || (entry.resource?.type ?? 'cloud'),
     severity: severity ?? 'DEFAULT',
     message,
     detail: null,

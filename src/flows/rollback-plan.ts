@@ -1,4 +1,4 @@
-import { firstLine, resolveRevision, servingShare, type CloudRunRevision, type CloudRunService, type TrafficTarget } from '../domain/cloud-run';
+import { firstLine, formatTraffic, resolveRevision, revisionNumber, servingShare, type CloudRunRevision, type CloudRunService, type TrafficTarget } from '../domain/cloud-run';
 
 /** How the user chose the target: the revision before the serving ones, the newest regular image, or by name. */
 export type TargetChoice = { kind: 'previous' } | { kind: 'regular' } | { kind: 'revision'; name: string };
@@ -49,17 +49,11 @@ export function chooseTarget(service: CloudRunService, choice: TargetChoice): Ta
     : { ok: false, reason: `${service.name} has no Ready revision older than the ones serving now` };
 }
 
-/** `00017` of `svc-00017-abc`: the number the console shows; null for a name without one. */
-function revisionNumber(service: CloudRunService, revision: CloudRunRevision): number | null {
-  const digits = /^(\d+)-/.exec(revision.name.slice(service.name.length + 1));
-  return revision.name.startsWith(`${service.name}-`) && digits ? Number(digits[1]) : null;
-}
-
 /** A revision by its full name, or by its number (`00017` or `17`) as the console shows it. */
 function findRevision(service: CloudRunService, name: string): TargetResult {
   const exact = service.revisions.find((r) => r.name === name);
   if (exact) return { ok: true, revision: exact };
-  const numbered = /^\d+$/.test(name) ? service.revisions.filter((r) => revisionNumber(service, r) === Number(name)) : [];
+  const numbered = /^\d+$/.test(name) ? service.revisions.filter((r) => Number(revisionNumber(r.name) ?? NaN) === Number(name)) : [];
   if (numbered.length === 1) return { ok: true, revision: numbered[0]! };
   const listed = (numbered.length > 1 ? numbered : service.revisions).map((r) => r.name).join(', ') || 'none';
   return numbered.length > 1
@@ -103,7 +97,5 @@ export function isRolledBack(service: CloudRunService, requested: readonly Traff
 
 /** `a 90%, b 10% (canary)` for summaries, audit lines and errors. */
 export function describeTraffic(targets: readonly TrafficTarget[], service: CloudRunService): string {
-  return targets
-    .map((t) => `${t.latest ? `LATEST=${service.latestReadyRevision ?? '?'}` : (t.revision ?? '?')} ${t.percent}%${t.tag ? ` (${t.tag})` : ''}`)
-    .join(', ');
+  return formatTraffic(targets, (t) => (t.latest ? `LATEST=${service.latestReadyRevision ?? '?'}` : (t.revision ?? '?')));
 }

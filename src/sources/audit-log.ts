@@ -1,31 +1,9 @@
 import { appendFileSync, chmodSync, mkdirSync } from 'node:fs';
 import { homedir, hostname, userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
-import type { TrafficTarget } from '../domain/cloud-run';
+import type { AuditEntry } from '../domain/audit';
 
-/** `unchanged`: the service already served the target, so nothing was sent. */
-export type AuditResult = 'confirmed' | 'cancelled' | 'conflicted' | 'failed' | 'succeeded' | 'unchanged';
-
-/** Which Cloud Run the change went to: the sandbox, a plaintext endpoint, or Google. */
-export interface AuditSource {
-  mode: string;
-  endpoint: string;
-}
-
-export interface AuditEntry extends AuditSource {
-  time: string;
-  user: string;
-  host: string;
-  project: string;
-  region: string;
-  service: string;
-  action: string;
-  before: TrafficTarget[] | null;
-  requested: TrafficTarget[] | null;
-  after: TrafficTarget[] | null;
-  result: AuditResult;
-  error: string | null;
-}
+export type { AuditEntry, AuditResult, AuditSource } from '../domain/audit';
 
 /**
  * `$XDG_STATE_HOME/netra-console/audit.log`, by default `~/.local/state/netra-console/audit.log`; changes made to a

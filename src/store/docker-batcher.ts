@@ -1,5 +1,5 @@
+import type { DockerSink } from '../domain/docker-sink';
 import type { ConnectionState, ContainerInfo, ContainerStats } from '../domain/types';
-import type { DockerSink } from '../sources/docker/watcher';
 import { reduceDocker, type DockerOp } from './docker-reducer';
 import type { AppStore } from './store';
 

@@ -1,6 +1,6 @@
 import { containerOfLine, SEVERITIES, type LogLine, type Severity } from '../domain/log-line';
 import type { LogRing } from './log-ring';
-import { findMatch, windowLines, type LogFilter, type LogOrigin } from './log-view';
+import { findMatch, linesAfter, windowLines, type LogFilter, type LogOrigin } from './log-view';
 import type { LogsState } from './logs-state';
 import type { AppState, AppStore } from './store';
 
@@ -34,17 +34,15 @@ export function moveLogCursor(store: AppStore, ring: LogRing, delta: number): vo
   const anchor = logs.paused ? logs.anchorSeq : ring.lastSeq;
   const cursor = logs.cursorSeq ?? anchor;
   if (cursor === null) return;
-  // Everything up to the cursor plus what lies after it, enough to step |delta| lines either way.
-  const before = windowLines(ring, filter, cursor, Math.abs(delta) + 1);
   if (delta > 0) {
-    const after = windowLines(ring, filter, null, ring.size).filter((l) => l.seq > cursor).slice(0, delta);
-    const target = after.at(-1);
+    const target = linesAfter(ring, filter, cursor, delta).at(-1);
     if (!target || target.seq === ring.lastSeq) return follow(store);
     const visible = windowLines(ring, filter, anchor, logs.viewRows);
     const anchorSeq = visible.some((l) => l.seq === target.seq) ? anchor : target.seq;
     return setLogs(store, { paused: true, cursorSeq: target.seq, anchorSeq, pausedAtSeq: logs.pausedAtSeq ?? ring.lastSeq });
   }
-  const target = before[0];
+  // The cursor's line and the |delta| lines before it.
+  const target = windowLines(ring, filter, cursor, -delta + 1)[0];
   if (!target) return;
   const visible = windowLines(ring, filter, anchor, logs.viewRows);
   const anchorSeq = visible.some((l) => l.seq === target.seq) ? anchor : windowEndingAfter(ring, filter, target.seq, logs.viewRows);
@@ -53,8 +51,7 @@ export function moveLogCursor(store: AppStore, ring: LogRing, delta: number): vo
 
 /** The anchor that shows `seq` as the first of `rows` lines. */
 function windowEndingAfter(ring: LogRing, filter: LogFilter, seq: number, rows: number): number {
-  const after = windowLines(ring, filter, null, ring.size).filter((l) => l.seq >= seq).slice(0, rows);
-  return after.at(-1)?.seq ?? seq;
+  return linesAfter(ring, filter, seq - 1, rows).at(-1)?.seq ?? seq;
 }
 
 /** n / N: select the next or previous line matching the search, pausing the view there. */

@@ -39,6 +39,12 @@ export class LogRing {
     const index = seq - this.at(0).seq;
     return index >= 0 && index < this.count ? index : -1;
   }
+
+  /** Index of the oldest line newer than `seq`: 0 when `seq` has been overwritten, `size` when none is newer. */
+  indexAfterSeq(seq: number): number {
+    if (this.count === 0) return 0;
+    return Math.min(this.count, Math.max(0, seq + 1 - this.at(0).seq));
+  }
 }
 
 /** A line waiting in the ingest: when it arrived, and its time as a number (sources write RFC 3339 differently). */

@@ -60,6 +60,17 @@ export function windowLines(ring: LogRing, filter: LogFilter, anchorSeq: number 
   return out.reverse();
 }
 
+/**
+ * Up to `count` lines newer than `afterSeq` that pass the filters, oldest first. It reads from `afterSeq` on and
+ * stops at `count`, so stepping the cursor costs the distance moved, not the size of the ring.
+ */
+export function linesAfter(ring: LogRing, filter: LogFilter, afterSeq: number, count: number): LogLine[] {
+  const regex = compileSearch(filter.search);
+  const out: LogLine[] = [];
+  for (let i = ring.indexAfterSeq(afterSeq); i < ring.size && out.length < count; i++) if (passes(ring.at(i), filter, regex)) out.push(ring.at(i));
+  return out;
+}
+
 /** The next (direction 1) or previous (-1) line after `fromSeq` that passes the filters and matches the search. */
 export function findMatch(ring: LogRing, filter: LogFilter, fromSeq: number, direction: 1 | -1): LogLine | null {
   const regex = compileSearch(filter.search);

@@ -84,10 +84,14 @@ function cloudRunRows(state: AppState): CloudRunService[] {
   return filterServices(state.cloudRun.services, state.ui.filters.cloudrun);
 }
 
-/** The Cloud Run service the revisions view is about: the selection, else the first row. */
+/** The one selection rule of every list: the row chosen, while it is still listed, else the first. */
+export function selectedOf<Row>(rows: readonly Row[], key: (row: Row) => string, chosen: string | null): Row | undefined {
+  return rows.find((row) => key(row) === chosen) ?? rows[0];
+}
+
+/** The Cloud Run service the revisions view is about. */
 export function selectedService(state: AppState): CloudRunService | undefined {
-  const rows = cloudRunRows(state);
-  return rows.find((s) => s.name === state.ui.selectedId.cloudrun) ?? rows[0];
+  return selectedOf(cloudRunRows(state), (s) => s.name, state.ui.selectedId.cloudrun);
 }
 
 /** Row ids of a list in display order; navigation and rendering share it. */
@@ -96,6 +100,11 @@ export function listRowIds(state: AppState, list: ListId): string[] {
   if (list === 'revisions') return (selectedService(state)?.revisions ?? []).map((r) => r.name);
   if (list === 'stats') return statsRows(state.docker, state.ui.filters.stats, state.ui.sort.stats).map((r) => r.id);
   return containerRows(state.docker, state.ui.filters[list], state.ui.sort.health).map((c) => c.id);
+}
+
+/** The selected row's id of a list (see selectedOf); null for an empty list. */
+export function selectedRowId(state: AppState, list: ListId): string | null {
+  return selectedOf(listRowIds(state, list), (id) => id, state.ui.selectedId[list]) ?? null;
 }
 
 /** The list that j/k move in: the revisions view while it is open, else the focused panel. */

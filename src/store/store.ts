@@ -1,10 +1,10 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
+import type { AuditEntry } from '../domain/audit';
 import type { ConnectionState, ContainerInfo, ContainerStats, DockerAlert, EngineAlert } from '../domain/types';
 import type { Thresholds } from '../domain/thresholds';
 
 import type { RollbackFlow } from '../flows/rollback-machine';
 import { initialLogsState, type LogsState } from './logs-state';
-import type { AuditEntry } from '../sources/audit-log';
 import { initialCloudRunState, type CloudRunMode, type CloudRunState } from './cloud-run-state';
 
 export type PanelId = 'health' | 'stats' | 'cloudrun' | 'logs';
@@ -26,7 +26,8 @@ export interface DockerState {
   alerts: Array<DockerAlert | EngineAlert>;
 }
 
-export type Overlay = 'help' | 'details' | 'revisions' | 'rollback' | 'audit' | 'logEntry' | 'alerts' | null;
+/** The id of the overlay or dialog over the panels (see the ui registry), or null. */
+export type Overlay = string | null;
 
 /** Severity: the worst alert first (the default), so what needs attention is at the top. */
 export type ContainerSort = 'severity' | 'name';

@@ -1,4 +1,4 @@
-import { activeList, listRowIds } from './selectors';
+import { activeList, listRowIds, selectedRowId } from './selectors';
 import type { AppStore, PanelId, UiState } from './store';
 
 export const PANEL_ORDER: readonly PanelId[] = ['health', 'stats', 'cloudrun', 'logs'];
@@ -27,20 +27,12 @@ export function moveSelection(store: AppStore, delta: number): void {
   setUi(store, { selectedId: { ...state.ui.selectedId, [list]: ids[next]! } });
 }
 
-/** The id of the active list's selected row (the first row when nothing was chosen yet). */
-export function selectedRowId(store: AppStore): string | null {
-  const state = store.getState();
-  const list = activeList(state);
-  const ids = listRowIds(state, list);
-  const chosen = state.ui.selectedId[list];
-  return chosen && ids.includes(chosen) ? chosen : (ids[0] ?? null);
-}
-
 /** Opens details for the focused panel's selection: a container's details, or a service's revisions. */
 export function openSelection(store: AppStore): void {
-  const id = selectedRowId(store);
+  const state = store.getState();
+  const id = selectedRowId(state, activeList(state));
   if (!id) return;
-  const { ui } = store.getState();
+  const { ui } = state;
   const overlay = ui.focus === 'cloudrun' ? 'revisions' : 'details';
   setUi(store, { selectedId: { ...ui.selectedId, [ui.focus]: id, ...(overlay === 'revisions' ? { revisions: null } : {}) }, overlay });
 }

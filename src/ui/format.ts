@@ -1,3 +1,5 @@
+import cliTruncate from 'cli-truncate';
+import stringWidth from 'string-width';
 import { percentText } from '../domain/percent';
 
 const UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
@@ -37,11 +39,15 @@ export function sparkline(values: readonly number[], width: number): string {
   return line.padStart(width, ' ');
 }
 
-/** Cuts text to `width` cells with an ellipsis, and pads it. */
+/**
+ * Cuts text to `width` terminal cells with an ellipsis, and pads it. Counted in cells, not UTF-16 units: a CJK
+ * character or an emoji takes two cells, a combining accent none.
+ */
 export function fit(text: string, width: number, align: 'left' | 'right' = 'left'): string {
   if (width <= 0) return '';
-  const cut = text.length > width ? `${text.slice(0, Math.max(0, width - 1))}…` : text;
-  return align === 'left' ? cut.padEnd(width) : cut.padStart(width);
+  const cut = cliTruncate(text, width);
+  const padding = ' '.repeat(Math.max(0, width - stringWidth(cut)));
+  return align === 'left' ? cut + padding : padding + cut;
 }
 
 /** `region-docker.pkg.dev/project/repo/backend:v2.1-alpine` → `backend:v2.1-alpine`; digests cut to 12 hex digits. */

@@ -5,6 +5,9 @@ export interface PanelBox {
   height: number;
 }
 
+/** Status bar (2 lines) and footer (1 line). */
+export const CHROME_ROWS = 3;
+
 /** Below this many body rows the logs panel is not in the stack; focusing it shows it zoomed. */
 export const LOGS_IN_STACK_ROWS = 33;
 

@@ -4,7 +4,6 @@
  * on the private test engine, in one list. Every key of the Logs group is pressed as a person would, and the test
  * asserts on what the screen shows (attributes from `capture-pane -e` for highlights and the selected line).
  */
-import { execFile } from 'node:child_process';
 import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -329,24 +328,6 @@ describe('the Logs panel in a real terminal', () => {
     expect(ticks).toEqual(ticks.map((_, i) => ticks[0]! + 4 * i));
     await term.send('f');
     await term.waitForText((s) => !titleLine(s, LOGS).includes('(only matches)'), QUICK, 'all lines again');
-  });
-
-  it('z zooms the Logs panel to the whole window, and back', async () => {
-    const before = logRows(await term.screen()).length;
-    await term.send('z');
-    // The whole body (the window less the status bar and the footer) less the border and the header: one row a line.
-    const zoomed = await term.waitForText((s) => !s.includes('[1] Containers') && logRows(s).length === ROWS - 3 - 3, SLOW, 'the zoomed Logs panel full of lines');
-    expect(zoomed).not.toContain('[3] Cloud Run');
-    expect(before).toBeLessThan(ROWS - 3 - 3 - 20);
-    await term.send('z');
-    await term.waitForText((s) => s.includes('[1] Containers') && logRows(s).length === before, QUICK, 'the stack back');
-  });
-
-  it('t hides and shows the timestamps', async () => {
-    await term.send('t');
-    await term.waitForText((s) => logRows(s).length > 0 && logRows(s).every((r) => r.time === null), QUICK, 'rows without timestamps');
-    await term.send('t');
-    await term.waitForText((s) => logRows(s).length > 0 && logRows(s).every((r) => r.time !== null), QUICK, 'rows with timestamps');
   });
 
   it('w wraps long lines instead of cutting them', async () => {

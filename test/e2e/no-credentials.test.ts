@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FIXTURE_IMAGES, runContainer } from '../support/docker-engine';
-import { buildCli, CLI, NODE, runProcess } from '../support/cli-process';
+import { buildCli, CLI, NODE, runCli } from '../support/cli-process';
 import { providedEngine } from '../support/engine-context';
 import { removeProjectContainers, uniqueProject } from '../support/live-store';
 import { frame, panelLines, terminalEnv, TmuxTerminal } from '../support/tmux-terminal';
@@ -18,13 +18,12 @@ const project = uniqueProject('nocreds');
 const SIGN_IN = 'gcloud auth application-default login';
 let home = '';
 
-/** No credentials anywhere; a metadata lookup, were one made, would go to a closed loopback port. */
-function noCredentialsEnv(): Record<string, string> {
-  return terminalEnv(home, { METADATA_SERVER_DETECTION: 'none', GCE_METADATA_HOST: '127.0.0.1:9', GCE_METADATA_IP: '127.0.0.1:9' });
-}
+/** No credentials anywhere (the base environments name none); a metadata lookup would go to a closed port. */
+const NO_METADATA = { METADATA_SERVER_DETECTION: 'none', GCE_METADATA_HOST: '127.0.0.1:9', GCE_METADATA_IP: '127.0.0.1:9' };
 
-function runCli(args: string[]) {
-  return runProcess(NODE, [CLI, '--docker-host', engine.host, '--project', 'netra-staging', ...args], { cwd: home, env: noCredentialsEnv() });
+/** The CLI against the test engine and a real Google project, signed out. */
+function runSignedOut(args: string[]) {
+  return runCli(['--docker-host', engine.host, '--project', 'netra-staging', ...args], { cwd: home, env: NO_METADATA });
 }
 
 beforeAll(async () => {
@@ -40,7 +39,7 @@ afterAll(async () => {
 
 describe('a Google project without credentials', () => {
   it('status --json prints the whole document: Docker read, Cloud Run unreachable with how to sign in', async () => {
-    const run = await runCli(['--all', 'status', '--json']);
+    const run = await runSignedOut(['--all', 'status', '--json']);
     expect(run.code, run.stderr).toBe(1);
     expect(run.stderr).not.toContain('    at ');
     const doc = JSON.parse(run.stdout) as {
@@ -55,17 +54,17 @@ describe('a Google project without credentials', () => {
   });
 
   it('status (text), logs and rollback say how to sign in, in one line, without a stack trace', async () => {
-    const status = await runCli(['--all', 'status']);
+    const status = await runSignedOut(['--all', 'status']);
     expect(status.code).toBe(1);
     expect(status.stdout).toContain(`${project}-web  running`);
     expect(status.stdout).toContain(SIGN_IN);
 
-    const logs = await runCli(['logs', '--since', '1m']);
+    const logs = await runSignedOut(['logs', '--since', '1m']);
     expect(logs.code).toBe(1);
     expect(logs.stderr.trim().split('\n')).toHaveLength(1);
     expect(logs.stderr).toContain(SIGN_IN);
 
-    const rollback = await runCli(['rollback', '--service', 'netra-auth', '--previous', '--yes']);
+    const rollback = await runSignedOut(['rollback', '--service', 'netra-auth', '--previous', '--yes']);
     expect(rollback.code).toBe(1);
     expect(rollback.stderr.trim().split('\n')).toHaveLength(1);
     expect(rollback.stderr).toContain(SIGN_IN);
@@ -75,7 +74,7 @@ describe('a Google project without credentials', () => {
   it('the console stays up: containers listed, the Cloud Run panel says how to sign in', async () => {
     const term = new TmuxTerminal();
     try {
-      await term.start([NODE, CLI, '--docker-host', engine.host, '--project', 'netra-staging', '--all'], { cols: 140, rows: 44, cwd: home, env: noCredentialsEnv() });
+      await term.start([NODE, CLI, '--docker-host', engine.host, '--project', 'netra-staging', '--all'], { cols: 140, rows: 44, cwd: home, env: terminalEnv(home, NO_METADATA) });
       const screen = await term.waitForText(
         (s) => panelLines(s, '[1] Containers').some((l) => l.startsWith(`${project}-web`)) && panelLines(s, '[3] Cloud Run').join(' ').includes(SIGN_IN),
         30_000,

@@ -5,7 +5,6 @@
  * Sandbox entries carry their sequence number in the last ten hex digits of the insertId, so the cloud side is
  * checked for loss and repetition entry by entry.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,10 +12,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SEVERITIES, severityRank, type Severity } from '../../src/domain/log-line';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index';
 import { FIXTURE_IMAGES, runContainer } from '../support/docker-engine';
-import { buildCli, CLI, NODE } from '../support/cli-process';
+import { buildCli, runCli as runCliIn, startCli, type Run } from '../support/cli-process';
 import { providedEngine } from '../support/engine-context';
 import { removeProjectContainers, uniqueProject } from '../support/live-store';
-import { waitFor } from '../support/wait';
+import { sleep, waitFor } from '../support/wait';
 
 const KEYS = ['insertId', 'timestamp', 'severity', 'source', 'message'];
 
@@ -42,45 +41,14 @@ interface JsonLine {
   message: string;
 }
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
 let home = '';
 let sandbox: Sandbox;
 
-function ciEnv(): Record<string, string> {
-  return { PATH: '/usr/bin:/bin', HOME: home, XDG_CONFIG_HOME: join(home, 'config'), XDG_STATE_HOME: join(home, 'state'), LANG: 'C.UTF-8', CI: 'true' };
-}
-
 const common = () => ['--gcp-endpoint', sandbox.endpoint, '--docker-host', engine.host];
 
-function startCli(args: string[]): { child: ChildProcess; out: () => string; err: () => string; done: Promise<Run> } {
-  const child = spawn(NODE, [CLI, ...args], { cwd: home, env: ciEnv(), stdio: ['pipe', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.on('data', (b: Buffer) => (stdout += b.toString()));
-  child.stderr!.on('data', (b: Buffer) => (stderr += b.toString()));
-  child.stdin!.end();
-  const done = new Promise<Run>((resolvePromise, reject) => {
-    child.on('error', reject);
-    child.on('close', (code) => resolvePromise({ code, stdout, stderr }));
-  });
-  return { child, out: () => stdout, err: () => stderr, done };
-}
-
-async function runCli(args: string[], timeoutMs = 30_000): Promise<Run> {
-  const run = startCli(args);
-  const timer = setTimeout(() => run.child.kill('SIGKILL'), timeoutMs);
-  try {
-    const result = await run.done;
-    expect(result.code, `netra-console ${args.join(' ')} (killed after ${timeoutMs} ms?)\n${result.stderr}`).not.toBeNull();
-    return result;
-  } finally {
-    clearTimeout(timer);
-  }
+/** Runs the CLI as a script does (pipes, CI=true, a clean environment) in this test's home. */
+function runCli(args: string[]): Promise<Run> {
+  return runCliIn(args, { cwd: home });
 }
 
 /** Every stdout line as JSON, checked to have exactly the documented keys. */
@@ -131,7 +99,7 @@ beforeAll(async () => {
     runContainer(engine, { name: WORKER, image: FIXTURE_IMAGES.base, cmd: numbered('worker'), project, service: 'worker' }),
   ]);
   // Enough container lines for every filter below, ERROR ones included.
-  await new Promise((r) => setTimeout(r, 1_200));
+  await sleep(1_200);
 });
 
 afterAll(async () => {
@@ -206,8 +174,8 @@ describe('netra-console logs', () => {
   });
 
   it('--follow prints new lines as they come, survives forced tail cuts without repeating a line, and stops on SIGTERM', async () => {
-    const run = startCli(['logs', '--json', '--follow', '--since', '1m', ...common()]);
-    const lines = () => parseLines(run.out().slice(0, run.out().lastIndexOf('\n') + 1));
+    const run = startCli(['logs', '--json', '--follow', '--since', '1m', ...common()], { cwd: home });
+    const lines = () => parseLines(run.stdout().slice(0, run.stdout().lastIndexOf('\n') + 1));
     const newestApi = () => Math.max(0, ...lines().filter((l) => l.source === API).map((l) => Number(/ (\d+)$/.exec(l.message)![1])));
     const newestSeq = () => Math.max(0, ...lines().filter((l) => l.insertId !== null).map(seqOf));
     try {
@@ -216,17 +184,17 @@ describe('netra-console logs', () => {
       await waitFor(() => newestSeq() >= started + 10 && newestApi() > 0, {
         what: 'new Cloud entries and container lines while following',
         timeoutMs: 20_000,
-        observe: () => ({ stderr: run.err(), lines: lines().length }),
+        observe: () => ({ stderr: run.stderr(), lines: lines().length }),
       });
       const apiBefore = newestApi();
       await waitFor(() => newestApi() >= apiBefore + 5, { what: 'new container lines', observe: () => newestApi() });
 
       // Cut the tail session twice: OUT_OF_RANGE, as Logging ends a session after an hour.
       sandbox.faults.endTailsAfter(1, 'OUT_OF_RANGE');
-      await waitFor(() => (run.err().match(/Cloud Logging tail reconnecting/g) ?? []).length >= 2, {
+      await waitFor(() => (run.stderr().match(/Cloud Logging tail reconnecting/g) ?? []).length >= 2, {
         what: 'two reconnects',
         timeoutMs: 20_000,
-        observe: () => run.err(),
+        observe: () => run.stderr(),
       });
       sandbox.faults.endTailsAfter(null);
       const afterCuts = sandbox.lastLogSeq() + 20;

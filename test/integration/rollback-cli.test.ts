@@ -4,15 +4,15 @@
  * this process (its endpoint passed with --gcp-endpoint) where the test switches faults on. Every exit code, the
  * JSON and text reports, and the audit log; what changed is checked with the official client.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, realpathSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildCli, CLI, NODE, runProcess, type Run } from '../support/cli-process';
+import { buildCli, CLI, cliEnv, NODE, runCli as runCliIn, type Run } from '../support/cli-process';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index';
 import { sandboxClients, type SandboxClients } from '../support/sandbox-clients';
-import { TmuxTerminal } from '../support/tmux-terminal';
+import { startSandboxProcess, type SandboxProcess } from '../support/sandbox-process';
+import { terminalEnv, TmuxTerminal } from '../support/tmux-terminal';
 import { waitFor } from '../support/wait';
 
 const LOCATION = 'projects/netra-staging/locations/us-central1';
@@ -44,39 +44,14 @@ let home = '';
 const stateHome = () => join(home, 'state');
 const defaultAudit = () => join(stateHome(), 'netra-console', 'audit-sandbox.log');
 
-/** What a CI job gives the CLI: pipes on all three streams, CI=true, no Google or console settings. */
-function ciEnv(): Record<string, string> {
-  return {
-    PATH: '/usr/bin:/bin',
-    HOME: home,
-    XDG_CONFIG_HOME: join(home, 'config'),
-    XDG_STATE_HOME: stateHome(),
-    LANG: 'C.UTF-8',
-    CI: 'true',
-  };
-}
-
+/** Runs the CLI as a CI job does (pipes, CI=true, no Google or console settings) in this test's home. */
 function runCli(args: string[], timeoutMs = 30_000): Promise<Run> {
-  return runProcess(NODE, [CLI, ...args], { cwd: home, env: ciEnv(), timeoutMs });
+  return runCliIn(args, { cwd: home, timeoutMs });
 }
 
-/** `netra-console sandbox --port 0 --log-rate 0` in its own process; resolves once it says where it listens. */
-async function sandboxProcess(): Promise<{ endpoint: string; port: number; stop(): Promise<void> }> {
-  const env = { PATH: '/usr/bin:/bin', LANG: 'C.UTF-8', CI: 'true' };
-  const child: ChildProcess = spawn(NODE, [CLI, 'sandbox', '--port', '0', '--log-rate', '0'], { cwd: tmpdir(), env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  child.stdout!.on('data', (b: Buffer) => (out += b.toString()));
-  child.stderr!.on('data', (b: Buffer) => (out += b.toString()));
-  const exited = new Promise<void>((r) => child.once('exit', () => r()));
-  const match = await waitFor(() => / on (127\.0\.0\.1:(\d+))\n/.exec(out), { what: 'the sandbox to say where it listens', observe: () => out, timeoutMs: 15_000 });
-  return {
-    endpoint: match[1]!,
-    port: Number(match[2]),
-    stop: async () => {
-      if (child.exitCode === null) child.kill('SIGTERM');
-      await exited;
-    },
-  };
+/** `netra-console sandbox --port 0 --log-rate 0` in its own process, with nothing of this test's home. */
+function sandboxProcess(): Promise<SandboxProcess> {
+  return startSandboxProcess({ cwd: tmpdir(), env: cliEnv(tmpdir()) });
 }
 
 function auditLines(path = defaultAudit()): AuditLine[] {
@@ -133,7 +108,7 @@ afterEach(() => {
 });
 
 describe('rollback against a sandbox in another process', () => {
-  let sandbox: Awaited<ReturnType<typeof sandboxProcess>>;
+  let sandbox: SandboxProcess;
   let clients: SandboxClients;
 
   beforeEach(async () => {
@@ -185,7 +160,7 @@ describe('rollback against a sandbox in another process', () => {
           cols: 150,
           rows: 20,
           cwd: home,
-          env: { PATH: '/usr/bin:/bin', HOME: home, LANG: 'C.UTF-8', TERM: 'xterm-256color' },
+          env: terminalEnv(home),
         });
         await term.waitForText(`Type netra-auth to move 100% of its traffic to ${nth(before.names, 4)}:`);
         await term.type(typed);
@@ -213,7 +188,7 @@ describe('rollback against a sandbox in another process', () => {
 });
 
 describe('refusals and dry runs against a sandbox in another process (nothing changes)', () => {
-  let sandbox: Awaited<ReturnType<typeof sandboxProcess>>;
+  let sandbox: SandboxProcess;
   let clients: SandboxClients;
   let etags: Record<string, string>;
 

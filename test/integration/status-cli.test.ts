@@ -11,7 +11,7 @@ import { providedEngine } from '../support/engine-context';
 import { removeProjectContainers, uniqueProject } from '../support/live-store';
 import { waitFor } from '../support/wait';
 import { startUnansweredPingEngine } from '../support/slow-engine';
-import { buildCli, CLI, NODE, runProcess, type Run } from '../support/cli-process';
+import { buildCli, runCli as runCliIn, type CliRunOptions, type Run } from '../support/cli-process';
 
 const engine = providedEngine();
 const project = uniqueProject('cli');
@@ -22,12 +22,9 @@ let cwd = '';
 let ids: Record<'burner' | 'done' | 'loop' | 'outsider', string>;
 
 
-/** Runs `node dist/cli.js …args` with pipes for all three streams (so never a TTY). */
-function runCli(args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<Run> {
-  const env: NodeJS.ProcessEnv = { ...process.env, HOME: cwd, XDG_CONFIG_HOME: join(cwd, 'xdg'), ...opts.env };
-  delete env.DOCKER_HOST;
-  delete env.NETRA_DEBUG;
-  return runProcess(NODE, [CLI, ...args], { cwd: opts.cwd ?? cwd, env, timeoutMs: opts.timeoutMs });
+/** Runs the CLI (with pipes, so never a TTY) in this test's working directory unless told another. */
+function runCli(args: string[], opts: Partial<CliRunOptions> = {}): Promise<Run> {
+  return runCliIn(args, { ...opts, cwd: opts.cwd ?? cwd });
 }
 
 /** Waits until `docker inspect --format` of a container satisfies `ok`; reports the last value otherwise. */

@@ -3,18 +3,18 @@
  * on-call engineer would run them in two terminals; then an endpoint where nothing listens, and the in-process
  * sandbox when no project or endpoint is given. All through the built CLI (dist/cli.js) and the pinned Node 24.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { buildCli, CLI, NODE, runProcess, type Run } from '../support/cli-process';
+import { join } from 'node:path';
+import { buildCli, cliEnv, runCli as runCliIn, type Run } from '../support/cli-process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { providedEngine } from '../support/engine-context';
 import { sandboxClients } from '../support/sandbox-clients';
-import { waitFor } from '../support/wait';
+import { startSandboxProcess, type SandboxProcess } from '../support/sandbox-process';
 
 const engine = providedEngine();
-const CONFIGURED = ['netra-backend-staging', 'netra-auth', 'netra-frontend-staging'];
+/** The sandbox's services as ListServices returns them: what shows when cloudRun.services names none. */
+const REGION_SERVICES = ['netra-auth', 'netra-backend-staging', 'netra-frontend-staging'];
 
 // The `status --json` schema of the README.
 const CLOUD_RUN_KEYS = ['mode', 'project', 'region', 'endpoint', 'reachable', 'error', 'services'].sort();
@@ -64,16 +64,9 @@ interface StatusJson {
 
 let cwd = '';
 
-/** An environment that names no project, endpoint, region or engine: only the flags of a test do. */
-function cleanEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, HOME: cwd, XDG_CONFIG_HOME: join(cwd, 'xdg'), XDG_STATE_HOME: join(cwd, 'state') };
-  for (const name of ['DOCKER_HOST', 'GOOGLE_CLOUD_PROJECT', 'CLOUDSDK_RUN_REGION', 'NETRA_GCP_ENDPOINT', 'NETRA_DEBUG']) delete env[name];
-  return { ...env, ...extra };
-}
-
-/** Runs `node dist/cli.js …args` in the temp working directory with pipes (never a TTY). */
-function runCli(args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 45_000): Promise<Run> {
-  return runProcess(NODE, [CLI, ...args], { cwd, env: cleanEnv(env), timeoutMs });
+/** Runs the CLI in the temp working directory; its environment names no project, endpoint, region or engine. */
+function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Run> {
+  return runCliIn(args, { cwd, env, timeoutMs: 45_000 });
 }
 
 function statusJson(run: Run): StatusJson {
@@ -85,26 +78,18 @@ function statusJson(run: Run): StatusJson {
 }
 
 /** The sandbox in its own process: `netra-console sandbox --port 0 --log-rate 0`. */
-let sandboxProcess: ChildProcess | null = null;
-let sandboxOut = '';
-let sandboxExit: Promise<number | null> = Promise.resolve(null);
+let sandboxProcess: SandboxProcess | null = null;
 let endpoint = '';
 
 beforeAll(async () => {
   cwd = realpathSync(mkdtempSync(join(tmpdir(), 'netra-status-cloud-run-')));
   await buildCli();
-
-  const child = spawn(NODE, [CLI, 'sandbox', '--port', '0', '--log-rate', '0'], { cwd, env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
-  sandboxProcess = child;
-  child.stdout.on('data', (b: Buffer) => (sandboxOut += b.toString()));
-  child.stderr.on('data', (b: Buffer) => (sandboxOut += b.toString()));
-  sandboxExit = new Promise((resolvePromise) => child.on('exit', (code) => resolvePromise(code)));
-  const banner = await waitFor(() => / on (127\.0\.0\.1:\d+)\n/.exec(sandboxOut), { what: 'the sandbox banner', observe: () => sandboxOut });
-  endpoint = banner[1]!;
+  sandboxProcess = await startSandboxProcess({ cwd, env: cliEnv(cwd) });
+  endpoint = sandboxProcess.endpoint;
 });
 
 afterAll(async () => {
-  if (sandboxProcess && sandboxProcess.exitCode === null) sandboxProcess.kill('SIGKILL');
+  await sandboxProcess?.stop('SIGKILL');
   if (cwd) rmSync(cwd, { recursive: true, force: true });
 });
 
@@ -118,6 +103,7 @@ describe('status --json against a sandbox in another process', () => {
     run = await runCli(['status', '--json', '--gcp-endpoint', endpoint, '--docker-host', engine.host]);
     doc = statusJson(run);
   });
+  const service = (name: string) => doc.cloudRun.services.find((s) => s.name === name)!;
 
   it('exits 0 with both the engine and Cloud Run read', () => {
     expect(run.code, run.stderr).toBe(0);
@@ -139,8 +125,8 @@ describe('status --json against a sandbox in another process', () => {
     });
   });
 
-  it('lists the three services in the configured order with the documented keys', () => {
-    expect(doc.cloudRun.services.map((s) => s.name)).toEqual(CONFIGURED);
+  it('lists every service of the region, in the order the API gives, with the documented keys', () => {
+    expect(doc.cloudRun.services.map((s) => s.name)).toEqual(REGION_SERVICES);
     for (const s of doc.cloudRun.services) {
       expect(Object.keys(s).sort()).toEqual(SERVICE_KEYS);
       for (const t of s.traffic) expect(Object.keys(t).sort()).toEqual(TRAFFIC_KEYS);
@@ -160,7 +146,7 @@ describe('status --json against a sandbox in another process', () => {
   });
 
   it('shows the backend not ready, its newest revision failed, traffic pinned to the one before with `stable` at 0 %', () => {
-    const backend = doc.cloudRun.services[0]!;
+    const backend = service('netra-backend-staging');
     const [newest, previous] = backend.revisions;
     expect(backend.revisions).toHaveLength(25);
     expect(backend).toMatchObject({ ready: false, reconciling: false, latestCreatedRevision: newest!.name, latestReadyRevision: previous!.name });
@@ -176,7 +162,7 @@ describe('status --json against a sandbox in another process', () => {
   });
 
   it('shows netra-auth at 90/10 with the canary tag', () => {
-    const auth = doc.cloudRun.services[1]!;
+    const auth = service('netra-auth');
     expect(auth.revisions).toHaveLength(6);
     expect(auth).toMatchObject({ ready: true, latestReadyRevision: auth.revisions[0]!.name, latestCreatedRevision: auth.revisions[0]!.name });
     expect(auth.traffic).toEqual([
@@ -187,7 +173,7 @@ describe('status --json against a sandbox in another process', () => {
   });
 
   it('resolves the frontend LATEST target to its latest ready revision', () => {
-    const frontend = doc.cloudRun.services[2]!;
+    const frontend = service('netra-frontend-staging');
     expect(frontend.revisions).toHaveLength(5);
     expect(frontend.latestReadyRevision).toBe(frontend.revisions[0]!.name);
     expect(frontend.traffic).toEqual([{ revision: frontend.revisions[0]!.name, percent: 100, tag: null, latest: true }]);
@@ -224,11 +210,11 @@ describe('status --json against a sandbox in another process', () => {
 });
 
 describe('status --json with an unreachable Cloud Run endpoint', () => {
-  it('names configured services the region does not have, with what it has, in an alert', async () => {
+  it('shows the configured services in their order, and names those the region does not have, with what it has, in an alert', async () => {
     const config = join(cwd, 'typo.yaml');
-    writeFileSync(config, 'cloudRun:\n  services: [netra-auth, netra-backend-stagin]\n');
+    writeFileSync(config, 'cloudRun:\n  services: [netra-frontend-staging, netra-backend-stagin, netra-auth]\n');
     const typo = statusJson(await runCli(['status', '--json', '--config', config, '--gcp-endpoint', endpoint, '--docker-host', engine.host]));
-    expect(typo.cloudRun.services.map((s) => s.name)).toEqual(['netra-auth']);
+    expect(typo.cloudRun.services.map((s) => s.name)).toEqual(['netra-frontend-staging', 'netra-auth']);
     expect(typo.alerts.filter((a) => a.kind === 'service-missing')).toEqual([
       {
         level: 'warning',
@@ -270,8 +256,8 @@ describe('status --json with no project and no endpoint', () => {
     expect(doc.cloudRun.endpoint).toMatch(/^127\.0\.0\.1:\d+$/);
     expect(doc.cloudRun.endpoint).not.toBe(endpoint);
     expect(doc.cloudRun.services.map((s) => [s.name, s.revisions.length])).toEqual([
-      ['netra-backend-staging', 25],
       ['netra-auth', 6],
+      ['netra-backend-staging', 25],
       ['netra-frontend-staging', 5],
     ]);
   });
@@ -279,9 +265,9 @@ describe('status --json with no project and no endpoint', () => {
 
 describe('the sandbox process', () => {
   it('stops cleanly on SIGTERM with exit 0', async () => {
-    expect(sandboxProcess?.exitCode).toBeNull();
-    sandboxProcess!.kill('SIGTERM');
-    expect(await sandboxExit).toBe(0);
-    expect(sandboxOut).toContain('netra-console sandbox: stopped (SIGTERM)\n');
+    expect(sandboxProcess?.child.exitCode).toBeNull();
+    const stopped = await sandboxProcess!.stop('SIGTERM');
+    expect(stopped.code).toBe(0);
+    expect(stopped.stdout + stopped.stderr).toContain('netra-console sandbox: stopped (SIGTERM)\n');
   });
 });

@@ -1,8 +1,16 @@
-import { spawn } from 'node:child_process';
-import { realpathSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { existsSync, realpathSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 
-export const ROOT = resolve(import.meta.dirname, '../..');
+/** The checkout, found upwards: bench/ runs this file bundled from node_modules/.cache, not from test/support. */
+function checkoutRoot(from: string): string {
+  for (let dir = from; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'src/cli.ts'))) return dir;
+    if (dirname(dir) === dir) throw new Error(`no netra-console checkout above ${from}`);
+  }
+}
+
+export const ROOT = checkoutRoot(import.meta.dirname);
 /** The pinned Node 24 (the system node may be too old for the CLI). */
 export const NODE = realpathSync(join(ROOT, 'node_modules/.bin/node'));
 export const CLI = join(ROOT, 'dist/cli.js');
@@ -13,29 +21,77 @@ export interface Run {
   stderr: string;
 }
 
-/** Runs a command with pipes for all three streams (so never a TTY); fails with its output if it hangs. */
-export function runProcess(command: string, args: string[], opts: { cwd: string; env?: NodeJS.ProcessEnv; timeoutMs?: number }): Promise<Run> {
-  const timeoutMs = opts.timeoutMs ?? 30_000;
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(command, args, { cwd: opts.cwd, env: opts.env ?? process.env, stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
-    child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`${command} ${args.join(' ')} did not exit within ${timeoutMs} ms\nstdout: ${stdout}\nstderr: ${stderr}`));
-    }, timeoutMs);
-    child.on('error', (e) => {
-      clearTimeout(timer);
-      reject(e);
-    });
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolvePromise({ code, stdout, stderr });
-    });
-    child.stdin.end();
+export interface RunningProcess {
+  child: ChildProcessWithoutNullStreams;
+  /** What it printed so far. */
+  stdout(): string;
+  stderr(): string;
+  /** Resolves when it has exited and its pipes are drained. */
+  done: Promise<Run>;
+}
+
+export interface ProcessOptions {
+  cwd: string;
+  env?: NodeJS.ProcessEnv;
+  /** Most time for runProcess/runCli before the process is killed and the run fails with its output. */
+  timeoutMs?: number;
+  /** For a child that takes commands on stdin; otherwise stdin is closed at once. */
+  keepStdinOpen?: boolean;
+}
+
+/** Starts a command with pipes for all three streams (so never a TTY), collecting its output. */
+export function startProcess(command: string, args: readonly string[], opts: ProcessOptions): RunningProcess {
+  const child = spawn(command, args, { cwd: opts.cwd, env: opts.env ?? process.env, stdio: ['pipe', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
+  child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
+  if (!opts.keepStdinOpen) child.stdin.end();
+  const done = new Promise<Run>((resolvePromise, reject) => {
+    child.on('error', reject);
+    child.on('close', (code) => resolvePromise({ code, stdout, stderr }));
   });
+  return { child, stdout: () => stdout, stderr: () => stderr, done };
+}
+
+/** Runs a command to its end (see startProcess); fails with its output if it hangs. */
+export async function runProcess(command: string, args: readonly string[], opts: ProcessOptions): Promise<Run> {
+  const timeoutMs = opts.timeoutMs ?? 30_000;
+  const running = startProcess(command, args, opts);
+  let hung = false;
+  const timer = setTimeout(() => {
+    hung = true;
+    running.child.kill('SIGKILL');
+  }, timeoutMs);
+  const run = await running.done.finally(() => clearTimeout(timer));
+  if (hung) throw new Error(`${command} ${args.join(' ')} did not exit within ${timeoutMs} ms\nstdout: ${run.stdout}\nstderr: ${run.stderr}`);
+  return run;
+}
+
+/**
+ * A user's environment and nothing of the test process's: HOME and the XDG directories in `home`, so no Docker
+ * host, Google project, credentials, endpoint or NETRA_DEBUG leaks in; what a test needs it passes itself.
+ */
+export function homeEnv(home: string): Record<string, string> {
+  return { PATH: '/usr/bin:/bin', HOME: home, XDG_CONFIG_HOME: join(home, 'config'), XDG_STATE_HOME: join(home, 'state'), LANG: 'C.UTF-8' };
+}
+
+/** What a CI job gives the CLI: homeEnv with CI=true, plus `extra`. */
+export function cliEnv(home: string, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  return { ...homeEnv(home), CI: 'true', ...extra };
+}
+
+/** Options of one CLI run: it runs in `cwd`, which is also its HOME; `env` adds to cliEnv. */
+export type CliRunOptions = Omit<ProcessOptions, 'env'> & { env?: NodeJS.ProcessEnv };
+
+/** Starts `node dist/cli.js …args` as a script would (pipes, CI=true, a clean environment). */
+export function startCli(args: readonly string[], opts: CliRunOptions): RunningProcess {
+  return startProcess(NODE, [CLI, ...args], { ...opts, env: cliEnv(opts.cwd, opts.env) });
+}
+
+/** Runs `node dist/cli.js …args` to its end as a script would; fails with its output if it hangs. */
+export function runCli(args: readonly string[], opts: CliRunOptions): Promise<Run> {
+  return runProcess(NODE, [CLI, ...args], { ...opts, env: cliEnv(opts.cwd, opts.env) });
 }
 
 /** Builds dist/ from the current sources, as `npm run build` does; fails with the build's output. */

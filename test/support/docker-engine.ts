@@ -14,6 +14,7 @@ import { chmod, copyFile, mkdir, mkdtemp, readFile, rm, stat, symlink, writeFile
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { sleep } from './wait';
 
 export const DOCKERD_BIN = '/usr/sbin/dockerd';
 export const DOCKER_BIN = '/usr/bin/docker' as const;
@@ -134,10 +135,6 @@ function runInherited(cmd: string, args: string[], env: NodeJS.ProcessEnv): Prom
 
 // ---------------------------------------------------------------------------------------------
 // Processes
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
 
 /** True while `pid` exists and is not a zombie. */
 function isAlive(pid: number): boolean {

@@ -1,26 +1,19 @@
 /**
- * The console's data path without Ink: DockerWatcher → DockerBatcher → zustand store, wired exactly as
- * src/cli/console.tsx wires them, pointed at a private test engine. Tests assert on the store.
+ * The console's data path without Ink: DockerWatcher → DockerBatcher → zustand store, wired by the console's own
+ * wireDocker, pointed at a private test engine. Tests assert on the store.
  */
+import { resolveCloudRun } from '../../src/cli/cloud-run-settings';
+import { wireDocker, type DockerWiring } from '../../src/cli/wiring';
 import { parseDockerHost } from '../../src/config/docker-host';
 import { configSchema } from '../../src/config/schema';
 import type { ContainerInfo } from '../../src/domain/types';
-import { createDockerClient } from '../../src/sources/docker/client';
-import { DockerWatcher } from '../../src/sources/docker/watcher';
-import { DockerBatcher } from '../../src/store/docker-batcher';
-import { createAppStore, type AppState, type AppStore } from '../../src/store/store';
+import type { AppState } from '../../src/store/store';
 import type { PrivateEngine } from './docker-engine';
 import { docker } from './docker-engine';
 import { waitFor } from './wait';
 import { alertSubject } from '../../src/domain/alerts';
 
-export interface LiveConsole {
-  store: AppStore;
-  batcher: DockerBatcher;
-  watcher: DockerWatcher;
-  /** Stops the watcher and drops pending batches; safe to call twice. */
-  stop(): void;
-}
+export type LiveConsole = DockerWiring;
 
 export function startLiveConsole(
   engine: Pick<PrivateEngine, 'host'>,
@@ -28,29 +21,17 @@ export function startLiveConsole(
   opts: { start?: boolean } = {},
 ): LiveConsole {
   const config = configSchema.parse({ docker: { projects: scope.projects } });
-  const showAll = scope.showAll ?? false;
-  const endpoint = parseDockerHost(engine.host, 'test engine');
-  const store = createAppStore({
-    host: endpoint.display,
-    thresholds: config.thresholds,
-    historyLength: config.ui.historyLength,
-    showAll,
-    cloudRun: { mode: 'sandbox', project: 'netra-staging', region: 'us-central1', endpoint: 'none' },
+  const live = wireDocker({
+    config,
+    endpoint: parseDockerHost(engine.host, 'test engine'),
+    showAll: scope.showAll ?? false,
+    // Only the Docker part is watched here; Cloud Run stays the idle in-process sandbox.
+    cloudRun: resolveCloudRun({ sandbox: true }, config, {}, null),
+    readOnly: false,
+    auditPath: '',
   });
-  const batcher = new DockerBatcher(store);
-  const watcher = new DockerWatcher(createDockerClient(endpoint), batcher, {
-    scope: { projects: config.docker.projects, showAll },
-  });
-  if (opts.start !== false) watcher.start();
-  return {
-    store,
-    batcher,
-    watcher,
-    stop() {
-      watcher.stop();
-      batcher.dispose();
-    },
-  };
+  if (opts.start !== false) live.watcher.start();
+  return live;
 }
 
 export function containerNamed(state: AppState, name: string): ContainerInfo | undefined {

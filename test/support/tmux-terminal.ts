@@ -12,6 +12,8 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { homeEnv } from './cli-process';
+import { sleep } from './wait';
 
 export const TMUX_BIN = '/usr/bin/tmux';
 const SESSION = 'e2e';
@@ -35,10 +37,6 @@ export interface TerminalState {
   cursorVisible: boolean;
   cols: number;
   rows: number;
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 function shellQuote(word: string): string {
@@ -221,15 +219,7 @@ export function frame(screen: string): string {
  * off), no Google project, endpoint or credentials. HOME and the XDG directories point into `home`.
  */
 export function terminalEnv(home: string, extra: Record<string, string> = {}): Record<string, string> {
-  return {
-    PATH: '/usr/bin:/bin',
-    HOME: home,
-    XDG_CONFIG_HOME: join(home, 'config'),
-    XDG_STATE_HOME: join(home, 'state'),
-    TERM: 'xterm-256color',
-    LANG: 'C.UTF-8',
-    ...extra,
-  };
+  return { ...homeEnv(home), TERM: 'xterm-256color', ...extra };
 }
 
 /** The screen line that holds a panel's or an overlay's title. */

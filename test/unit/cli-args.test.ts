@@ -1,5 +1,8 @@
-import { describe, expect, it } from 'vitest';
-import { defaultOptions, HELP, parseArgs, type CliOptions } from '../../src/cli/args';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it, vi } from 'vitest';
+import { COMMANDS, defaultOptions, flagLabel, FLAGS, HELP, helpText, parseArgs, type CliOptions, type Command, type FlagSpec } from '../../src/cli/args';
+import { main } from '../../src/cli/main';
 import { UsageError } from '../../src/config/errors';
 
 const parsed = (extra: Partial<CliOptions>): CliOptions => ({ ...defaultOptions(), ...extra });
@@ -14,8 +17,8 @@ describe('parseArgs', () => {
     [['status'], parsed({ command: 'status' })],
     [['status', '--json'], parsed({ command: 'status', json: true })],
     [['--json', 'status'], parsed({ command: 'status', json: true })],
-    [['status', '--help'], parsed({ command: 'help' })],
-    [['--help', 'status'], parsed({ command: 'help' })],
+    [['status', '--help'], parsed({ command: 'help', helpTopic: 'status' })],
+    [['--help', 'status'], parsed({ command: 'help', helpTopic: 'status' })],
     [['-v', 'status', '--json'], parsed({ command: 'version', json: true })],
     [['--all'], parsed({ all: true })],
     [['status', '--all', '--json'], parsed({ command: 'status', all: true, json: true })],
@@ -96,5 +99,147 @@ describe('parseArgs', () => {
     ]) {
       expect(HELP).toContain(option);
     }
+  });
+});
+
+describe('the flag table', () => {
+  const commands: Command[] = ['console', ...COMMANDS];
+  const argvFor = (command: Command, flag: FlagSpec): string[] => [
+    ...(command === 'console' ? [] : [command]),
+    ...(command === 'rollback' ? ['--service', 'netra-auth'] : []),
+    `--${flag.name}`,
+    ...(flag.value ? [flag.example!] : []),
+  ];
+  /** What the parser says, independently of the help: a misplaced flag is refused with "work(s) with the". */
+  const accepts = (command: Command, flag: FlagSpec): boolean => {
+    try {
+      parseArgs(argvFor(command, flag));
+      return true;
+    } catch (error) {
+      expect(error).toBeInstanceOf(UsageError);
+      return !/ works? with the /.test((error as UsageError).message);
+    }
+  };
+  /** The help's line for a flag: its label at the start, after the indent. */
+  const lineOf = (help: string, flag: FlagSpec) => help.split('\n').find((line) => line.startsWith(`  ${flagLabel(flag)} `));
+
+  it.each(COMMANDS)('lists in "%s --help" exactly the flags the parser takes with that command', (command) => {
+    const help = helpText(command);
+    for (const flag of FLAGS) expect({ flag: flag.name, listed: lineOf(help, flag) !== undefined }).toEqual({ flag: flag.name, listed: accepts(command, flag) });
+  });
+
+  it("lists every flag in the whole help, naming the commands of those the console does not take", () => {
+    for (const flag of FLAGS) {
+      const line = lineOf(HELP, flag);
+      expect(line, flag.name).toBeDefined();
+      const prefix = /^ {2}\S.{19} (\(([a-z, ]+)\) )?/.exec(line!)!;
+      expect({ flag: flag.name, onlyFor: prefix[2] ?? null }).toEqual({ flag: flag.name, onlyFor: accepts('console', flag) ? null : flag.commands.join(', ') });
+    }
+  });
+
+  it('checks every flag of a synopsis against the command that takes it', () => {
+    for (const command of commands) {
+      const help = helpText(command);
+      const synopses = help.split('\n').filter((line) => line.startsWith(`  netra-console ${command === 'console' ? '' : command}`));
+      for (const synopsis of synopses) {
+        const named = synopsis.startsWith('  netra-console [') ? 'console' : (synopsis.split(' ')[3] as Command);
+        for (const [name] of synopsis.matchAll(/--[a-z-]+/g)) {
+          const flag = FLAGS.find((f) => `--${f.name}` === name);
+          expect(flag, `${name} in "${synopsis}"`).toBeDefined();
+          expect(accepts(named, flag!), `${name} in "${synopsis}"`).toBe(true);
+          if (flag!.value) expect(synopsis).toContain(`${name} ${flag!.value}`);
+        }
+      }
+    }
+  });
+
+  it('describes each flag one way: the same description wherever it is shown, once in each help', () => {
+    for (const command of commands) {
+      const help = helpText(command);
+      const lines = help.split('\n');
+      for (const flag of FLAGS.filter((f) => lineOf(help, f))) {
+        expect(lines.filter((line) => line.startsWith(`  ${flagLabel(flag)} `)), `${flag.name} in ${command} help`).toHaveLength(1);
+        expect(help.replace(/\n {23}/g, ' '), `${flag.name} in ${command} help`).toContain(flag.description);
+      }
+    }
+    const json = FLAGS.find((f) => f.name === 'json')!;
+    for (const command of ['status', 'rollback', 'logs'] as const) {
+      expect(helpText(command).replace(/\n {23}/g, ' ')).toContain(`${json.description} — ${json.notes![command]}`);
+    }
+  });
+
+  it('declares each flag and short alias once, every value flag with an example that parses', () => {
+    const names = FLAGS.flatMap((f) => [f.name, ...(f.short ? [f.short] : [])]);
+    expect(new Set(names).size).toBe(names.length);
+    for (const flag of FLAGS.filter((f) => f.value)) {
+      const command = flag.commands.find((c) => c !== 'console') ?? 'status';
+      expect(() => parseArgs(argvFor(command, flag)), flag.name).not.toThrow();
+    }
+  });
+
+  it('keeps the README "Command line" block equal to the help', () => {
+    const readme = readFileSync(join(import.meta.dirname, '../../README.md'), 'utf8');
+    const block = /## Command line\n\n```\n([\s\S]*?)```\n/.exec(readme)?.[1];
+    expect(block).toBe(`${HELP}\n`);
+  });
+});
+
+describe('per-command help', () => {
+  it.each(COMMANDS)('"%s --help" and "--help %s" ask for that command\'s help', (command) => {
+    expect(parseArgs([command, '--help'])).toEqual(parsed({ command: 'help', helpTopic: command }));
+    expect(parseArgs(['-h', command])).toEqual(parsed({ command: 'help', helpTopic: command }));
+  });
+
+  it('wins over the checks of the command: rollback --help needs no --service', () => {
+    expect(parseArgs(['rollback', '--help']).command).toBe('help');
+    expect(parseArgs(['rollback', '--to', 'x', '--all', '--help']).command).toBe('help');
+  });
+
+  it('rollback --help: its synopses, its flags with what they do there, its exit codes, nothing of other commands', () => {
+    const help = helpText('rollback');
+    expect(help.split('\n')[0]).toBe('netra-console rollback — move all traffic of a Cloud Run service back, verified and audited');
+    expect(help).toContain('netra-console rollback --service NAME [--previous | --to-regular | --to REVISION]');
+    expect(help).toContain('netra-console rollback --all [--previous | --to-regular]');
+    expect(help).toMatch(/^ {2}--timeout SECONDS {4}most time to wait/m);
+    expect(help).toContain('--service NAME       a Cloud Run service of the region — the one to roll back');
+    expect(help).toContain('Exit 0 rolled back');
+    for (const other of ['--port', '--log-rate', '--follow', '--since', '--container', 'netra-console status']) expect(help).not.toContain(other);
+  });
+
+  it('status, logs and sandbox --help show their own flags first, then what they share with the console', () => {
+    const status = helpText('status').split('\n');
+    expect(status.indexOf('Options:')).toBeLessThan(status.findIndex((l) => l.startsWith('  --json ')));
+    expect(status.findIndex((l) => l.startsWith('  --json '))).toBeLessThan(status.indexOf('Options it shares with the console:'));
+    expect(helpText('logs')).toContain('--since DURATION     from this long ago');
+    const sandbox = helpText('sandbox');
+    expect(sandbox).toContain('netra-console sandbox [--port N] [--log-rate N]');
+    expect(sandbox).not.toContain('--docker-host');
+  });
+
+  it('main prints the help of the command it follows, exit 0', async () => {
+    const printed: string[] = [];
+    const write = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+      printed.push(String(chunk));
+      return true;
+    });
+    try {
+      expect(await main(['logs', '--help'])).toBe(0);
+      expect(await main(['--help'])).toBe(0);
+    } finally {
+      write.mockRestore();
+    }
+    expect(printed).toEqual([`${helpText('logs')}\n`, `${HELP}\n`]);
+  });
+
+  it('refuses the console\'s flags for the sandbox command, which reads no engine, config or Cloud Run', () => {
+    let error: unknown;
+    try {
+      parseArgs(['sandbox', '--docker-host', 'tcp://h:1']);
+    } catch (e) {
+      error = e;
+    }
+    expect((error as UsageError).message).toBe(
+      '--docker-host works with the console and the status, rollback and logs commands: e.g. netra-console status --docker-host …',
+    );
   });
 });

@@ -10,7 +10,8 @@ import { parseConfigText } from '../../src/config/load';
 import { usageError } from './support';
 
 const FILE = '/home/oncall/.netra-console.yaml';
-const DEFAULT_SERVICES = ['netra-backend-staging', 'netra-auth', 'netra-frontend-staging'];
+/** None named: every service of the region, so a project whose services are named otherwise shows them too. */
+const DEFAULT_SERVICES: string[] = [];
 
 const config = (cloudRun: string[] = []) => parseConfigText(cloudRun.length ? `cloudRun:\n${cloudRun.map((l) => `  ${l}`).join('\n')}\n` : '', FILE);
 const flags = (extra: Partial<CloudRunFlags> = {}): CloudRunFlags => ({ sandbox: false, ...extra });

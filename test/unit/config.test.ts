@@ -13,16 +13,10 @@ const FILE = '/home/oncall/.netra-console.yaml';
 
 const DEFAULTS = {
   readOnly: false,
-  docker: { cli: 'docker', projects: ['netra*'], showAllContainers: false },
-  services: ['backend', 'auth', 'frontend'],
-  compose: {
-    alpine: ['docker-compose.alpine.yml', 'docker-compose.staging.alpine.yml'],
-    regular: ['docker-compose.yml', 'docker-compose.staging.yml'],
-    test: ['docker-compose.alpine-test.yml'],
-  },
+  docker: { projects: ['netra*'], showAllContainers: false },
   thresholds: { memory: { warning: 80, high: 90, critical: 95 }, cpu: { warning: 80 } },
   cloudRun: {
-    services: ['netra-backend-staging', 'netra-auth', 'netra-frontend-staging'],
+    services: [],
     refreshSeconds: 10,
     rollbackOrder: ['netra-frontend-staging', 'netra-auth', 'netra-backend-staging'],
   },
@@ -99,12 +93,12 @@ describe('parseConfigText', () => {
 
   // [what is wrong, file text, line, key path named (null: none applies), words of the fix]
   it.each<[string, string, number, string | null, string]>([
-    ['unknown top-level key', 'docker:\n  cli: docker\nthreshold:\n  cpu: { warning: 70 }\n', 3, '"threshold"', 'remove it (known keys here: readOnly, docker, services, compose, thresholds, cloudRun, logs, ui)'],
+    ['unknown top-level key', 'docker:\n  host: unix:///x\nthreshold:\n  cpu: { warning: 70 }\n', 3, '"threshold"', 'remove it (known keys here: readOnly, docker, thresholds, cloudRun, logs, ui)'],
     ['unknown nested key', 'thresholds:\n  memory:\n    warning: 80\n    warn: 85\n', 4, '"thresholds.memory.warn"', 'known keys here: warning, high, critical'],
-    ['unknown docker key', 'docker:\n  hosts: tcp://x:2375\n', 2, '"docker.hosts"', 'known keys here: host, cli, projects, showAllContainers'],
+    ['unknown docker key', 'docker:\n  hosts: tcp://x:2375\n', 2, '"docker.hosts"', 'known keys here: host, projects, showAllContainers'],
     ['string for a number', 'ui:\n  historyLength: 30\n  maxFps: fast\n', 3, '"ui.maxFps"', 'expected number, received string'],
-    ['number for a list', 'docker:\n  cli: docker\nservices: 3\n', 3, '"services"', 'expected array, received number'],
-    ['number inside a list', 'services:\n  - backend\n  - 3\n', 3, '"services.1"', 'expected string, received number'],
+    ['number for a list', 'docker:\n  host: unix:///x\n  projects: 3\n', 3, '"docker.projects"', 'expected array, received number'],
+    ['number inside a list', 'cloudRun:\n  services:\n    - netra-auth\n    - 3\n', 4, '"cloudRun.services.1"', 'expected string, received number'],
     ['string for a boolean', 'docker:\n  showAllContainers: "yes"\n', 2, '"docker.showAllContainers"', 'expected boolean'],
     ['empty project list', 'docker:\n  projects: []\n', 2, '"docker.projects"', '>=1'],
     ['percent above 100', 'thresholds:\n  cpu:\n    warning: 120\n', 3, '"thresholds.cpu.warning"', '<=100'],
@@ -114,14 +108,18 @@ describe('parseConfigText', () => {
     ['warning above high', 'thresholds:\n  memory:\n    warning: 92\n    high: 90\n', 3, '"thresholds.memory"', 'must satisfy warning <= high <= critical'],
     ['high above the default critical', 'thresholds:\n  memory: { high: 96 }\n', 2, '"thresholds.memory"', 'must satisfy warning <= high <= critical'],
     ['unclosed bracket', 'docker:\n  projects: [netra*\n', 2, null, 'invalid YAML'],
-    ['unclosed bracket before more keys', 'ui:\n  maxFps: 20\ndocker:\n  projects: [netra*, other\nservices:\n  - auth\n', 4, null, 'invalid YAML'],
-    ['unclosed quote', 'docker:\n  host: "unix:///x\n  cli: docker\n', 2, null, 'invalid YAML'],
+    ['unclosed bracket before more keys', 'ui:\n  maxFps: 20\ndocker:\n  projects: [netra*, other\nlogs:\n  bufferLines: 500\n', 4, null, 'invalid YAML'],
+    ['unclosed quote', 'docker:\n  host: "unix:///x\n  projects: [netra*]\n', 2, null, 'invalid YAML'],
     ['bad indentation', 'thresholds:\n  memory:\n    warning: 80\n   high: 90\n', 4, null, 'invalid YAML'],
     ['tab indentation', 'docker:\n\thost: unix:///x\n', 2, null, 'Tabs are not allowed'],
-    ['duplicate key', 'docker:\n  cli: docker\n  projects: [a]\n  cli: podman\n', 4, '"docker.cli"', 'keep only one of them'],
+    ['duplicate key', 'docker:\n  host: unix:///a\n  projects: [a]\n  host: unix:///b\n', 4, '"docker.host"', 'keep only one of them'],
     ['duplicate top-level key', 'ui:\n  maxFps: 5\ndocker: {}\nui:\n  maxFps: 6\n', 4, '"ui"', 'keep only one of them'],
     ['top-level list', '- docker\n- thresholds\n', 1, null, 'the config must be a mapping of keys'],
     ['top-level scalar', 'netra\n', 1, null, 'the config must be a mapping of keys'],
+    // Keys of older versions that nothing read: an unknown key like any other, not silently ignored.
+    ['the old docker.cli', 'docker:\n  projects: [netra*]\n  cli: /usr/bin/docker\n', 3, '"docker.cli"', 'remove it (known keys here: host, projects, showAllContainers)'],
+    ['the old services', 'readOnly: true\nservices: [backend, auth]\n', 2, '"services"', 'remove it (known keys here: readOnly, docker, thresholds, cloudRun, logs, ui)'],
+    ['the old compose', 'ui: { maxFps: 30 }\ncompose:\n  alpine: [docker-compose.alpine.yml]\n', 2, '"compose"', 'remove it'],
   ])('reports %s as one line with file, line, key and fix', (_, text, line, key, fix) => {
     const message = usageError(() => parseConfigText(text, FILE));
     expect(message).not.toContain('\n');
@@ -144,10 +142,10 @@ describe('findConfigFile and loadConfig', () => {
 
   it('falls back to ~/.config when XDG_CONFIG_HOME is unset', () => {
     const home = tempDir();
-    const user = writeFile(join(home, '.config', 'netra-console', 'config.yaml'), 'services: [auth]\n');
+    const user = writeFile(join(home, '.config', 'netra-console', 'config.yaml'), 'ui: { maxFps: 9 }\n');
     expect(findConfigFile(tempDir(), { HOME: home })).toBe(user);
     expect(findConfigFile(tempDir(), { HOME: home, XDG_CONFIG_HOME: '' })).toBe(user);
-    expect(loadConfig(undefined, tempDir(), { HOME: home }).config.services).toEqual(['auth']);
+    expect(loadConfig(undefined, tempDir(), { HOME: home }).config.ui.maxFps).toBe(9);
   });
 
   it('uses the defaults when there is no file anywhere', () => {

@@ -50,7 +50,7 @@ afterEach(() => {
 /** The panel's rows as plain text, after the store says `logs` and the search is `search`. */
 function renderPanel(store: AppStore, ring: LogRing, logs: Partial<LogsState>, search = ''): string[] {
   store.setState((s) => ({ logs: { ...s.logs, lastSeq: ring.lastSeq, ...logs }, ui: { ...s.ui, focus: 'logs', filters: { ...s.ui.filters, logs: search } } }));
-  const panel = createElement(LogsPanel, { width: WIDTH, height: HEIGHT, number: 4 });
+  const panel = createElement(LogsPanel, { width: WIDTH, height: HEIGHT });
   const app = render(createElement(AppProvider, { store, actions: noActions, logRing: ring, children: panel }));
   unmount = app.unmount;
   return (app.lastFrame() ?? '').replace(/\x1b\[[\d;]*m/g, '').split('\n');

@@ -84,7 +84,7 @@ describe('rollback dialog with nothing to do', () => {
     setFlow(store, serving);
     const screen = dialog(store);
     expect(screen).toContain(`already serving ${B(24)}; nothing to do`);
-    expect(screen).toContain('Nothing to send · Esc closes');
+    expect(screen).toContain('Esc close (nothing to send)');
     expect(screen).not.toContain('Enter continue');
     expect(screen).not.toContain('after:');
   });
@@ -150,7 +150,7 @@ describe('audit view', () => {
     const store = appStore();
     store.setState({ audit: [entry] });
     const screen = render(store, createElement(AuditOverlay, { width: 500, height: 10 }), 500);
-    expect(screen).toContain(`${long(23)} 10%(canary), ${long(17)} 0%(stable) → ${long(17)} 100%`);
+    expect(screen).toContain(`${long(23)} 10% (canary), ${long(17)} 0% (stable) → ${long(17)} 100%`);
     expect(screen).toContain('— the update failed: Quota exceeded for revisions of netra-backend-staging.');
   });
 });

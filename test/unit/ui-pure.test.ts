@@ -1,7 +1,6 @@
-import type { Key } from 'ink';
 import { describe, expect, it } from 'vitest';
 import type { ContainerInfo } from '../../src/domain/types';
-import { healthCounts, listRowIds, visibleContainers } from '../../src/store/selectors';
+import { healthCounts, listRowIds, selectedRowId, visibleContainers } from '../../src/store/selectors';
 import type { AppStore } from '../../src/store/store';
 import {
   cycleFocus,
@@ -10,14 +9,12 @@ import {
   focusPanel,
   moveSelection,
   PANEL_ORDER,
-  selectedRowId,
   startFilter,
 } from '../../src/store/ui-actions';
 import { fitColumns, type Column } from '../../src/ui/columns';
 import { windowStart } from '../../src/ui/components/ListPanel';
 import { fit, formatBytes, formatDuration, sparkline } from '../../src/ui/format';
 import { isNewline, splitKeyBurst } from '../../src/ui/key-burst';
-import { actionFor, KEYMAP, type KeySpec } from '../../src/ui/keymap';
 import { totalsRow } from '../../src/ui/panels/StatsPanel';
 import type { StatsRow } from '../../src/store/selectors';
 import { appStore, container, stats } from './support';
@@ -247,7 +244,7 @@ describe('ui actions on the store', () => {
 
   it('moves the selection and clamps it at both ends', () => {
     const store = storeWithRows(5);
-    expect(selectedRowId(store)).toBe('c0');
+    expect(selectedRowId(store.getState(), 'health')).toBe('c0');
     moveSelection(store, 1);
     expect(selected(store)).toBe('c1');
     moveSelection(store, 10);
@@ -277,14 +274,14 @@ describe('ui actions on the store', () => {
     const before = store.getState();
     moveSelection(store, 1);
     expect(store.getState()).toBe(before);
-    expect(selectedRowId(store)).toBeNull();
+    expect(selectedRowId(store.getState(), 'health')).toBeNull();
   });
 
   it('falls back to the first row when the selected container is gone', () => {
     const store = storeWithRows(3);
     moveSelection(store, 2);
     store.setState((s) => ({ docker: { ...s.docker, containers: { c0: s.docker.containers.c0!, c1: s.docker.containers.c1! } } }));
-    expect(selectedRowId(store)).toBe('c0');
+    expect(selectedRowId(store.getState(), 'health')).toBe('c0');
   });
 
   it('cycles the focus through the panels in both directions, wrapping around', () => {
@@ -341,70 +338,5 @@ describe('splitKeyBurst', () => {
   it('tells newlines from text', () => {
     expect(['\r', '\n', '\r\n'].every(isNewline)).toBe(true);
     expect(['r', '\r ', ' ', 'n'].some(isNewline)).toBe(false);
-  });
-});
-
-describe('keymap', () => {
-  const NO_KEY: Key = {
-    upArrow: false, downArrow: false, leftArrow: false, rightArrow: false, pageDown: false, pageUp: false, home: false, end: false,
-    return: false, escape: false, ctrl: false, shift: false, tab: false, backspace: false, delete: false, meta: false,
-    super: false, hyper: false, capsLock: false, numLock: false,
-  };
-  /** The (input, key) pair Ink hands to useInput for a key press. */
-  function press(spec: KeySpec): [string, Key] {
-    if (spec.key) return ['', { ...NO_KEY, [spec.key]: true, shift: spec.shift ?? false }];
-    const input = spec.input!;
-    return [input, { ...NO_KEY, ctrl: spec.ctrl ?? false, shift: /^[A-Z]$/.test(input) }];
-  }
-  const signature = (spec: KeySpec) => (spec.key ? `key:${spec.key}${spec.shift ? '+shift' : ''}` : `input:${spec.ctrl ? 'ctrl+' : ''}${spec.input}`);
-
-  it.each(KEYMAP.flatMap((binding) => binding.keys.map((spec) => [binding.action, signature(spec), spec, binding.panels?.[0]] as const)))(
-    '%s is bound to %s',
-    (action, _, spec, panel) => {
-      expect(actionFor(...press(spec), panel)).toBe(action);
-    },
-  );
-
-  it('keeps panel keys to their panels', () => {
-    const scoped = KEYMAP.filter((b) => b.panels);
-    expect(scoped.length).toBeGreaterThan(0);
-    for (const binding of scoped) {
-      const elsewhere = (['health', 'stats', 'cloudrun', 'logs'] as const).find((p) => !binding.panels!.includes(p))!;
-      expect(actionFor(...press(binding.keys[0]!), elsewhere)).toBeNull();
-    }
-  });
-
-  it('gives every key to one binding only, and every action one binding', () => {
-    const keys = KEYMAP.flatMap((b) => b.keys.map(signature));
-    expect(new Set(keys).size).toBe(keys.length);
-    const actions = KEYMAP.map((b) => b.action);
-    expect(new Set(actions).size).toBe(actions.length);
-  });
-
-  it('tells Tab from Shift-Tab', () => {
-    expect(actionFor('', { ...NO_KEY, tab: true })).toBe('nextPanel');
-    expect(actionFor('', { ...NO_KEY, tab: true, shift: true })).toBe('prevPanel');
-  });
-
-  it('quits on q and Ctrl-C, but not on a plain c', () => {
-    expect(actionFor('q', NO_KEY)).toBe('quit');
-    expect(actionFor('c', { ...NO_KEY, ctrl: true })).toBe('quit');
-    expect(actionFor('c', NO_KEY)).toBeNull();
-    expect(actionFor('q', { ...NO_KEY, ctrl: true })).toBeNull();
-  });
-
-  it('tells g from G and ignores unbound keys', () => {
-    expect(actionFor('g', NO_KEY)).toBe('top');
-    expect(actionFor('G', { ...NO_KEY, shift: true })).toBe('bottom');
-    expect(actionFor('x', NO_KEY)).toBeNull();
-    expect(actionFor('', { ...NO_KEY, leftArrow: true })).toBeNull();
-  });
-
-  it('documents every binding for the help overlay', () => {
-    for (const binding of KEYMAP) {
-      expect(binding.label.trim()).not.toBe('');
-      expect(binding.description.trim()).not.toBe('');
-      expect(binding.keys.length).toBeGreaterThan(0);
-    }
   });
 });

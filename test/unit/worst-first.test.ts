@@ -129,3 +129,22 @@ describe('alerts list', () => {
     }
   });
 });
+
+describe('alert banner', () => {
+  it('keeps "+N more" and the key that lists them however long the worst alert, and stays one line', () => {
+    const store = appStore();
+    const long = `netra-backend-staging is not ready: ${'Revision is not ready and cannot serve traffic. '.repeat(5)}`;
+    store.setState((s) => ({
+      cloudRun: { ...s.cloudRun, alerts: [{ level: 'critical', source: 'cloudrun', kind: 'service-not-ready', service: 'netra-backend-staging', message: long }] },
+      docker: reduceDocker(
+        s.docker,
+        [{ type: 'sync', containers: [container({ id: 'db', health: 'unhealthy', lastHealthFailure: 'db down\nretrying\n' })] }],
+        { thresholds: DEFAULT_THRESHOLDS, historyLength: 3, now: NOW },
+      ),
+    }));
+    const lines = render(store, createElement(StatusBar, { width: 120 }), 120).split('\n');
+    expect(lines).toHaveLength(2);
+    expect(lines[1]).toMatch(/^▲ CRITICAL netra-backend-staging is not ready: .*… \(\+1 more: ! lists them\)$/);
+    expect(store.getState().docker.alerts[0]!.message).toBe('netra-db-1 is unhealthy: db down retrying');
+  });
+});

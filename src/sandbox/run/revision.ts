@@ -1,3 +1,4 @@
+import { revisionNumber } from '../../domain/cloud-run';
 import { uidFrom } from '../ids';
 import { LOCATION, PROJECT, revisionResource } from '../names';
 import { normalize } from '../protos';
@@ -53,7 +54,7 @@ export function revisionLogUri(service: string, revision: string): string {
 /** The short name of a revision (`netra-auth-00006-k2v`) from its resource name. */
 export const shortName = (resourceName: string) => resourceName.slice(resourceName.lastIndexOf('/') + 1);
 
-/** The revision's number: 25 for netra-backend-staging-00025-xq2. */
-export function revisionNumber(name: string): number {
-  return Number(/-(\d{5})-[a-z0-9]{3}$/.exec(name)?.[1] ?? 0);
+/** The revision's number: 25 for netra-backend-staging-00025-xq2 (0 for a name without one). */
+export function revisionIndex(name: string): number {
+  return Number(revisionNumber(name) ?? 0);
 }

@@ -23,7 +23,7 @@ import {
   serviceConditions,
 } from './conditions';
 import type { OperationOutcome, Operations } from './operations';
-import { revisionFromTemplate, revisionNumber, shortName } from './revision';
+import { revisionFromTemplate, revisionIndex, shortName } from './revision';
 import type { SeededService } from './seed';
 import { ALL_TO_LATEST, checkTraffic, targetRevision, trafficStatuses } from './traffic';
 
@@ -269,7 +269,7 @@ export class CloudRun {
       return wanted;
     }
     if (same) return null;
-    const number = Math.max(0, ...record.revisions.map((r) => revisionNumber(shortName(r.name ?? '')))) + 1;
+    const number = Math.max(0, ...record.revisions.map((r) => revisionIndex(shortName(r.name ?? '')))) + 1;
     return `${service}-${String(number).padStart(5, '0')}-${this.random.token(3)}`;
   }
 

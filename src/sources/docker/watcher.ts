@@ -1,21 +1,12 @@
 import type Docker from 'dockerode';
 import { intentForEvent, type EngineEvent } from '../../domain/docker-events';
+import type { DockerSink } from '../../domain/docker-sink';
 import { computeStats, hasPreviousSample, isEmptySample, type EngineStats } from '../../domain/stats-math';
-import type { ConnectionState, ContainerInfo, ContainerStats } from '../../domain/types';
+import type { ContainerInfo } from '../../domain/types';
 import { describeEngineError } from './client';
 import { pingEngine, type PingBudget } from './ping';
 import { ImageSizeCache, inScope, inspectContainer, listContainers, type ContainerScope } from './containers';
 import { onJsonLines } from './json-lines';
-
-/** Where the watcher delivers what it sees; the store's batcher implements it. */
-export interface DockerSink {
-  connection(state: ConnectionState): void;
-  /** Replaces everything known, after a (re)connect or a scope change. */
-  sync(containers: ContainerInfo[]): void;
-  upsert(container: ContainerInfo): void;
-  remove(id: string): void;
-  stats(id: string, stats: ContainerStats): void;
-}
 
 export interface WatcherOptions {
   scope: ContainerScope;

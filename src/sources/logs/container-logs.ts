@@ -1,6 +1,8 @@
 import { PassThrough } from 'node:stream';
+import { StringDecoder } from 'node:string_decoder';
 import type Docker from 'dockerode';
 import { lineFromContainer, type NewLogLine } from '../../domain/log-line';
+import { lineSplitter } from '../text-lines';
 
 export interface FollowedContainer {
   id: string;
@@ -14,26 +16,28 @@ function splitLines(text: string, onLine: (line: string) => void): void {
   for (const part of text.split('\n')) if (part) onLine(part.replace(/\r$/, ''));
 }
 
-/** Docker's multiplexed log format: 8-byte headers (stream type, payload length), then the payload. */
+/**
+ * Docker's multiplexed log format: 8-byte headers (stream type, payload length), then the payload. Each stream is
+ * decoded on its own, so a character cut across two frames of one stream comes out whole.
+ */
 export function demuxFrames(buffer: Buffer): Array<{ stream: 'stdout' | 'stderr'; text: string }> {
+  const decoders = { stdout: new StringDecoder('utf8'), stderr: new StringDecoder('utf8') };
   const frames: Array<{ stream: 'stdout' | 'stderr'; text: string }> = [];
   for (let offset = 0; offset + 8 <= buffer.length; ) {
     const size = buffer.readUInt32BE(offset + 4);
-    frames.push({ stream: buffer[offset] === 2 ? 'stderr' : 'stdout', text: buffer.toString('utf8', offset + 8, offset + 8 + size) });
+    const stream = buffer[offset] === 2 ? 'stderr' : 'stdout';
+    frames.push({ stream, text: decoders[stream].write(buffer.subarray(offset + 8, offset + 8 + size)) });
     offset += 8 + size;
   }
   return frames;
 }
 
-/** Splits a byte stream into lines, calling `onLine` for each complete one. */
-function onLines(stream: NodeJS.ReadableStream, onLine: (line: string) => void): void {
-  let pending = '';
-  stream.on('data', (chunk: Buffer | string) => {
-    pending += chunk.toString();
-    const parts = pending.split('\n');
-    pending = parts.pop() ?? '';
-    for (const part of parts) if (part) onLine(part.replace(/\r$/, ''));
+/** Calls `onLine` for each complete, non-empty line of a byte stream. */
+export function onLines(stream: NodeJS.ReadableStream, onLine: (line: string) => void): void {
+  const write = lineSplitter((line) => {
+    if (line) onLine(line.replace(/\r$/, ''));
   });
+  stream.on('data', write);
 }
 
 /**

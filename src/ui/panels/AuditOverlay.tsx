@@ -1,8 +1,11 @@
 import { Box, Text } from 'ink';
-import type { TrafficTarget } from '../../domain/cloud-run';
+import stringWidth from 'string-width';
+import { formatTraffic, type TrafficTarget } from '../../domain/cloud-run';
 import type { AuditEntry } from '../../sources/audit-log';
 import { useAppState } from '../context';
 import { fit } from '../format';
+import { closingKeys } from '../keys/overlay-keys';
+import type { OverlaySpec } from '../keys/view-spec';
 
 const RESULT_COLOR = { succeeded: 'green', unchanged: 'green', failed: 'red', conflicted: 'red', cancelled: 'yellow', confirmed: undefined } as const;
 /** Cells of a row before its text: `HH:MM:SS ` and the result column. */
@@ -24,10 +27,10 @@ const ROW_STYLES: RowStyle[] = [
 function traffic(targets: TrafficTarget[] | null, dropPrefix: string | null): string {
   if (!targets) return '-';
   const name = (t: TrafficTarget) => (t.revision && dropPrefix && t.revision.startsWith(dropPrefix) ? t.revision.slice(dropPrefix.length) : (t.revision ?? 'LATEST'));
-  return targets.map((t) => `${name(t)} ${t.percent}%${t.tag ? `(${t.tag})` : ''}`).join(', ');
+  return formatTraffic(targets, name);
 }
 
-const cut = (text: string, width: number) => fit(text, Math.min(text.length, width));
+const cut = (text: string, width: number) => fit(text, Math.min(stringWidth(text), width));
 
 function rowParts(entry: AuditEntry, style: RowStyle) {
   const prefix = style.compact ? `${entry.service}-` : null;
@@ -60,7 +63,7 @@ export function AuditOverlay({ width, height }: { width: number; height: number 
   const shown = entries.slice(-(height - 4));
   return (
     <Box flexDirection="column" width={width} height={height} borderStyle="double" borderColor="cyan" paddingX={1}>
-      <Text bold color="cyan">{`Audit — this session (${entries.length}) · ${path} · A or Esc closes`}</Text>
+      <Text bold color="cyan">{`Audit — this session (${entries.length}) · ${path} · ${OPEN_AUDIT.label} or Esc closes`}</Text>
       {shown.length === 0 ? <Text dimColor>No rollback attempts yet.</Text> : null}
       {shown.map((e, i) => (
         <Text key={`${e.time}-${i}`} wrap="truncate">
@@ -72,3 +75,7 @@ export function AuditOverlay({ width, height }: { width: number; height: number 
     </Box>
   );
 }
+
+const OPEN_AUDIT = { keys: [{ input: 'A' }], label: 'A', description: 'Audit view: the rollbacks of this session', hint: 'audit' };
+
+export const AUDIT_OVERLAY: OverlaySpec = { id: 'audit', component: AuditOverlay, opener: OPEN_AUDIT, keys: closingKeys('Audit view', OPEN_AUDIT) };

@@ -1,28 +1,21 @@
 import { Text } from 'ink';
 import { useMemo } from 'react';
-import { firstLine, resolveRevision, trafficDiffers, type CloudRunService, type TrafficTarget } from '../../domain/cloud-run';
+import { firstLine, formatTraffic, resolveRevision, revisionNumber, trafficDiffers, type CloudRunService, type TrafficTarget } from '../../domain/cloud-run';
 import type { CloudRunState } from '../../store/cloud-run-state';
-import { filterServices } from '../../store/selectors';
+import { filterServices, selectedOf } from '../../store/selectors';
 import type { Column } from '../columns';
 import { ListPanel } from '../components/ListPanel';
 import { useAppState } from '../context';
 import { formatDuration } from '../format';
-import { keyLabel } from '../keymap';
+import { REFRESH_KEY, ROLLBACK_ALL_KEY, ROLLBACK_KEYS } from '../keys/cloud-run-keys';
+import { listKeys } from '../keys/list-keys';
+import type { PanelSpec, ViewProps } from '../keys/view-spec';
 import { useNow } from '../use-now';
 
-/** `00024 100%, stable→00020 0%` — revision numbers are enough to tell targets apart at a glance. */
-export function formatTraffic(targets: readonly TrafficTarget[], service: CloudRunService): string {
-  return targets
-    .map((t) => {
-      const revision = t.latest ? `LATEST(${revisionNumber(resolveRevision(t, service))})` : revisionNumber(t.revision);
-      return `${t.tag ? `${t.tag}→` : ''}${revision} ${t.percent}%`;
-    })
-    .join(', ');
-}
-
-function revisionNumber(revision: string | null): string {
-  if (!revision) return '?';
-  return /-(\d{5})-[a-z0-9]+$/.exec(revision)?.[1] ?? revision;
+/** `00024 100%, 00020 0% (stable)` — revision numbers are enough to tell targets apart at a glance. */
+export function servingText(targets: readonly TrafficTarget[], service: CloudRunService): string {
+  const number = (revision: string | null) => revisionNumber(revision) ?? revision ?? '?';
+  return formatTraffic(targets, (t) => (t.latest ? `LATEST(${number(resolveRevision(t, service))})` : number(t.revision)));
 }
 
 function serviceProblem(s: CloudRunService): string | null {
@@ -50,7 +43,7 @@ const COLUMNS: Column<CloudRunService>[] = [
     cell: (s) => s.latestCreatedRevision ?? '-',
     color: (s) => (s.latestCreatedRevision !== s.latestReadyRevision ? 'red' : undefined),
   },
-  { title: 'SERVING (TRAFFIC)', width: 24, priority: 1, grow: true, cell: (s) => formatTraffic(s.trafficStatuses, s), color: (s) => (trafficDiffers(s) ? 'yellow' : undefined) },
+  { title: 'SERVING (TRAFFIC)', width: 24, priority: 1, grow: true, cell: (s) => servingText(s.trafficStatuses, s), color: (s) => (trafficDiffers(s) ? 'yellow' : undefined) },
   { title: 'STATE', width: 11, priority: 1, cell: (s) => (s.reconciling ? 'reconciling' : 'steady'), color: (s) => (s.reconciling ? 'yellow' : undefined) },
   { title: 'URL', width: 40, priority: 4, cell: (s) => s.uri },
 ];
@@ -64,7 +57,7 @@ function statusMessage(cr: CloudRunState, now: number): { text: string; color: s
   return null;
 }
 
-export function CloudRunPanel({ width, height, number }: { width: number; height: number; number: number }) {
+function CloudRunPanel({ width, height }: ViewProps) {
   const now = useNow();
   const { cr, focused, selectedId, filter, filterEditing } = useAppState((s) => ({
     cr: s.cloudRun,
@@ -74,14 +67,14 @@ export function CloudRunPanel({ width, height, number }: { width: number; height
     filterEditing: s.ui.filterEditing && s.ui.focus === 'cloudrun',
   }));
   const rows = useMemo(() => filterServices(cr.services, filter), [cr.services, filter]);
-  const selected = rows.find((s) => s.name === selectedId) ?? rows[0];
+  const selected = selectedOf(rows, (s) => s.name, selectedId);
   const problem = selected ? serviceProblem(selected) : null;
   const age = cr.updatedAt ? `updated ${formatDuration(now - cr.updatedAt)} ago` : '';
   const staleError = cr.error && cr.services.length > 0 ? `stale: ${cr.error.message}` : null;
   const badge = cr.mode === 'sandbox' ? ' SANDBOX' : cr.mode === 'endpoint' ? ` via ${cr.endpoint}` : '';
   return (
     <ListPanel
-      number={number}
+      number={CLOUD_RUN_PANEL.number}
       title={`Cloud Run ${cr.project} ${cr.region}${badge}`}
       focused={focused}
       width={width}
@@ -96,9 +89,20 @@ export function CloudRunPanel({ width, height, number }: { width: number; height
       emptyText="No Cloud Run services found in this project and region"
       footer={
         <Text wrap="truncate" color={staleError || problem ? 'red' : 'gray'}>
-          {staleError ?? (problem ? `${selected?.name}: ${problem}` : `${cr.refreshing ? 'refreshing… ' : ''}${age} · ${keyLabel('details')} revisions · ${keyLabel('refresh')} refresh`)}
+          {staleError ?? (problem ? `${selected?.name}: ${problem}` : `${cr.refreshing ? 'refreshing… ' : ''}${age} · ${OPEN_REVISIONS.label} revisions · ${REFRESH_KEY.label} refresh`)}
         </Text>
       }
     />
   );
 }
+
+const CLOUD_RUN_KEYS = [...listKeys('Revisions of the selected service'), ...ROLLBACK_KEYS, ROLLBACK_ALL_KEY];
+const OPEN_REVISIONS = CLOUD_RUN_KEYS.find((b) => b.hint === 'details')!;
+
+export const CLOUD_RUN_PANEL: PanelSpec = {
+  id: 'cloudrun',
+  number: 3,
+  title: 'Cloud Run',
+  component: CloudRunPanel,
+  keys: { title: 'Cloud Run', bindings: CLOUD_RUN_KEYS },
+};

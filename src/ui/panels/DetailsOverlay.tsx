@@ -2,6 +2,8 @@ import { Box, Text } from 'ink';
 import { useAppState } from '../context';
 import { formatBytes, formatDuration, formatPercent } from '../format';
 import { HEALTH_COLOR, stateColor } from '../theme';
+import { closingKeys } from '../keys/overlay-keys';
+import type { OverlaySpec } from '../keys/view-spec';
 import { useNow } from '../use-now';
 
 function Field({ name, value, color }: { name: string; value: string; color?: string | undefined }) {
@@ -13,7 +15,7 @@ function Field({ name, value, color }: { name: string; value: string; color?: st
   );
 }
 
-export function DetailsOverlay({ width, height }: { width: number; height: number }) {
+function DetailsOverlay({ width, height }: { width: number; height: number }) {
   const now = useNow();
   const { container, stats } = useAppState((s) => {
     const id = s.ui.selectedId[s.ui.focus];
@@ -53,3 +55,9 @@ export function DetailsOverlay({ width, height }: { width: number; height: numbe
     </Box>
   );
 }
+
+export const DETAILS_OVERLAY: OverlaySpec = {
+  id: 'details',
+  component: DetailsOverlay,
+  keys: closingKeys('Container details', null, [{ keys: [{ key: 'return' }], label: 'Enter', description: 'Close' }]),
+};

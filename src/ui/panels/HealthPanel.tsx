@@ -1,12 +1,14 @@
 import { Text } from 'ink';
 import { useMemo } from 'react';
 import type { ContainerInfo } from '../../domain/types';
-import { containerRows } from '../../store/selectors';
+import { containerRows, selectedOf } from '../../store/selectors';
 import type { Column } from '../columns';
 import { ListPanel } from '../components/ListPanel';
 import { useAppState } from '../context';
 import { formatBytes, formatDuration } from '../format';
 import { HEALTH_COLOR, stateColor } from '../theme';
+import { listKeys, ORDER_KEY } from '../keys/list-keys';
+import type { PanelSpec } from '../keys/view-spec';
 import { useNow } from '../use-now';
 import { engineMessage } from './engine-message';
 
@@ -27,7 +29,7 @@ function healthColumns(now: number): Column<ContainerInfo>[] {
   ];
 }
 
-export function HealthPanel({ width, height }: { width: number; height: number }) {
+function HealthPanel({ width, height }: { width: number; height: number }) {
   const now = useNow();
   const { docker, connection, host, focused, selectedId, filter, filterEditing, sort } = useAppState((s) => ({
     docker: s.docker,
@@ -41,7 +43,7 @@ export function HealthPanel({ width, height }: { width: number; height: number }
   }));
   const rows = useMemo(() => containerRows(docker, filter, sort), [docker, filter, sort]);
   const columns = useMemo(() => healthColumns(now), [now]);
-  const selected = rows.find((c) => c.id === selectedId) ?? rows[0];
+  const selected = selectedOf(rows, (c) => c.id, selectedId);
   const failure = selected?.health === 'unhealthy' || selected?.lastHealthFailure ? selected.lastHealthFailure : null;
   return (
     <ListPanel
@@ -66,3 +68,11 @@ export function HealthPanel({ width, height }: { width: number; height: number }
     />
   );
 }
+
+export const CONTAINERS_PANEL: PanelSpec = {
+  id: 'health',
+  number: 1,
+  title: 'Containers',
+  component: HealthPanel,
+  keys: { title: 'Containers', bindings: [...listKeys('Details of the selected container'), ORDER_KEY] },
+};

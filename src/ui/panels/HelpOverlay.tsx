@@ -1,17 +1,18 @@
 import { Box, Text } from 'ink';
 import { useAppState } from '../context';
-import { activeBindings, type Binding } from '../keymap';
+import { shownBindings, type BindingSet } from '../keys/bindings';
+import { closingKeys } from '../keys/overlay-keys';
+import type { OverlaySpec, ViewProps } from '../keys/view-spec';
 
-const GROUPS: Binding['group'][] = ['Global', 'Lists', 'Cloud Run', 'Logs'];
 const LABEL_WIDTH = 11;
 
 type HelpRow = { kind: 'group'; text: string } | { kind: 'key'; label: string; text: string };
 
 /** Group headings and bindings in reading order; a heading never ends a column. */
-function helpRows(bindings: readonly Binding[]): HelpRow[] {
-  return GROUPS.flatMap((group) => {
-    const inGroup = bindings.filter((b) => b.group === group);
-    return inGroup.length === 0 ? [] : [{ kind: 'group' as const, text: group }, ...inGroup.map((b) => ({ kind: 'key' as const, label: b.label, text: b.description }))];
+function helpRows(sets: readonly BindingSet[], readOnly: boolean): HelpRow[] {
+  return sets.flatMap((set) => {
+    const shown = shownBindings(set, readOnly);
+    return shown.length === 0 ? [] : [{ kind: 'group' as const, text: set.title }, ...shown.map((b) => ({ kind: 'key' as const, label: b.label, text: b.description }))];
   });
 }
 
@@ -31,16 +32,16 @@ function columns(rows: HelpRow[], perColumn: number): HelpRow[][] {
   return out;
 }
 
-/** Generated from the keymap table, in as many columns as the window needs so every binding shows. */
-export function HelpOverlay({ width, height }: { width: number; height: number }) {
+/** The keys that work under the overlay (the focused panel's, then the global ones), in as many columns as needed. */
+function HelpOverlay({ width, height, beneath }: ViewProps & { beneath: readonly BindingSet[] }) {
   const readOnly = useAppState((s) => s.readOnly);
-  const perColumn = Math.max(4, height - (readOnly ? 6 : 5));
-  const cols = columns(helpRows(activeBindings(readOnly)), perColumn);
+  const perColumn = Math.max(4, height - (readOnly ? 5 : 4));
+  const cols = columns(helpRows(beneath, readOnly), perColumn);
   const columnWidth = Math.floor((width - 4) / cols.length);
   return (
     <Box flexDirection="column" width={width} height={height} borderStyle="double" borderColor="cyan" paddingX={1}>
       <Text bold color="cyan" wrap="truncate">
-        Keys — press ? or Esc to close
+        {`Keys — press ${OPEN_HELP.label} or Esc to close`}
       </Text>
       {readOnly ? <Text color="yellow">Read-only console: rollback keys are off.</Text> : null}
       <Box flexDirection="row">
@@ -61,9 +62,10 @@ export function HelpOverlay({ width, height }: { width: number; height: number }
           </Box>
         ))}
       </Box>
-      <Text dimColor wrap="truncate">
-        While typing a filter: letters edit it, Backspace deletes, Enter keeps it, Esc clears it.
-      </Text>
     </Box>
   );
 }
+
+const OPEN_HELP = { keys: [{ input: '?' }], label: '?', description: 'Show the keys that work here', hint: 'help' };
+
+export const HELP_OVERLAY: OverlaySpec = { id: 'help', component: HelpOverlay, opener: OPEN_HELP, keys: closingKeys('Help', OPEN_HELP) };

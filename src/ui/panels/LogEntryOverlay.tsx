@@ -1,6 +1,8 @@
 import { Box, Text } from 'ink';
 import type { EntryDetail } from '../../store/logs-state';
 import { useAppState, useLogRing } from '../context';
+import { closingKeys } from '../keys/overlay-keys';
+import type { OverlaySpec } from '../keys/view-spec';
 
 /** The entry's rows: its JSON pretty-printed, or where it stands while it is fetched. */
 function detailRows(entry: EntryDetail): { rows: string[]; status: string | null } {
@@ -10,7 +12,7 @@ function detailRows(entry: EntryDetail): { rows: string[]; status: string | null
 }
 
 /** The whole entry of the line Enter was pressed on (Esc closes). */
-export function LogEntryOverlay({ width, height }: { width: number; height: number }) {
+function LogEntryOverlay({ width, height }: { width: number; height: number }) {
   const ring = useLogRing();
   const entry = useAppState((s) => s.logs.entry);
   const index = entry ? ring.indexOfSeq(entry.seq) : -1;
@@ -31,3 +33,9 @@ export function LogEntryOverlay({ width, height }: { width: number; height: numb
     </Box>
   );
 }
+
+export const LOG_ENTRY_OVERLAY: OverlaySpec = {
+  id: 'logEntry',
+  component: LogEntryOverlay,
+  keys: closingKeys('Log entry', null, [{ keys: [{ key: 'return' }], label: 'Enter', description: 'Close' }]),
+};

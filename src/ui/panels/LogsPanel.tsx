@@ -1,10 +1,14 @@
 import { Box, Text } from 'ink';
 import { useEffect, useMemo } from 'react';
+import stringWidth from 'string-width';
 import type { LogLine, Severity } from '../../domain/log-line';
 import { selectedAmong, setLogRows } from '../../store/log-actions';
 import { compileSearch, windowLines, type LogFilter } from '../../store/log-view';
 import type { CloudTailStatus, LogsState } from '../../store/logs-state';
 import { useAppState, useAppStore, useLogRing } from '../context';
+import { fit } from '../format';
+import { LOGS_KEYS } from '../keys/logs-keys';
+import type { PanelSpec, ViewProps } from '../keys/view-spec';
 import { useNow } from '../use-now';
 
 export const SEVERITY_COLOR: Record<Severity, string | undefined> = {
@@ -42,7 +46,7 @@ function highlight(text: string, regex: RegExp | null): Array<{ text: string; ma
 
 function LogRow({ line, showTime, wrap, regex, selected }: { line: LogLine; showTime: boolean; wrap: boolean; regex: RegExp | null; selected: boolean }) {
   const time = showTime ? `${line.timestamp.slice(11, 23)} ` : '';
-  const source = line.source.length > SOURCE_WIDTH ? `${line.source.slice(0, SOURCE_WIDTH - 1)}…` : line.source.padEnd(SOURCE_WIDTH);
+  const source = fit(line.source, SOURCE_WIDTH);
   const marked = line.origin === 'notice';
   return (
     <Text wrap={wrap ? 'wrap' : 'truncate'} inverse={selected}>
@@ -139,11 +143,11 @@ function fitHeader(parts: HeaderParts, width: number): Record<keyof HeaderParts,
   const keys = Object.keys(parts) as Array<keyof HeaderParts>;
   const level = Object.fromEntries(keys.map((k) => [k, 0])) as Record<keyof HeaderParts, number>;
   const text = (k: keyof HeaderParts) => parts[k].variants[level[k]] ?? '';
-  const total = () => keys.reduce((sum, k) => sum + text(k).length, 0);
+  const total = () => keys.reduce((sum, k) => sum + stringWidth(text(k)), 0);
   for (const k of SHRINK_ORDER) if (total() > width && level[k] < parts[k].variants.length - 1) level[k]++;
   const texts = Object.fromEntries(keys.map((k) => [k, text(k)])) as Record<keyof HeaderParts, string>;
   const over = total() - width;
-  if (over > 0) texts.filters = texts.filters.length > over ? `${texts.filters.slice(0, texts.filters.length - over - 1)}…` : '';
+  if (over > 0) texts.filters = stringWidth(texts.filters) > over ? fit(texts.filters, stringWidth(texts.filters) - over) : '';
   return texts;
 }
 
@@ -171,7 +175,7 @@ function LogsHeader({ parts, width }: { parts: HeaderParts; width: number }) {
   );
 }
 
-export function LogsPanel({ width, height, number }: { width: number; height: number; number: number }) {
+export function LogsPanel({ width, height }: ViewProps) {
   const ring = useLogRing();
   const store = useAppStore();
   const now = useNow();
@@ -195,7 +199,7 @@ export function LogsPanel({ width, height, number }: { width: number; height: nu
   const shown = logs.wrap ? fitWrapped(lines, rows, width - 4, selected) : lines;
   return (
     <Box flexDirection="column" width={width} height={height} borderStyle="round" borderColor={focused ? 'cyan' : 'gray'} paddingX={1}>
-      <LogsHeader parts={logsHeaderParts({ number, focused, logs, filter, editing: filterEditing, now })} width={width - 4} />
+      <LogsHeader parts={logsHeaderParts({ number: LOGS_PANEL.number, focused, logs, filter, editing: filterEditing, now })} width={width - 4} />
       {shown.length === 0 ? <Text dimColor>{ring.size === 0 ? 'Waiting for log lines…' : 'No lines pass the filters'}</Text> : null}
       {shown.map((line) => (
         <LogRow key={line.seq} line={line} showTime={logs.showTime} wrap={logs.wrap} regex={regex} selected={focused && logs.paused && line === selected} />
@@ -206,7 +210,7 @@ export function LogsPanel({ width, height, number }: { width: number; height: nu
 
 /** Rows a line takes when wrapped at `width`. */
 function wrappedRows(line: LogLine, width: number): number {
-  const cells = 13 + SOURCE_WIDTH + 9 + line.message.length;
+  const cells = 13 + SOURCE_WIDTH + 9 + stringWidth(line.message);
   return Math.max(1, Math.ceil(cells / Math.max(1, width)));
 }
 
@@ -227,3 +231,5 @@ function fitWrapped(lines: LogLine[], rows: number, width: number, selected: Log
   if (!selected || newest.includes(selected)) return newest;
   return leadingThatFit(lines.slice(lines.indexOf(selected)), rows, width);
 }
+
+export const LOGS_PANEL: PanelSpec = { id: 'logs', number: 4, title: 'Logs', component: LogsPanel, keys: { title: 'Logs', bindings: LOGS_KEYS } };

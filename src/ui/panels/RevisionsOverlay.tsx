@@ -1,10 +1,14 @@
 import { Text } from 'ink';
 import { firstLine, revisionTags, servingShare, type CloudRunRevision } from '../../domain/cloud-run';
-import { selectedService } from '../../store/selectors';
+import { selectedOf, selectedService } from '../../store/selectors';
 import type { Column } from '../columns';
 import { ListPanel } from '../components/ListPanel';
 import { useAppState } from '../context';
 import { formatDuration, shortImage } from '../format';
+import { REFRESH_KEY, ROLLBACK_KEYS } from '../keys/cloud-run-keys';
+import { MOVE_KEYS } from '../keys/list-keys';
+import { ESC_CLOSES } from '../keys/overlay-keys';
+import type { OverlaySpec } from '../keys/view-spec';
 import { useNow } from '../use-now';
 
 const STATE_COLOR = { ready: 'green', failed: 'red', pending: 'yellow' } as const;
@@ -25,12 +29,12 @@ function revisionColumns(now: number, share: Map<string, number>, tags: Map<stri
 }
 
 /** The revisions of the selected Cloud Run service, newest first, with the share of traffic each serves. */
-export function RevisionsOverlay({ width, height }: { width: number; height: number }) {
+function RevisionsOverlay({ width, height }: { width: number; height: number }) {
   const now = useNow();
   const { service, selectedId } = useAppState((s) => ({ service: selectedService(s), selectedId: s.ui.selectedId.revisions }));
   if (!service) return <Text color="yellow">That service is gone. Press Esc to go back.</Text>;
   const rows = service.revisions;
-  const selected = rows.find((r) => r.name === selectedId) ?? rows[0];
+  const selected = selectedOf(rows, (r) => r.name, selectedId);
   const columns = revisionColumns(now, servingShare(service), revisionTags(service));
   return (
     <ListPanel
@@ -54,3 +58,9 @@ export function RevisionsOverlay({ width, height }: { width: number; height: num
     />
   );
 }
+
+export const REVISIONS_OVERLAY: OverlaySpec = {
+  id: 'revisions',
+  component: RevisionsOverlay,
+  keys: { title: 'Revisions', bindings: [...MOVE_KEYS, REFRESH_KEY, ...ROLLBACK_KEYS, { ...ESC_CLOSES, description: 'Back to the panels', hint: 'back' }] },
+};

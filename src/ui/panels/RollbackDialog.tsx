@@ -3,7 +3,11 @@ import { describeTraffic } from '../../flows/rollback-plan';
 import type { CloudRunRevision } from '../../domain/cloud-run';
 import { isNoOp, nothingToDo, type PlanItem, type RollbackFlow } from '../../flows/rollback-machine';
 import type { RollbackOutcome } from '../../flows/rollback-runner';
+import { closeRollback, editConfirmation, moveTarget, proceedToConfirm, submitConfirmation } from '../../store/rollback-actions';
+import { setNotice } from '../../store/ui-actions';
 import { useAppState } from '../context';
+import { hintLine, shownBindings, type Binding, type BindingSet } from '../keys/bindings';
+import type { OverlaySpec, ViewProps } from '../keys/view-spec';
 import { shortImage } from '../format';
 
 const PHASE_TEXT = {
@@ -59,7 +63,7 @@ function Picker({ revisions, chosen, rows }: { revisions: CloudRunRevision[]; ch
   const { start, end } = pickerWindow(revisions.length, revisions.findIndex((r) => r.name === chosen), rows);
   return (
     <Box flexDirection="column" marginTop={1}>
-      <Text dimColor>{`Revisions (${revisions.length}; j/k to pick another target):`}</Text>
+      <Text dimColor>{`Revisions (${revisions.length}; ${PICK_KEYS.map((b) => b.label.split(', ')[0]).join('/')} to pick another target):`}</Text>
       {start > 0 ? <Text dimColor>{`  ↑ ${start} more`}</Text> : null}
       {revisions.slice(start, end).map((r) => (
         <Text key={r.name} wrap="truncate" inverse={r.name === chosen} color={r.ready ? undefined : 'red'}>
@@ -85,12 +89,7 @@ function Outcome({ item, outcome }: { item: PlanItem; outcome: RollbackOutcome }
   );
 }
 
-function chooseHint(flow: Extract<RollbackFlow, { step: 'choose' }>): string {
-  if (flow.error) return 'Esc cancel';
-  return nothingToDo(flow) ? 'Nothing to send · Esc closes' : 'Enter continue · Esc cancel (nothing is sent)';
-}
-
-function Choose({ flow, height }: { flow: Extract<RollbackFlow, { step: 'choose' }>; height: number }) {
+function Choose({ flow, height, hints }: { flow: Extract<RollbackFlow, { step: 'choose' }>; height: number; hints: string }) {
   const single = flow.services.length === 1 ? flow.services[0] : undefined;
   const target = flow.plan[0]?.target.name;
   const chosen = flow.choice.kind === 'revision' ? flow.choice.name : target;
@@ -103,18 +102,19 @@ function Choose({ flow, height }: { flow: Extract<RollbackFlow, { step: 'choose'
       {flow.error ? <Text color="red" wrap="wrap">{`✘ ${flow.error}`}</Text> : null}
       {single ? <Picker revisions={single.revisions} chosen={chosen} rows={Math.max(MIN_PICKER_ROWS, height - CHOOSE_CHROME_ROWS)} /> : null}
       <Box marginTop={1}>
-        <Text>{chooseHint(flow)}</Text>
+        <Text>{hints}</Text>
       </Box>
     </Box>
   );
 }
 
-export function RollbackDialog({ width, height }: { width: number; height: number }) {
-  const { flow, notice } = useAppState((s) => ({ flow: s.rollback, notice: s.ui.notice }));
+export function RollbackDialog({ width, height }: ViewProps) {
+  const { flow, notice, readOnly } = useAppState((s) => ({ flow: s.rollback, notice: s.ui.notice, readOnly: s.readOnly }));
   if (!flow) return null;
+  const hints = hintLine(shownBindings(keysFor(flow), readOnly));
   return (
     <Box flexDirection="column" width={width} height={height} borderStyle="double" borderColor="yellow" paddingX={1}>
-      {flow.step === 'choose' ? <Choose flow={flow} height={height} /> : null}
+      {flow.step === 'choose' ? <Choose flow={flow} height={height} hints={hints} /> : null}
       {flow.step === 'confirm' ? (
         <Box flexDirection="column">
           {flow.notice ? <Text color="yellow" wrap="wrap">{flow.notice}</Text> : null}
@@ -123,7 +123,7 @@ export function RollbackDialog({ width, height }: { width: number; height: numbe
             <Change key={item.service.name} item={item} />
           ))}
           <Box marginTop={1}>
-            <Text>{`Type ${flow.expected} and press Enter to apply; Esc cancels (nothing is sent): `}</Text>
+            <Text>{`Type ${flow.expected} and press ${CONFIRM.label} to apply; ${CANCEL.label} cancels (nothing is sent): `}</Text>
             <Text color="cyan">{`${flow.typed}█`}</Text>
           </Box>
           {notice ? <Text color="red">{notice}</Text> : null}
@@ -147,9 +147,60 @@ export function RollbackDialog({ width, height }: { width: number; height: numbe
           {flow.plan.slice(flow.outcomes.length).map((item) => (
             <Text key={item.service.name} dimColor>{`- ${item.service.name}: not attempted, unchanged`}</Text>
           ))}
-          <Text dimColor>Enter or Esc closes</Text>
+          <Text dimColor>{`${CLOSE_DONE.label.replace(', ', ' or ')} closes`}</Text>
         </Box>
       ) : null}
     </Box>
   );
 }
+
+const QUIT: Binding = { keys: [{ input: 'c', ctrl: true }], label: 'Ctrl-C', description: 'Quit the console (nothing is sent)', run: ({ exit }) => exit() };
+const CANCEL: Binding = {
+  keys: [{ key: 'escape' }],
+  label: 'Esc',
+  description: 'Cancel: nothing is sent',
+  hint: 'cancel (nothing is sent)',
+  run: ({ actions }) => actions.cancelRollback(),
+};
+const PICK_KEYS: readonly Binding[] = [
+  { keys: [{ input: 'j' }, { key: 'downArrow' }], label: 'j, ↓', description: 'Pick the next older revision', run: ({ store }) => moveTarget(store, 1) },
+  { keys: [{ input: 'k' }, { key: 'upArrow' }], label: 'k, ↑', description: 'Pick the next newer revision', run: ({ store }) => moveTarget(store, -1) },
+];
+const CONTINUE: Binding = { keys: [{ key: 'return' }], label: 'Enter', description: 'Go on to the confirmation', hint: 'continue', run: ({ store }) => proceedToConfirm(store) };
+const CONFIRM: Binding = {
+  keys: [{ key: 'return' }],
+  label: 'Enter',
+  description: 'Apply the change once the typed name matches',
+  hint: 'apply',
+  mutating: 'rollback',
+  run: ({ store, actions }) => {
+    const flow = store.getState().rollback;
+    if (submitConfirmation(store)) actions.runRollback();
+    else if (flow?.step === 'confirm') setNotice(store, `type ${flow.expected} exactly to confirm, or ${CANCEL.label} to cancel`);
+  },
+};
+const ERASE: Binding = { keys: [{ key: 'backspace' }, { key: 'delete' }], label: 'Backspace', description: 'Delete the last typed character', run: ({ store }) => editConfirmation(store, (t) => t.slice(0, -1)) };
+const NOTHING_TO_SEND: Binding = { ...CANCEL, description: 'Close: there is nothing to send', hint: 'close (nothing to send)' };
+const CLOSE_DONE: Binding = { keys: [{ key: 'return' }, { key: 'escape' }], label: 'Enter, Esc', description: 'Close', hint: 'close', run: ({ store }) => closeRollback(store) };
+
+/** The dialog's keys at each step; while the change is being sent, none (not even Ctrl-C). */
+function keysFor(flow: RollbackFlow | null): BindingSet {
+  const set = (bindings: Binding[]): BindingSet => ({ title: 'Rollback', modal: true, bindings });
+  if (!flow || flow.step === 'running') return set([]);
+  if (flow.step === 'done') return set([CLOSE_DONE, QUIT]);
+  if (flow.step === 'confirm') {
+    return {
+      ...set([CONFIRM, ERASE, CANCEL, QUIT]),
+      text: ({ store }, input, key) => {
+        if (!input || key.ctrl || key.meta) return false;
+        editConfirmation(store, (typed) => typed + input);
+        return true;
+      },
+    };
+  }
+  const pick = flow.services.length === 1 ? PICK_KEYS : [];
+  if (flow.error) return set([...pick, CANCEL, QUIT]);
+  return set(nothingToDo(flow) ? [...pick, NOTHING_TO_SEND, QUIT] : [...pick, CONTINUE, CANCEL, QUIT]);
+}
+
+export const ROLLBACK_DIALOG: OverlaySpec = { id: 'rollback', component: RollbackDialog, dialog: true, keys: (state) => keysFor(state.rollback) };

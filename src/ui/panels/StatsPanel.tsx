@@ -1,13 +1,15 @@
 import { useMemo } from 'react';
 import { cpuLevel, memoryLevel, type Thresholds } from '../../domain/thresholds';
 import type { ContainerStats } from '../../domain/types';
-import { statsRows, type StatsRow } from '../../store/selectors';
+import { selectedOf, statsRows, type StatsRow } from '../../store/selectors';
 import type { StatsSort } from '../../store/store';
 import type { Column } from '../columns';
 import { ListPanel } from '../components/ListPanel';
 import { useAppState } from '../context';
 import { formatBytes, formatPercent, sparkline } from '../format';
 import { LEVEL_COLOR } from '../theme';
+import { listKeys, ORDER_KEY } from '../keys/list-keys';
+import type { PanelSpec } from '../keys/view-spec';
 import { useNow } from '../use-now';
 import { engineMessage } from './engine-message';
 
@@ -84,7 +86,7 @@ export function StatsPanel({ width, height }: { width: number; height: number })
       rows={rows}
       rowKey={(r) => r.id}
       columns={columns}
-      selectedKey={selectedId ?? rows[0]?.id ?? null}
+      selectedKey={selectedOf(rows, (r) => r.id, selectedId)?.id ?? null}
       filter={filter}
       filterEditing={filterEditing}
       message={engineMessage(host, connection, now)}
@@ -93,3 +95,11 @@ export function StatsPanel({ width, height }: { width: number; height: number })
     />
   );
 }
+
+export const STATS_PANEL: PanelSpec = {
+  id: 'stats',
+  number: 2,
+  title: 'Stats',
+  component: StatsPanel,
+  keys: { title: 'Stats', bindings: [...listKeys('Details of the selected container'), ORDER_KEY] },
+};

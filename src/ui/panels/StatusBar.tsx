@@ -1,11 +1,13 @@
 import { Box, Text } from 'ink';
 import { useMemo } from 'react';
+import cliTruncate from 'cli-truncate';
 import stringWidth from 'string-width';
 import { sortAlerts } from '../../domain/alerts';
+import type { Alert } from '../../domain/types';
 import type { CloudRunState } from '../../store/cloud-run-state';
 import { healthCounts } from '../../store/selectors';
 import { useAppState } from '../context';
-import { keyLabel } from '../keymap';
+import { OPEN_ALERTS } from './AlertsOverlay';
 import { LEVEL_COLOR } from '../theme';
 
 const CONNECTION_LABEL = { connected: ['● connected', 'green'], connecting: ['◌ connecting', 'yellow'], unreachable: ['✘ unreachable', 'red'] } as const;
@@ -36,6 +38,13 @@ function fit(segments: Segment[], width: number): Segment[] {
     kept.splice(kept.findLastIndex((s) => s.drop === worst), 1);
   }
   return kept;
+}
+
+/** The worst alert, cut so that how many more there are (and the key that lists them) always shows. */
+function banner(top: Alert, count: number, width: number): string {
+  const head = `▲ ${top.level.toUpperCase()} `;
+  const more = count > 1 ? ` (+${count - 1} more: ${OPEN_ALERTS.label} lists them)` : '';
+  return `${head}${cliTruncate(top.message, Math.max(10, width - stringWidth(head) - stringWidth(more)))}${more}`;
 }
 
 export function StatusBar({ width }: { width: number }) {
@@ -82,7 +91,7 @@ export function StatusBar({ width }: { width: number }) {
         ))}
       </Text>
       <Text wrap="truncate" color={top ? LEVEL_COLOR[top.level] : 'gray'}>
-        {top ? `▲ ${top.level.toUpperCase()} ${top.message}${alerts.length > 1 ? ` (+${alerts.length - 1} more: ${keyLabel('alerts')} lists them)` : ''}` : '  no active alerts'}
+        {top ? banner(top, alerts.length, width) : '  no active alerts'}
       </Text>
     </Box>
   );

@@ -1,0 +1,50 @@
+import type Docker from 'dockerode';
+import { createDockerClient } from '../sources/docker/client';
+import { DockerWatcher } from '../sources/docker/watcher';
+import { DockerBatcher } from '../store/docker-batcher';
+import { createAppStore, type AppStore } from '../store/store';
+import { cloudRunEndpointLabel } from './cloud-run-settings';
+import type { Settings } from './settings';
+
+/** The console's data path: the engine client, its watcher feeding the store through the batcher. */
+export interface DockerWiring {
+  store: AppStore;
+  batcher: DockerBatcher;
+  docker: Docker;
+  watcher: DockerWatcher;
+  /** Stops the watcher and drops pending batches; safe to call twice. */
+  stop(): void;
+}
+
+export type WiringSettings = Pick<Settings, 'config' | 'endpoint' | 'showAll' | 'cloudRun' | 'readOnly' | 'auditPath'>;
+
+/**
+ * Creates the store and connects the engine to it, not started yet. One place, so that the console and the tests
+ * that watch a real engine through the store (test/support/live-store.ts) are wired the same way.
+ */
+export function wireDocker(settings: WiringSettings): DockerWiring {
+  const { config, endpoint, cloudRun, showAll } = settings;
+  const store = createAppStore({
+    host: endpoint.display,
+    thresholds: config.thresholds,
+    historyLength: config.ui.historyLength,
+    showAll,
+    cloudRun: { mode: cloudRun.mode, project: cloudRun.project, region: cloudRun.region, endpoint: cloudRunEndpointLabel(cloudRun) },
+    readOnly: settings.readOnly,
+    rollbackOrder: cloudRun.rollbackOrder,
+    auditPath: settings.auditPath,
+  });
+  const batcher = new DockerBatcher(store);
+  const docker = createDockerClient(endpoint);
+  const watcher = new DockerWatcher(docker, batcher, { scope: { projects: config.docker.projects, showAll } });
+  return {
+    store,
+    batcher,
+    docker,
+    watcher,
+    stop() {
+      watcher.stop();
+      batcher.dispose();
+    },
+  };
+}

@@ -1,0 +1,25 @@
+import type { TrafficTarget } from './cloud-run';
+
+/** `unchanged`: the service already served the target, so nothing was sent. */
+export type AuditResult = 'confirmed' | 'cancelled' | 'conflicted' | 'failed' | 'succeeded' | 'unchanged';
+
+/** Which Cloud Run the change went to: the sandbox, a plaintext endpoint, or Google. */
+export interface AuditSource {
+  mode: string;
+  endpoint: string;
+}
+
+export interface AuditEntry extends AuditSource {
+  time: string;
+  user: string;
+  host: string;
+  project: string;
+  region: string;
+  service: string;
+  action: string;
+  before: TrafficTarget[] | null;
+  requested: TrafficTarget[] | null;
+  after: TrafficTarget[] | null;
+  result: AuditResult;
+  error: string | null;
+}

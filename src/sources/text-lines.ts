@@ -1,0 +1,17 @@
+import { StringDecoder } from 'node:string_decoder';
+
+/**
+ * Splits one byte stream into lines (without the `\n`): returns what takes each chunk, and calls `onLine` for each
+ * line completed. Bytes are decoded as a stream, so a UTF-8 character cut across two chunks comes out whole instead
+ * of as U+FFFD. A last line without a newline is never complete.
+ */
+export function lineSplitter(onLine: (line: string) => void): (chunk: Buffer | string) => void {
+  const decoder = new StringDecoder('utf8');
+  let pending = '';
+  return (chunk) => {
+    pending += typeof chunk === 'string' ? chunk : decoder.write(chunk);
+    const lines = pending.split('\n');
+    pending = lines.pop() ?? '';
+    for (const line of lines) onLine(line);
+  };
+}
