@@ -123,8 +123,9 @@ export const FLAGS: readonly FlagSpec[] = [
   { name: 'dry-run', key: 'dryRun', commands: ['rollback'], description: 'print the change and send nothing' },
   { name: 'yes', key: 'yes', commands: ['rollback'], description: 'do not ask to type the service name (needed without a terminal)' },
   {
-    name: 'timeout', key: 'timeout', value: 'SECONDS', example: '120', number: { min: 1, max: 3600, integer: false }, commands: ['rollback'],
-    description: 'most time to wait for Cloud Run to apply a change (default: 120)',
+    name: 'timeout', key: 'timeout', value: 'SECONDS', example: '120', number: { min: 1, max: 3600, integer: false }, commands: ['status', 'rollback'],
+    description: 'most time to wait',
+    notes: { status: 'for a slow engine to answer its ping (default: 10)', rollback: 'for Cloud Run to apply a change (default: 120)' },
   },
   { name: 'container', key: 'container', value: 'NAME', example: 'netra-backend-1', commands: ['logs'], description: 'only the logs of this container' },
   {
@@ -162,7 +163,7 @@ interface CommandSpec {
 
 const COMMAND_HELP: Record<Command, CommandSpec> = {
   console: { usage: ['[options]'], summary: 'open the console (needs a terminal)' },
-  status: { usage: ['status [--json] [options]'], summary: 'print containers, Cloud Run and alerts once, then exit' },
+  status: { usage: ['status [--json] [--timeout] [options]'], summary: 'print containers, Cloud Run and alerts once, then exit' },
   sandbox: {
     usage: ['sandbox [--port] [--log-rate]'],
     summary: 'serve a Cloud Run + Logging sandbox on 127.0.0.1 and print its endpoint',

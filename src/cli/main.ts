@@ -25,7 +25,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
     if (options.command === 'status') {
       const { runStatus } = await import('./status');
-      return await runStatus(settings, options.json);
+      return await runStatus(settings, options.json, options.timeout);
     }
     if (!process.stdout.isTTY || !process.stdin.isTTY) {
       throw new UsageError(

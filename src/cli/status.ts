@@ -19,8 +19,9 @@ interface DockerReading {
 }
 
 /** The ping is timed before anything else runs in this process, so that "slow" is the engine's, not ours. */
-async function pingDocker(docker: Docker): Promise<{ ms: number } | { error: unknown }> {
-  return pingEngine(docker, ONE_OFF_PING).then(
+async function pingDocker(docker: Docker, timeoutSeconds: number | undefined): Promise<{ ms: number } | { error: unknown }> {
+  const budget = timeoutSeconds === undefined ? ONE_OFF_PING : { ...ONE_OFF_PING, budgetMs: timeoutSeconds * 1000 };
+  return pingEngine(docker, budget).then(
     (ms) => ({ ms }),
     (error: unknown) => ({ error }),
   );
@@ -38,9 +39,9 @@ async function readDocker(docker: Docker, ping: Awaited<ReturnType<typeof pingDo
 }
 
 /** Prints the status once; exit code 0 when the engine and Cloud Run answered, 1 when either did not. */
-export async function runStatus(settings: Settings, json: boolean): Promise<number> {
+export async function runStatus(settings: Settings, json: boolean, timeoutSeconds?: number): Promise<number> {
   const client = createDockerClient(settings.endpoint);
-  const ping = await pingDocker(client);
+  const ping = await pingDocker(client, timeoutSeconds);
   const [docker, cloud] = await Promise.all([readDocker(client, ping, settings), readCloudRunOnce(settings.cloudRun)]);
   const { mode, project, region } = settings.cloudRun;
   const alerts = sortAlerts([

@@ -25,7 +25,7 @@ export async function pingEngine(docker: Docker, budget: PingBudget): Promise<nu
   for (let attempt = 1; ; attempt++) {
     const remaining = budget.budgetMs - (Date.now() - started);
     if (remaining <= 0) {
-      throw new EngineSlowError(`no answer to ping within ${Math.round(budget.budgetMs / 1000)} s (${attempt - 1} tries): the engine is overloaded or hung`);
+      throw new EngineSlowError(`no answer to ping within ${budget.budgetMs / 1000} s (${attempt - 1} tries): the engine is overloaded or hung`);
     }
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), Math.min(budget.attemptMs * attempt, remaining));
