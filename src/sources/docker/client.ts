@@ -9,7 +9,7 @@ export function createDockerClient(endpoint: DockerEndpoint): Docker {
 /** Engine errors as one short line (dockerode errors carry the HTTP body or the socket errno). */
 export function describeEngineError(error: unknown): string {
   const e = error as { code?: string; statusCode?: number; json?: { message?: string }; message?: string };
-  if (e.code && ['ENOENT', 'ECONNREFUSED', 'EACCES', 'ETIMEDOUT', 'ECONNRESET', 'EHOSTUNREACH'].includes(e.code)) {
+  if (e.code && ['ENOENT', 'ECONNREFUSED', 'EACCES', 'ETIMEDOUT', 'ECONNRESET', 'EPIPE', 'EHOSTUNREACH'].includes(e.code)) {
     return e.code === 'EACCES' ? 'permission denied on the socket (EACCES): add yourself to the docker group' : e.code;
   }
   if (e.json?.message) return e.json.message;
