@@ -51,12 +51,26 @@ export interface FlagSpec {
   /** A value that works, for the "needs a value" hint. */
   example?: string;
   number?: { min: number; max: number; integer: boolean };
+  /** Checks a string value; returns the one-line complaint, or null when the value is fine. */
+  validate?: (value: string) => string | null;
   commands: readonly Command[];
   description: string;
   /** What it does for one command in particular (shown in that command's help). */
   notes?: Partial<Record<Command, string>>;
   /** The whole hint when given to another command, where the generic one would say less. */
   elsewhere?: string;
+}
+
+/** Cloud Run's rule for service names: lowercase letters, digits and hyphens, a letter first, no hyphen last, ≤ 49. */
+const SERVICE_NAME = /^[a-z](?:[a-z0-9-]{0,47}[a-z0-9])?$/;
+
+/**
+ * A service name goes into resource names and Logging filters; anything Cloud Run would not accept (`../x`,
+ * `a/revisions/b`, quotes, newlines) is refused here rather than sent.
+ */
+export function serviceNameProblem(name: string): string | null {
+  if (SERVICE_NAME.test(name)) return null;
+  return `--service ${JSON.stringify(name)} is not a Cloud Run service name: lowercase letters, digits and hyphens, starting with a letter, not ending with a hyphen, at most 49 characters, e.g. --service netra-auth`;
 }
 
 const EVERY: readonly Command[] = ['console', ...COMMANDS];
@@ -110,7 +124,7 @@ export const FLAGS: readonly FlagSpec[] = [
     elsewhere: '--json works with the status, rollback and logs commands: netra-console status --json',
   },
   {
-    name: 'service', key: 'service', value: 'NAME', example: 'netra-backend-staging', commands: ['rollback', 'logs'],
+    name: 'service', key: 'service', value: 'NAME', example: 'netra-backend-staging', commands: ['rollback', 'logs'], validate: serviceNameProblem,
     description: 'a Cloud Run service of the region',
     notes: { rollback: 'the one to roll back', logs: 'only its entries; a name the region does not have is exit 2, naming those it has' },
   },
@@ -136,7 +150,7 @@ export const FLAGS: readonly FlagSpec[] = [
     name: 'filter', key: 'filter', value: 'REGEX', example: '"timeout|refused"', commands: ['logs'],
     description: 'only lines matching this case-insensitive regular expression',
   },
-  { name: 'since', key: 'since', value: 'DURATION', example: '10m', commands: ['logs'], description: 'from this long ago: 90s, 10m, 2h, 1d (default: 10m)' },
+  { name: 'since', key: 'since', value: 'DURATION', example: '10m', commands: ['logs'], description: 'from this long ago: 90s, 10m, 2h, 1d (default: 10m; at most 3650d)' },
   {
     name: 'follow', key: 'follow', commands: ['logs'],
     description: 'keep printing new lines until Ctrl-C, reconnecting and backfilling, never a line twice',
@@ -174,7 +188,9 @@ const COMMAND_HELP: Record<Command, CommandSpec> = {
       'rollback --all [--previous | --to-regular] [--dry-run] [--yes] [--json] [--timeout]',
     ],
     summary: 'move all traffic of a Cloud Run service back, verified and audited',
-    details: 'Exit 0 rolled back (or nothing to do), 1 failed, 2 bad usage or input, 3 conflict (nothing changed).',
+    details:
+      'Exit 0 rolled back (or nothing to do), 1 failed, 2 bad usage or input (also an audit log that cannot be written: nothing sent), ' +
+      '3 conflict (nothing changed), 4 timed out (the operation did not finish within --timeout; the change may still be applied).',
   },
   logs: {
     usage: ['logs [--service] [--container] [--severity] [--filter] [--since] [--follow] [--json]'],
@@ -258,6 +274,8 @@ function readValue(flag: FlagSpec, raw: string | undefined): string | number {
   const example = `--${flag.name} ${flag.example}`;
   // A following flag is a forgotten value, not a value: `--docker-host --json status`.
   if (raw === undefined || raw === '' || raw.startsWith('--')) throw new UsageError(`--${flag.name} needs a value, e.g. ${example}`);
+  const problem = flag.validate?.(raw);
+  if (problem) throw new UsageError(problem);
   if (!flag.number) return raw;
   const value = Number(raw);
   const { min, max, integer } = flag.number;

@@ -3,7 +3,9 @@ import { reduceCloudRun } from '../store/cloud-run-state';
 import type { AppState, AppStore } from '../store/store';
 import { App } from '../ui/App';
 import { AppProvider, type AppActions } from '../ui/context';
+import { stdoutForColourPolicy } from '../ui/colour-policy';
 import { startCloudRun, type CloudRunRuntime } from './cloud-run-runtime';
+import { exitCleanlyOnFatal } from './fatal-exit';
 import { rollbackControl } from './rollback-control';
 import { startLogSources } from './log-sources';
 import type { Settings } from './settings';
@@ -49,11 +51,12 @@ export async function runConsole(settings: Settings): Promise<number> {
   // Ink enters the alternate screen and draws the first frame where the cursor is; keys typed during start-up
   // (echoed by the terminal) leave it mid-line, which wraps the full-width status bar and garbles it for good.
   process.stdout.write('\r');
+  const stopFatalExit = exitCleanlyOnFatal();
   const instance = render(
     <AppProvider store={store} actions={actions} logRing={logs.ring}>
       <App />
     </AppProvider>,
-    { maxFps: config.ui.maxFps, alternateScreen: true, interactive: true, exitOnCtrlC: false, incrementalRendering: true },
+    { stdout: stdoutForColourPolicy(process.stdout, process.env), maxFps: config.ui.maxFps, alternateScreen: true, interactive: true, exitOnCtrlC: false, incrementalRendering: true },
   );
   // Sources start after the first frame is on screen, so start-up never waits for the engine or Google modules.
   // Loading those modules (or the sandbox) blocks the thread for a few hundred ms: the containers come first.
@@ -77,6 +80,7 @@ export async function runConsole(settings: Settings): Promise<number> {
   try {
     await instance.waitUntilExit();
   } finally {
+    stopFatalExit();
     wiring.stop();
     await logs.stop();
     await (cloud as CloudRunRuntime | null)?.stop();

@@ -1,11 +1,12 @@
 import { UsageError } from '../config/errors';
-import { describeCloudError } from '../domain/cloud-run-errors';
+import { describeCloudError, type CloudError, type CloudErrorContext, type CloudErrorKind } from '../domain/cloud-run-errors';
 import { shortName } from '../domain/cloud-run';
 import { createCloudRunApi, endpointLabel, type CloudRunTarget } from '../sources/cloud-run/client';
 import { parseSeverity, type LogLine, type NewLogLine, type Severity } from '../domain/log-line';
+import { printable, terminalJson } from '../domain/printable';
 import { createDockerClient } from '../sources/docker/client';
 import { ImageSizeCache, listContainers } from '../sources/docker/containers';
-import { CloudTail, createLoggingClient, listEntriesSince } from '../sources/logs/cloud-tail';
+import { CloudTail, createLoggingClient, filterString, listEntriesSince } from '../sources/logs/cloud-tail';
 import { ContainerLogs } from '../sources/logs/container-logs';
 import { LogIngest, LogRing } from '../store/log-ring';
 import { DEFAULT_LOG_FILTER, passes, type LogFilter } from '../store/log-view';
@@ -15,11 +16,16 @@ import type { Settings } from './settings';
 
 const UNITS: Record<string, number> = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 
+/** Cloud Logging keeps entries at most 3650 days; anything longer is a typo (and 99999999999d is no Date at all). */
+const MAX_SINCE_DAYS = 3650;
+
 /** `90s`, `10m`, `2h`, `1d` → milliseconds. */
 export function parseDuration(text: string): number {
   const match = /^(\d+(?:\.\d+)?)([smhd])$/.exec(text.trim());
   if (!match) throw new UsageError(`--since "${text}" is not a duration: use e.g. 90s, 10m, 2h or 1d`);
-  return Number(match[1]) * UNITS[match[2]!]!;
+  const ms = Number(match[1]) * UNITS[match[2]!]!;
+  if (!(ms <= MAX_SINCE_DAYS * UNITS.d!)) throw new UsageError(`--since "${text}" is too long ago: Cloud Logging keeps at most ${MAX_SINCE_DAYS}d, e.g. --since 7d`);
+  return ms;
 }
 
 function severityOption(text: string | undefined): Severity {
@@ -39,8 +45,8 @@ function searchRegex(text: string): RegExp | null {
 }
 
 function output(line: LogLine, json: boolean): string {
-  if (json) return `${JSON.stringify({ insertId: line.insertId, timestamp: line.timestamp, severity: line.severity, source: line.source, message: line.message })}\n`;
-  return `${line.timestamp} ${line.source} ${line.severity} ${line.message}\n`;
+  if (json) return `${terminalJson({ insertId: line.insertId, timestamp: line.timestamp, severity: line.severity, source: line.source, message: line.message })}\n`;
+  return `${printable(`${line.timestamp} ${line.source} ${line.severity} ${line.message}`)}\n`;
 }
 
 /**
@@ -66,10 +72,13 @@ export async function runLogsCommand(settings: Settings, options: CliOptions): P
   const collected: NewLogLine[] = [];
   const sink = (line: NewLogLine) => (options.follow ? ingest.add(line) : collected.push(line));
   const cloudFilter = options.service
-    ? `${settings.config.logs.cloudFilter}\nresource.labels.service_name="${options.service}"`
+    ? `${settings.config.logs.cloudFilter}\nresource.labels.service_name=${filterString(options.service)}`
     : settings.config.logs.cloudFilter;
   const stops: Array<() => Promise<void> | void> = [];
   let cloudError: string | null = null;
+  // --follow ends on Ctrl-C, on SIGTERM, or on a Cloud error that reconnecting cannot cure.
+  let endFollow: () => void = () => {};
+  const followEnded = new Promise<void>((resolve) => (endFollow = resolve));
 
   if (wantContainers) {
     const docker = createDockerClient(settings.endpoint);
@@ -103,6 +112,13 @@ export async function runLogsCommand(settings: Settings, options: CliOptions): P
         onState: (state) => {
           if (state.state === 'reconnecting') process.stderr.write(`netra-console: Cloud Logging tail reconnecting: ${state.reason}\n`);
         },
+        shouldReconnect: (error) => {
+          const described = describeCloudError(error, errorContext(target));
+          if (!isFatal(error, described)) return true;
+          cloudError = described.message;
+          endFollow();
+          return false;
+        },
       });
       tail.start();
       stops.unshift(() => tail.stop());
@@ -112,10 +128,9 @@ export async function runLogsCommand(settings: Settings, options: CliOptions): P
   }
 
   if (options.follow) {
-    await new Promise<void>((resolve) => {
-      process.once('SIGINT', resolve);
-      process.once('SIGTERM', resolve);
-    });
+    process.once('SIGINT', endFollow);
+    process.once('SIGTERM', endFollow);
+    await followEnded;
   }
   ingest.flush();
   // Container times have nanoseconds and Cloud times milliseconds: compare instants, not strings.
@@ -127,6 +142,18 @@ export async function runLogsCommand(settings: Settings, options: CliOptions): P
   return 1;
 }
 
+function errorContext(target: CloudRunTarget): CloudErrorContext {
+  return { project: target.project, region: target.region, endpoint: endpointLabel(target) };
+}
+
+const CURED_BY_NOTHING = new Set<CloudErrorKind>(['unauthenticated', 'permission-denied', 'api-disabled', 'not-found']);
+const INVALID_ARGUMENT = 3;
+
+/** Credentials, permissions, a disabled API or a filter Logging refuses: reconnecting would fail the same way for ever. */
+function isFatal(error: unknown, described: CloudError): boolean {
+  return CURED_BY_NOTHING.has(described.kind) || (error as { code?: unknown }).code === INVALID_ARGUMENT;
+}
+
 /** Reads Cloud entries once; a failure (no credentials, unreachable) is returned as one line so container lines still print. */
 async function readCloudLines(target: CloudRunTarget, filter: string, sinceIso: string, sink: (line: NewLogLine) => void): Promise<string | null> {
   let client: Awaited<ReturnType<typeof createLoggingClient>> | null = null;
@@ -135,7 +162,7 @@ async function readCloudLines(target: CloudRunTarget, filter: string, sinceIso: 
     for (const line of await listEntriesSince(client, target, filter, sinceIso)) sink(line);
     return null;
   } catch (error) {
-    return describeCloudError(error, { project: target.project, region: target.region, endpoint: endpointLabel(target) }).message;
+    return describeCloudError(error, errorContext(target)).message;
   } finally {
     await client?.close();
   }

@@ -1,5 +1,6 @@
 import { UsageError } from '../config/errors';
 import { describeCloudError } from '../domain/cloud-run-errors';
+import { printable } from '../domain/printable';
 import { VERSION } from '../version';
 import { helpText, parseArgs } from './args';
 import { resolveSettings } from './settings';
@@ -36,7 +37,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     return await runConsole(settings);
   } catch (error) {
     if (error instanceof UsageError) {
-      process.stderr.write(`netra-console: ${error.message}\n`);
+      // Messages quote what was typed or read (flags, env, config keys): its control characters must not reach the terminal.
+      process.stderr.write(`netra-console: ${printable(error.message)}\n`);
       return 2;
     }
     if ((error as Error).name === 'MissingCredentialsError') {
@@ -45,7 +47,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       return 1;
     }
     const message = error instanceof Error ? error.message : String(error);
-    process.stderr.write(`netra-console: unexpected error: ${message.split('\n')[0]} (set NETRA_DEBUG=1 for details)\n`);
+    process.stderr.write(`netra-console: unexpected error: ${printable(message.split('\n')[0]!)} (set NETRA_DEBUG=1 for details)\n`);
     if (process.env.NETRA_DEBUG) process.stderr.write(`${(error as Error).stack ?? ''}\n`);
     return 1;
   }

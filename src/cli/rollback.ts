@@ -3,15 +3,15 @@ import { describeCloudError } from '../domain/cloud-run-errors';
 import { formatTraffic, type CloudRunService, type TrafficTarget } from '../domain/cloud-run';
 import { auditAction, changesNothing, chooseTarget, describeTraffic, rollbackTraffic, type TargetChoice } from '../flows/rollback-plan';
 import { DEFAULT_TIMEOUTS, executeRollback } from '../flows/rollback-runner';
-import { appendAudit, type AuditResult } from '../sources/audit-log';
+import { appendAudit, assertAuditWritable, AuditLogError, type AuditResult } from '../sources/audit-log';
 import { createCloudRunApi, endpointLabel } from '../sources/cloud-run/client';
 import { UsageError } from '../config/errors';
 import type { CliOptions } from './args';
 import { openTarget, rollbackPort } from './cloud-run-runtime';
 import type { Settings } from './settings';
 
-/** Exit codes of `netra-console rollback`. */
-const EXIT = { succeeded: 0, unchanged: 0, failed: 1, usage: 2, conflicted: 3 } as const;
+/** Exit codes of `netra-console rollback`; `timed-out` (4): sent, not seen to finish, it may still apply. */
+const EXIT = { succeeded: 0, unchanged: 0, failed: 1, usage: 2, conflicted: 3, 'timed-out': 4 } as const;
 
 interface ServiceReport {
   service: string;
@@ -19,7 +19,7 @@ interface ServiceReport {
   before: TrafficTarget[];
   requested: TrafficTarget[];
   after: TrafficTarget[] | null;
-  result: 'succeeded' | 'unchanged' | 'failed' | 'conflicted' | 'dry-run' | 'not-attempted';
+  result: 'succeeded' | 'unchanged' | 'failed' | 'conflicted' | 'timed-out' | 'dry-run' | 'not-attempted';
   error: string | null;
   elapsedMs: number;
 }
@@ -45,6 +45,8 @@ export async function runRollbackCommand(settings: Settings, options: CliOptions
   if (needsPrompt && !process.stdin.isTTY) {
     throw new UsageError('refusing to change traffic without a confirmation: no terminal to ask, so add --yes (or try --dry-run first)');
   }
+  // Nothing is read or sent when the attempt could not be put on record (a refusal is one line, exit 2).
+  if (!options.dryRun) assertAuditWritable(settings.auditPath);
   const { cloudRun } = settings;
   const { target, stopSandbox } = await openTarget(cloudRun);
   const api = await createCloudRunApi(target);
@@ -59,7 +61,7 @@ export async function runRollbackCommand(settings: Settings, options: CliOptions
         reports.push({ service: name, target: null, before: [], requested: [], after: null, result: 'not-attempted', error: null, elapsedMs: 0 });
         continue;
       }
-      const report = await rollbackOne(`${parent}/${name}`, name, options, needsPrompt, port, settings);
+      const report = await rollbackOne(`${parent}/${name}`, name, options, needsPrompt, port, settings, endpointLabel(target));
       reports.push(report.report);
       exitCode = report.exitCode;
     }
@@ -78,13 +80,14 @@ async function rollbackOne(
   needsPrompt: boolean,
   port: ReturnType<typeof rollbackPort>,
   settings: Settings,
+  endpoint: string,
 ): Promise<{ report: ServiceReport; exitCode: number }> {
   const { project, region } = settings.cloudRun;
   let service: CloudRunService;
   try {
     service = await port.readService(fullName);
   } catch (error) {
-    const described = describeCloudError(error, { project, region, endpoint: '' });
+    const described = describeCloudError(error, { project, region, endpoint });
     if (described.kind === 'not-found') throw new UsageError(`unknown service "${name}" in ${project} (${region}): check --service`);
     return { report: failedReport(name, described.message), exitCode: EXIT.failed };
   }
@@ -121,14 +124,30 @@ async function rollbackOne(
     audit('cancelled');
     return { report: { ...base, after: null, result: 'failed', error: 'cancelled: the typed name did not match', elapsedMs: 0 }, exitCode: EXIT.usage };
   }
-  audit('confirmed');
+  try {
+    audit('confirmed');
+  } catch (error) {
+    if (!(error instanceof AuditLogError)) throw error;
+    const why = `${error.message}; nothing was sent`;
+    return { report: { ...base, after: service.trafficStatuses, result: 'failed', error: why, elapsedMs: 0 }, exitCode: EXIT.usage };
+  }
   const timeouts = options.timeout ? { ...DEFAULT_TIMEOUTS, operationMs: options.timeout * 1000 } : DEFAULT_TIMEOUTS;
   const outcome = await executeRollback({ service, target: chosen.revision.name, requested }, port, undefined, timeouts);
-  audit(outcome.result, outcome.after, outcome.error);
+  auditOutcome(() => audit(outcome.result, outcome.after, outcome.error), outcome.result);
   return {
     report: { ...base, after: outcome.after, result: outcome.result, error: outcome.error, elapsedMs: outcome.elapsedMs },
     exitCode: EXIT[outcome.result],
   };
+}
+
+/** The change happened (or may have): its outcome is printed even when the audit log cannot take it any more. */
+function auditOutcome(write: () => unknown, result: string): void {
+  try {
+    write();
+  } catch (error) {
+    if (!(error instanceof AuditLogError)) throw error;
+    process.stderr.write(`netra-console: ${error.message}; the ${result} result below is not on record\n`);
+  }
 }
 
 function failedReport(service: string, error: string): ServiceReport {
@@ -147,6 +166,7 @@ function print(reports: ServiceReport[], options: CliOptions, endpoint: string):
       unchanged: `= ${r.service} already serving ${r.target}; nothing to do`,
       failed: `✘ ${r.service}: ${r.error}${after}`,
       conflicted: `✘ ${r.service}: conflict, nothing changed: ${r.error}${after}`,
+      'timed-out': `⧗ ${r.service}: ${r.error}${after}`,
       'dry-run': `(dry run) ${r.service} would move 100% of its traffic to ${r.target}; nothing changed`,
       'not-attempted': `- ${r.service}: not attempted (stopped after the failure above); unchanged`,
     }[r.result];

@@ -1,5 +1,6 @@
 import { deriveAlerts, engineUnreachableAlert, sortAlerts } from '../domain/alerts';
 import { percentText } from '../domain/percent';
+import { printable, terminalJson } from '../domain/printable';
 import { cloudRunAlerts, formatTraffic } from '../domain/cloud-run';
 import { createDockerClient, describeEngineError } from '../sources/docker/client';
 import type Docker from 'dockerode';
@@ -58,7 +59,7 @@ export async function runStatus(settings: Settings, json: boolean, timeoutSecond
     cloudRun: cloudRunSection({ mode, project, region, endpoint: cloud.endpoint }, cloud.services, cloud.error?.message ?? null),
     alerts,
   });
-  process.stdout.write(json ? `${JSON.stringify(document, null, 2)}\n` : humanStatus(document));
+  process.stdout.write(json ? `${terminalJson(document, 2)}\n` : humanStatus(document));
   return docker.error === null && cloud.error === null ? 0 : 1;
 }
 
@@ -80,5 +81,6 @@ function humanStatus(doc: StatusDocument): string {
   }
   lines.push(`${doc.alerts.length} alerts`);
   for (const alert of doc.alerts) lines.push(`  ${alert.level.toUpperCase()}: ${alert.message}`);
-  return `${lines.join('\n')}\n`;
+  // Names, health output and error messages come from engines and servers: none may drive the terminal.
+  return `${lines.map(printable).join('\n')}\n`;
 }

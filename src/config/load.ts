@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { closeSync, constants, existsSync, fstatSync, openSync, readSync, type Stats } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { isCollection, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type YAMLError } from 'yaml';
@@ -26,13 +26,53 @@ export function findConfigFile(cwd: string, env: NodeJS.ProcessEnv): string | nu
 export function loadConfig(explicitPath: string | undefined, cwd: string, env: NodeJS.ProcessEnv): LoadedConfig {
   const path = explicitPath ? resolve(cwd, explicitPath) : findConfigFile(cwd, env);
   if (!path) return { config: configSchema.parse({}), path: null };
-  let text: string;
+  return { config: parseConfigText(readConfigFile(path), path), path };
+}
+
+/** A config file is a few hundred bytes; a megabyte is surely a wrong path, and YAML parsing of it is slow. */
+export const MAX_CONFIG_BYTES = 1024 * 1024;
+
+/**
+ * Reads a regular file of at most MAX_CONFIG_BYTES. /dev/zero would be read until memory runs out and a FIFO
+ * would block for ever, so the file is opened non-blocking and checked before anything is read.
+ */
+function readConfigFile(path: string): string {
+  let fd: number;
   try {
-    text = readFileSync(path, 'utf8');
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (error) {
     throw new UsageError(`cannot read config file ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}; check the path given to --config`);
   }
-  return { config: parseConfigText(text, path), path };
+  try {
+    const stats = fstatSync(fd);
+    if (!stats.isFile()) throw new UsageError(`config file ${path} is ${fileKind(stats)}, not a regular file; give --config the path of a YAML file`);
+    if (stats.size > MAX_CONFIG_BYTES) {
+      throw new UsageError(`config file ${path} is ${stats.size} bytes, over the 1 MiB a config may have; check the path given to --config`);
+    }
+    return readAtMost(fd, MAX_CONFIG_BYTES, path);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function fileKind(stats: Stats): string {
+  if (stats.isDirectory()) return 'a directory';
+  if (stats.isFIFO()) return 'a FIFO';
+  if (stats.isSocket()) return 'a socket';
+  if (stats.isCharacterDevice() || stats.isBlockDevice()) return 'a device';
+  return 'not a file';
+}
+
+/** The file's text; one byte more than `limit` means it grew since it was checked. */
+function readAtMost(fd: number, limit: number, path: string): string {
+  const buffer = Buffer.alloc(limit + 1);
+  let length = 0;
+  for (;;) {
+    const read = readSync(fd, buffer, length, buffer.length - length, null);
+    if (read === 0) return buffer.toString('utf8', 0, length);
+    length += read;
+    if (length > limit) throw new UsageError(`config file ${path} grew over the 1 MiB a config may have while it was read; check the path given to --config`);
+  }
 }
 
 /** Validates config text; every error names the file, the line, the key and what to write instead. */
@@ -47,13 +87,25 @@ export function parseConfigText(text: string, path: string): Config {
     const reason = yamlError.message.split('\n')[0]?.replace(/ at line \d+, column \d+:?$/, '');
     throw new UsageError(`${path}:${line}: invalid YAML: ${reason}; fix the syntax on that line`);
   }
-  const data = doc.toJS() ?? {};
+  const data = documentData(doc, path);
   if (typeof data !== 'object' || Array.isArray(data)) {
     throw new UsageError(`${path}:1: the config must be a mapping of keys (docker:, thresholds:, …); see README "Configuration"`);
   }
   const result = configSchema.safeParse(data);
   if (result.success) return result.data;
   throw new UsageError(describeIssue(result.error.issues[0]!, doc, lineCounter, path));
+}
+
+/** Aliases may repeat a node at most this often: a few hundred bytes of nested aliases ("billion laughs") expand to gigabytes. */
+const MAX_ALIAS_COUNT = 100;
+
+function documentData(doc: Document, path: string): unknown {
+  try {
+    return doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) ?? {};
+  } catch (error) {
+    // yaml throws a ReferenceError for an alias bomb (and an unknown anchor), with no position.
+    throw new UsageError(`${path}: invalid YAML: ${(error as Error).message.split('\n')[0]}; use fewer aliases (*name), write the values out`);
+  }
 }
 
 function describeIssue(issue: z.core.$ZodIssue, doc: Document, lines: LineCounter, path: string): string {

@@ -1,7 +1,7 @@
 import type { TrafficTarget } from './cloud-run';
 
-/** `unchanged`: the service already served the target, so nothing was sent. */
-export type AuditResult = 'confirmed' | 'cancelled' | 'conflicted' | 'failed' | 'succeeded' | 'unchanged';
+/** `unchanged`: the service already served the target, so nothing was sent. `timed-out`: sent, but not seen to finish in time; it may still apply. */
+export type AuditResult = 'confirmed' | 'cancelled' | 'conflicted' | 'failed' | 'succeeded' | 'unchanged' | 'timed-out';
 
 /** Which Cloud Run the change went to: the sandbox, a plaintext endpoint, or Google. */
 export interface AuditSource {

@@ -1,5 +1,12 @@
+import { printable, printableLines } from './printable';
 import { detectVariant } from './variant';
 import type { ContainerInfo, Health } from './types';
+
+/** A label of the container's, or null; labels are whatever whoever started it wrote. */
+function labelText(labels: Record<string, string>, key: string): string | null {
+  const value = labels[key];
+  return value === undefined ? null : printable(value);
+}
 
 /** The subset of `docker inspect <container>` the console reads. */
 export interface InspectPayload {
@@ -28,7 +35,7 @@ function timeOrNull(value: string | undefined): string | null {
 function lastHealthFailure(log: Array<{ ExitCode?: number; Output?: string }> | null | undefined): string | null {
   const failures = (log ?? []).filter((entry) => entry.ExitCode !== 0);
   const output = failures.at(-1)?.Output?.trim();
-  return output ? output : null;
+  return output ? printableLines(output) : null;
 }
 
 export function containerInfoFromInspect(inspect: InspectPayload, imageSizeBytes: number | null): ContainerInfo {
@@ -39,10 +46,11 @@ export function containerInfoFromInspect(inspect: InspectPayload, imageSizeBytes
   const status = state.Status ?? 'unknown';
   return {
     id: inspect.Id,
-    name: (inspect.Name ?? inspect.Id.slice(0, 12)).replace(/^\//, ''),
-    project: labels['com.docker.compose.project'] ?? null,
-    service: labels['com.docker.compose.service'] ?? null,
-    image,
+    // Names and images are text from the engine, shown and printed as they are: never let them carry escapes.
+    name: printable((inspect.Name ?? inspect.Id.slice(0, 12)).replace(/^\//, '')),
+    project: labelText(labels, 'com.docker.compose.project'),
+    service: labelText(labels, 'com.docker.compose.service'),
+    image: printable(image),
     imageId: inspect.Image ?? '',
     imageSizeBytes,
     variant: detectVariant(labels, image),

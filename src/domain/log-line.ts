@@ -1,4 +1,5 @@
 import { revisionNumber } from './cloud-run';
+import { boundedLine, MAX_LINE_BYTES, printable, terminalJson } from './printable';
 /** Cloud Logging severities, lowest first. */
 export const SEVERITIES = ['DEFAULT', 'DEBUG', 'INFO', 'NOTICE', 'WARNING', 'ERROR', 'CRITICAL', 'ALERT', 'EMERGENCY'] as const;
 export type Severity = (typeof SEVERITIES)[number];
@@ -126,7 +127,7 @@ export function cloudEntryDetail(entry: CloudEntryPayload): string {
     httpRequest: http ? { ...http, latency: http.latency ? durationText(http.latency) : undefined } : undefined,
   }) as Record<string, unknown>;
   // The application's own values are shown as written, defaults and all.
-  return JSON.stringify(json ? { ...shown, jsonPayload: json } : shown);
+  return terminalJson(json ? { ...shown, jsonPayload: json } : shown);
 }
 
 function latencyMs(latency: { seconds?: number | string | null; nanos?: number | null } | null | undefined): string {
@@ -157,13 +158,14 @@ export function lineFromCloudEntry(entry: CloudEntryPayload): NewLogLine {
     (http ? `${http.requestMethod ?? ''} ${urlPath(http.requestUrl)} ${http.status ?? ''}${latencyMs(http.latency)}`.trim() : null) ??
     (json ? JSON.stringify(json) : '');
   const severity = parseSeverity(typeof entry.severity === 'string' ? entry.severity : SEVERITIES[Number(entry.severity ?? 0) / 100] ?? null);
+  const source = [labels.service_name, labels.revision_name ? (revisionNumber(labels.revision_name) ?? labels.revision_name) : undefined].filter(Boolean).join('/');
   return {
     origin: 'cloud',
     insertId: entry.insertId ?? null,
     timestamp: timestampIso(entry.timestamp),
-    source: [labels.service_name, labels.revision_name ? (revisionNumber(labels.revision_name) ?? labels.revision_name) : undefined].filter(Boolean).join('/') || (entry.resource?.type ?? 'cloud'),
+    source: printable(source || (entry.resource?.type ?? 'cloud')),
     severity: severity ?? 'DEFAULT',
-    message,
+    message: shownText(message, 'Cloud Logging'),
     detail: null,
   };
 }
@@ -178,7 +180,15 @@ const LEVEL_WORDS: Array<[RegExp, Severity]> = [
 
 /** A container line's source names the container, and the stream when it is stderr. */
 function containerSource(container: string, stream: 'stdout' | 'stderr'): string {
-  return stream === 'stderr' ? `${container} (stderr)` : container;
+  return stream === 'stderr' ? `${printable(container)} (stderr)` : printable(container);
+}
+
+/**
+ * Foreign text as the ring holds it: bounded where it enters (the whole stays with its source, `wholeIn`) and with
+ * its control characters made visible, so neither a flood of long lines nor escape sequences get any further.
+ */
+function shownText(text: string, wholeIn: string): string {
+  return printable(boundedLine(text, wholeIn));
 }
 
 /** The container and stream of a container line, read back from its source (container names have no spaces). */
@@ -209,14 +219,16 @@ export function lineFromContainer(container: string, stream: 'stdout' | 'stderr'
       // Not JSON after all; keep the text.
     }
   }
-  severity ??= LEVEL_WORDS.find(([pattern]) => pattern.test(body))?.[1] ?? 'DEFAULT';
+  // Classified by what a cut line keeps: scanning 100 KB lines for level words doubled the cost of a flood.
+  const head = body.slice(0, MAX_LINE_BYTES);
+  severity ??= LEVEL_WORDS.find(([pattern]) => pattern.test(head))?.[1] ?? 'DEFAULT';
   return {
     origin: 'container',
     insertId: null,
     timestamp,
     source: containerSource(container, stream),
     severity,
-    message,
-    detail: message === body ? null : body,
+    message: shownText(message, `\`docker logs ${container}\``),
+    detail: message === body ? null : shownText(body, `\`docker logs ${container}\``),
   };
 }

@@ -1,14 +1,35 @@
 import type { LogLine, NewLogLine } from '../domain/log-line';
 
-/** A fixed-capacity ring of log lines: memory stays bounded however fast lines arrive. */
+/**
+ * Bytes the ring may hold per line of its capacity, on average. Lines are cut at 4 KiB where they enter, but 10,000
+ * of them (twice, with a JSON line's original) would still be 80–160 MB: a ring of long lines keeps fewer of them.
+ */
+export const BYTES_PER_LINE = 1024;
+
+/** What a line costs the heap, roughly: its strings as UTF-16, plus the object around them. */
+export function lineBytes(line: NewLogLine): number {
+  const chars = line.message.length + (line.detail?.length ?? 0) + line.source.length + line.timestamp.length + (line.insertId?.length ?? 0);
+  return 2 * chars + 100;
+}
+
+/**
+ * A ring of log lines bounded by count (`capacity`) and by bytes (`byteBudget`, by default `BYTES_PER_LINE` per
+ * line of capacity): memory stays bounded however fast, and however long, lines arrive. The oldest lines go first.
+ */
 export class LogRing {
   private readonly lines: (LogLine | undefined)[];
+  private readonly bytes: number[];
   private start = 0;
   private count = 0;
   private nextSeq = 1;
+  private totalBytes = 0;
 
-  constructor(readonly capacity: number) {
+  constructor(
+    readonly capacity: number,
+    readonly byteBudget = capacity * BYTES_PER_LINE,
+  ) {
     this.lines = new Array(capacity);
+    this.bytes = new Array<number>(capacity).fill(0);
   }
 
   get size(): number {
@@ -22,10 +43,22 @@ export class LogRing {
 
   push(line: NewLogLine): LogLine {
     const stored = { ...line, seq: this.nextSeq++ };
-    this.lines[(this.start + this.count) % this.capacity] = stored;
-    if (this.count < this.capacity) this.count++;
-    else this.start = (this.start + 1) % this.capacity;
+    const size = lineBytes(line);
+    if (this.count === this.capacity) this.dropOldest();
+    while (this.count > 0 && this.totalBytes + size > this.byteBudget) this.dropOldest();
+    const slot = (this.start + this.count) % this.capacity;
+    this.lines[slot] = stored;
+    this.bytes[slot] = size;
+    this.totalBytes += size;
+    this.count++;
     return stored;
+  }
+
+  private dropOldest(): void {
+    this.totalBytes -= this.bytes[this.start]!;
+    this.lines[this.start] = undefined;
+    this.start = (this.start + 1) % this.capacity;
+    this.count--;
   }
 
   /** The i-th line, oldest first. */

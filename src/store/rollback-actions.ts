@@ -50,7 +50,8 @@ export function submitConfirmation(store: AppStore): boolean {
   if (!flow) return false;
   const next = startRunning(flow);
   if (next === flow) return false;
-  setFlow(store, next);
+  // A notice from typing is stale now; what the run reports (e.g. the audit log) shows in its place.
+  store.setState((s) => ({ rollback: next, ui: { ...s.ui, notice: null } }));
   return true;
 }
 

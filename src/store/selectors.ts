@@ -68,9 +68,15 @@ export function statsRows(docker: DockerState, filter: string, sort: StatsSort):
   return compare ? rows.sort(compare) : rows;
 }
 
-export function healthCounts(containers: Record<string, ContainerInfo>): Record<Health, number> {
-  const counts: Record<Health, number> = { healthy: 0, unhealthy: 0, starting: 0, none: 0 };
-  for (const c of Object.values(containers)) counts[c.health]++;
+export type HealthCount = Health | 'exited';
+
+/**
+ * Running containers by health; every other one (exited, created, paused, …) as exited. A stopped container keeps
+ * the health it last had, which would count ten exited containers as healthy or unhealthy.
+ */
+export function healthCounts(containers: Record<string, ContainerInfo>): Record<HealthCount, number> {
+  const counts: Record<HealthCount, number> = { healthy: 0, unhealthy: 0, starting: 0, none: 0, exited: 0 };
+  for (const c of Object.values(containers)) counts[c.state === 'running' ? c.health : 'exited']++;
   return counts;
 }
 

@@ -3,6 +3,7 @@ import { useActions, useAppStore, useLogRing } from './context';
 import { dispatchKey, dispatchPaste, type KeyContext } from './keys/bindings';
 import { activeSets, pageRows } from './keys/modes';
 import { isEscapeThenKey, isNewline, splitKeyBurst } from './key-burst';
+import { overlaySpec } from './registry';
 
 /** Routes key presses and pasted text to the bindings of the modes that are active (see keys/modes.ts). */
 export function useKeyHandler(): void {
@@ -16,7 +17,10 @@ export function useKeyHandler(): void {
 
   /** While text is being typed (a search, a rollback confirmation), a run of text is taken whole. */
   const typingText = () => activeSets(store.getState()).some((set) => set.text);
-  const inDialog = () => store.getState().rollback !== null && store.getState().ui.overlay === 'rollback';
+  const inDialog = () => {
+    const { overlay } = store.getState().ui;
+    return overlay !== null && overlaySpec(overlay)?.dialog === true;
+  };
 
   useInput((input, key) => {
     if (isEscapeThenKey(input, key)) {

@@ -126,6 +126,14 @@ describe('window size', () => {
     expect(status).toContain('1 unhealthy');
     expect(status).not.toContain('docker.sock');
   });
+
+  it('stopped containers count as exited, not by the health they last had', async () => {
+    const health = ['healthy', 'unhealthy', 'starting', 'none'] as const;
+    const exited = Array.from({ length: 10 }, (_, i) => container({ id: `old${i}`, state: 'exited', exitCode: 1, health: health[i % 4] }));
+    const app = await renderApp({ columns: 160, rows: 30, state: { docker: dockerWith([...exited, container({ id: 'web' })], {}) } });
+    const status = app.lastFrame().split('\n')[0]!;
+    expect(status).toContain('11 containers: 1 healthy 0 unhealthy 0 starting 0 no check 10 exited');
+  });
 });
 
 describe('footer and notices', () => {

@@ -1,5 +1,8 @@
 /** The rollback dialog: r / b / R open it with a plan; pick with j/k; type the name to confirm; Esc cancels. */
 import { afterEach, describe, expect, it } from 'vitest';
+import { rollbackControl } from '../../src/cli/rollback-control';
+import type { CloudRunRuntime } from '../../src/cli/cloud-run-runtime';
+import type { Settings } from '../../src/cli/settings';
 import { recordOutcome } from '../../src/flows/rollback-machine';
 import { cleanupApps, cloudRunWith, footerLine, KEY, renderApp, titleLine } from '../support/render-app';
 import { auth, backend, longBackend, rev, staging } from './fixtures';
@@ -9,6 +12,8 @@ afterEach(cleanupApps);
 const CLOUD_RUN = '[3] Cloud Run';
 const AUTH = 'netra-auth';
 const BACKEND = 'netra-backend-staging';
+/** The dialog's text with its border and line breaks gone, so that wrapped lines read as one. */
+const dialogText = (frame: string) => frame.replace(/[║\s]+/g, ' ');
 const position = (frame: string) => / (\d+\/\d+)\s*│?$/.exec(titleLine(frame, CLOUD_RUN))?.[1];
 
 /** The console with the staging services, Cloud Run focused, netra-auth selected. */
@@ -161,6 +166,51 @@ describe('rollback dialog', () => {
     expect(frame).toContain(`traffic now: ${rev(AUTH, 6)} 90%, ${rev(AUTH, 5)} 10% (canary)`);
     await app.press(KEY.esc);
     await app.waitFor((f) => !f.includes('Stopped'), 'closed');
+  });
+
+  it('a timed-out rollback says so, names the operation, says it may still apply, shows the traffic now and that it is watched', async () => {
+    const operation = 'projects/netra-staging/locations/us-central1/operations/op-7';
+    const app = await onAuth({
+      actions: ({ store }) => ({
+        runRollback: () => {
+          const flow = store.getState().rollback!;
+          const item = flow.plan[0]!;
+          const error = `timed out after 5s waiting for operation ${operation}; the change may still be applied`;
+          store.setState({ rollback: recordOutcome(flow, { result: 'timed-out', before: item.service.trafficStatuses, requested: item.requested, after: item.service.trafficStatuses, latest: null, error, elapsedMs: 5_000, operation }) });
+        },
+      }),
+    });
+    await app.press('r', KEY.enter);
+    await app.type('netra-auth');
+    await app.press(KEY.enter);
+    const frame = await app.waitFor('Stopped');
+    const text = dialogText(frame);
+    expect(text).toContain(`⧗ netra-auth: timed out after 5s waiting for operation ${operation}; the change may still be applied`);
+    expect(text).toContain(`traffic now: ${rev(AUTH, 6)} 90%, ${rev(AUTH, 5)} 10% (canary)`);
+    expect(text).toContain('still watching it in the background; its result goes to the audit log and the audit view (A)');
+    expect(frame).not.toContain('✘');
+  });
+
+  it('an audit log that cannot be written: nothing is sent and the dialog says why', async () => {
+    const settings = { cloudRun: { project: 'netra-staging', region: 'us-central1' }, auditPath: '/dev/null/netra-console/audit-sandbox.log', auditSource: { mode: 'sandbox', endpoint: 'in-process sandbox' } } as Settings;
+    const sent: string[] = [];
+    // A port that only records: the rollback must not get as far as reading or sending anything.
+    const port = {
+      readService: async (name: string) => (sent.push(`read ${name}`), Promise.reject(new Error('not expected'))),
+      updateTraffic: async (name: string) => (sent.push(`update ${name}`), Promise.reject(new Error('not expected'))),
+      operationDone: async () => true,
+    };
+    const runtime = { rollbackPort: () => port, poller: { refreshNow: () => {} } } as unknown as CloudRunRuntime;
+    const app = await onAuth({ actions: ({ store }) => ({ runRollback: rollbackControl(store, settings, () => runtime).run }) });
+    await app.press('r', KEY.enter);
+    await app.type('netra-auth');
+    await app.press(KEY.enter);
+    const frame = await app.waitFor('Stopped');
+    expect(dialogText(frame)).toMatch(/✘ netra-auth: cannot write the audit log \/dev\/null\/netra-console\/audit-sandbox\.log: ENOTDIR: .*; nothing was sent/);
+    expect(frame).not.toContain('rolled back');
+    expect(sent).toEqual([]);
+    await app.press('A');
+    expect(app.store.getState().audit).toEqual([]);
   });
 
   it('Esc at the confirmation cancels', async () => {

@@ -4,10 +4,10 @@
  * this process (its endpoint passed with --gcp-endpoint) where the test switches faults on. Every exit code, the
  * JSON and text reports, and the audit log; what changed is checked with the official client.
  */
-import { existsSync, mkdtempSync, readFileSync, realpathSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildCli, CLI, cliEnv, NODE, runCli as runCliIn, type Run } from '../support/cli-process';
+import { buildCli, CLI, cliEnv, NODE, runCli as runCliIn, startCli, type Run } from '../support/cli-process';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index';
 import { sandboxClients, type SandboxClients } from '../support/sandbox-clients';
@@ -45,8 +45,8 @@ const stateHome = () => join(home, 'state');
 const defaultAudit = () => join(stateHome(), 'netra-console', 'audit-sandbox.log');
 
 /** Runs the CLI as a CI job does (pipes, CI=true, no Google or console settings) in this test's home. */
-function runCli(args: string[], timeoutMs = 30_000): Promise<Run> {
-  return runCliIn(args, { cwd: home, timeoutMs });
+function runCli(args: string[], timeoutMs = 30_000, env: NodeJS.ProcessEnv = {}): Promise<Run> {
+  return runCliIn(args, { cwd: home, timeoutMs, env });
 }
 
 /** `netra-console sandbox --port 0 --log-rate 0` in its own process, with nothing of this test's home. */
@@ -316,15 +316,93 @@ describe('rollback with faults, and with nothing to do (sandbox in this process,
     expect(mode(defaultAudit())).toBe(0o600);
   });
 
-  it('exit 1: the operation does not finish within --timeout', async () => {
+  it('exit 4: the operation does not finish within --timeout: timed-out, naming the operation, and the change still applies later', async () => {
+    const before = await served(clients, 'netra-auth');
+    sandbox.faults.slowOperations(4_000);
+    const run = await runCli(['rollback', '--service', 'netra-auth', '--yes', '--json', '--timeout', '1', '--gcp-endpoint', sandbox.endpoint]);
+    expect(run.code, run.stderr).toBe(4);
+    const report = JSON.parse(run.stdout) as { result: string; error: string; after: Traffic[]; requested: Traffic[] };
+    expect(report.result).toBe('timed-out');
+    expect(report.error).toMatch(/^timed out after 1s waiting for operation projects\/netra-staging\/locations\/us-central1\/operations\/\S+; the change may still be applied$/);
+    // Read again after the timeout: still the old traffic, as it is now.
+    expect(key(report.after)).toEqual(key(before.statuses));
+    const audit = auditLines();
+    expect(audit.map((a) => a.result)).toEqual(['confirmed', 'timed-out']);
+    expect(audit[1]!.error).toBe(report.error);
+    // Not a failure: Cloud Run applies it once the operation ends.
+    await waitFor(async () => JSON.stringify(key((await served(clients, 'netra-auth')).statuses)) === JSON.stringify(key(report.requested)), {
+      what: 'the timed-out change to apply',
+      intervalMs: 100,
+      timeoutMs: 20_000,
+    });
+  });
+
+  it('exit 4 in text: one line saying timed-out, the operation, that the change may still apply, and what serves now', async () => {
     const before = await served(clients, 'netra-auth');
     sandbox.faults.slowOperations(60_000);
-    const run = await runCli(['rollback', '--service', 'netra-auth', '--yes', '--json', '--timeout', '1', '--gcp-endpoint', sandbox.endpoint]);
+    const run = await runCli(['rollback', '--service', 'netra-auth', '--yes', '--timeout', '1', '--gcp-endpoint', sandbox.endpoint]);
+    expect(run.code, run.stderr).toBe(4);
+    const six = nth(before.names, 6);
+    const five = nth(before.names, 5);
+    expect(oneLine(run.stdout)).toMatch(
+      new RegExp(`^⧗ netra-auth: timed out after 1s waiting for operation \\S+; the change may still be applied — serving now: ${six} 90%, ${five} 10% \\(canary\\)$`),
+    );
+  });
+
+  it('exit 2, nothing sent: the audit log cannot be written (XDG_STATE_HOME=/dev/null)', async () => {
+    const run = await runCli(['rollback', '--service', 'netra-auth', '--yes', '--gcp-endpoint', sandbox.endpoint], 30_000, { XDG_STATE_HOME: '/dev/null' });
+    expect(run.code, run.stderr).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(oneLine(run.stderr)).toMatch(/^netra-console: cannot write the audit log \/dev\/null\/netra-console\/audit-sandbox\.log: ENOTDIR/);
+    expect(sandbox.calls('UpdateService')).toBe(0);
+  });
+
+  it('exit 2, nothing sent: a symlinked audit log is refused, its target untouched', async () => {
+    const target = join(home, 'precious.txt');
+    writeFileSync(target, 'keep\n');
+    const link = join(home, 'audit.log');
+    symlinkSync(target, link);
+    const run = await runCli(['rollback', '--service', 'netra-auth', '--yes', '--audit-log', link, '--gcp-endpoint', sandbox.endpoint]);
+    expect(run.code, run.stderr).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(oneLine(run.stderr)).toBe(`netra-console: cannot write the audit log ${link}: it is a symbolic link; refusing to follow it`);
+    expect(readFileSync(target, 'utf8')).toBe('keep\n');
+    expect(sandbox.calls('UpdateService')).toBe(0);
+  });
+
+  it('exit 2, nothing sent: an audit directory anyone may write to', async () => {
+    const dir = join(home, 'shared');
+    mkdirSync(dir, { mode: 0o777 });
+    // mkdir's mode is cut by the umask.
+    chmodSync(dir, 0o777);
+    const run = await runCli(['rollback', '--service', 'netra-auth', '--yes', '--audit-log', join(dir, 'audit.log'), '--gcp-endpoint', sandbox.endpoint]);
+    expect(run.code, run.stderr).toBe(2);
+    expect(oneLine(run.stderr)).toContain(`its directory ${dir} is writable by everyone (mode 0777); run chmod o-w ${dir}`);
+    expect(sandbox.calls('UpdateService')).toBe(0);
+  });
+
+  it('the audit directory disappears mid-operation: the outcome is still printed, with a line saying it is not on record', async () => {
+    sandbox.faults.slowOperations(2_000);
+    const running = startCli(['rollback', '--service', 'netra-auth', '--yes', '--gcp-endpoint', sandbox.endpoint], { cwd: home });
+    await waitFor(() => sandbox.calls('UpdateService') >= 1, { what: 'the update', intervalMs: 5, timeoutMs: 20_000 });
+    // The directory goes, and a file takes its place so that it cannot be made again.
+    const dir = join(stateHome(), 'netra-console');
+    rmSync(dir, { recursive: true, force: true });
+    writeFileSync(dir, '');
+    const run = await running.done;
+    expect(run.code, run.stderr).toBe(0);
+    expect(oneLine(run.stdout)).toMatch(/^✔ netra-auth rolled back to \S+ and verified in /);
+    expect(run.stderr.split('\n').filter((l) => l.startsWith('netra-console:'))).toEqual([
+      expect.stringMatching(new RegExp(`^netra-console: cannot write the audit log ${dir}/audit-sandbox\\.log: .*; the succeeded result below is not on record$`)),
+    ]);
+  });
+
+  it('a Cloud Run endpoint that does not answer GetService is named in the message', async () => {
+    sandbox.faults.unavailable(1, 'GetService');
+    const run = await runCli(['rollback', '--service', 'netra-auth', '--yes', '--gcp-endpoint', sandbox.endpoint]);
     expect(run.code, run.stderr).toBe(1);
-    const report = JSON.parse(run.stdout) as { result: string; error: string; after: Traffic[] };
-    expect(report).toMatchObject({ result: 'failed', error: 'the update did not finish within 1s' });
-    expect(key(report.after)).toEqual(key(before.statuses));
-    expect(auditLines().map((a) => a.result)).toEqual(['confirmed', 'failed']);
+    expect(oneLine(run.stdout)).toMatch(new RegExp(`^✘ netra-auth: Cloud Run endpoint ${sandbox.endpoint.replace(/\./g, '\\.')} unreachable \\(`));
+    expect(sandbox.calls('UpdateService')).toBe(0);
   });
 
   it('exit 3: a conflict (the service changed meanwhile); nothing changed', async () => {

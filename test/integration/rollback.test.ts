@@ -1,6 +1,15 @@
 // The rollback flow (runner, driver, plan) against the sandbox over real gRPC, through the official client as the
 // console uses it (cloud-run-runtime's rollbackPort over createCloudRunApi). A fresh sandbox per test.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { rollbackControl } from '../../src/cli/rollback-control';
+import type { CloudRunRuntime } from '../../src/cli/cloud-run-runtime';
+import type { Settings } from '../../src/cli/settings';
+import { setFlow } from '../../src/store/rollback-actions';
+import { makeStore } from '../support/render-app';
+import { waitFor } from '../support/wait';
 import { rollbackPort } from '../../src/cli/cloud-run-runtime';
 import type { CloudRunService, TrafficTarget } from '../../src/domain/cloud-run';
 import { driveRollback, type AuditSink } from '../../src/flows/rollback-driver';
@@ -179,12 +188,13 @@ describe('executeRollback against the sandbox', () => {
     expect(sandbox.calls('GetOperation')).toBeGreaterThan(3);
   });
 
-  it('gives up on a slow operation after the bound, saying so and reporting the traffic as it is now', async () => {
+  it('stops waiting for a slow operation after the bound: timed-out (not failed), naming the operation, with the traffic as it is now', async () => {
     sandbox.faults.slowOperations(30_000);
     const request = await plan(AUTH);
     const outcome = await executeRollback(request, port, undefined, { ...TIMEOUTS, operationMs: 1_000 });
-    expect(outcome.result).toBe('failed');
-    expect(outcome.error).toBe('the update did not finish within 1s');
+    expect(outcome.result).toBe('timed-out');
+    expect(outcome.operation).toMatch(/^projects\/netra-staging\/locations\/us-central1\/operations\//);
+    expect(outcome.error).toBe(`timed out after 1s waiting for operation ${outcome.operation}; the change may still be applied`);
     // Still the old traffic: the operation has not applied it.
     const now = await served(AUTH);
     expect(now.reconciling).toBe(true);
@@ -335,5 +345,74 @@ describe('driveRollback over several services', () => {
     expect(backendNow.etag).toBe(backendBefore.etag);
     expect(key(backendNow.statuses)).toEqual(key(backendBefore.statuses));
     expect(sandbox.calls('UpdateService')).toBe(2);
+  });
+});
+
+describe('the console’s rollback control: audit before sending, timeouts watched in the background', () => {
+  const dirs: string[] = [];
+  afterEach(() => {
+    for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** rollbackControl over a real store and the sandbox's port, its dialog confirmed and running on netra-auth. */
+  async function runningControl(auditPath: string, dialog: RollbackTimeouts = TIMEOUTS) {
+    const store = makeStore();
+    const settings = { cloudRun: { project: 'netra-staging', region: 'us-central1' }, auditPath, auditSource: { mode: 'endpoint', endpoint: sandbox.endpoint } } as Settings;
+    // Only what run() uses of a runtime: the real port to the sandbox, and a refresh with nothing to refresh.
+    const runtime = { rollbackPort: () => port, poller: { refreshNow: () => {} } } as unknown as CloudRunRuntime;
+    const control = rollbackControl(store, settings, () => runtime, { dialog, background: TIMEOUTS });
+    const service = await port.readService(AUTH);
+    setFlow(store, startRunning(typeConfirmation(proceed(startRollback([service], { kind: 'previous' })), () => 'netra-auth')));
+    control.run();
+    const done = () => waitFor(() => (store.getState().rollback?.step === 'done' ? store.getState().rollback : null), { what: 'the dialog’s result', timeoutMs: 20_000 });
+    return { store, service, done };
+  }
+
+  function tempAuditPath(): string {
+    const dir = mkdtempSync(join(tmpdir(), 'rollback-control-'));
+    dirs.push(dir);
+    return join(dir, 'state', 'netra-console', 'audit-sandbox.log');
+  }
+
+  it('sends nothing when the audit log cannot be written, and the dialog says why', async () => {
+    const before = await served(AUTH);
+    const { done } = await runningControl('/dev/null/netra-console/audit-sandbox.log');
+    const flow = await done();
+    if (flow?.step !== 'done') throw new Error('not done');
+    expect(flow.outcomes).toHaveLength(1);
+    expect(flow.outcomes[0]).toMatchObject({ result: 'failed' });
+    expect(flow.outcomes[0]!.error).toMatch(/^cannot write the audit log \/dev\/null\/netra-console\/audit-sandbox\.log: ENOTDIR.*; nothing was sent$/);
+    expect(sandbox.calls('UpdateService')).toBe(0);
+    expect((await served(AUTH)).etag).toBe(before.etag);
+  });
+
+  it('a timed-out rollback says so in the dialog; the operation is watched and its final result audited', async () => {
+    sandbox.faults.slowOperations(2_500);
+    const auditPath = tempAuditPath();
+    const { store, done } = await runningControl(auditPath, { ...TIMEOUTS, operationMs: 500 });
+    const flow = await done();
+    if (flow?.step !== 'done') throw new Error('not done');
+    expect(flow.outcomes[0]).toMatchObject({ result: 'timed-out' });
+    expect(flow.outcomes[0]!.error).toMatch(/^timed out after 1s waiting for operation \S+; the change may still be applied$/);
+    const results = () => store.getState().audit.map((e) => e.result).join(' ');
+    await waitFor(() => results() === 'confirmed timed-out succeeded', { what: 'the background result in the audit view', timeoutMs: 20_000 });
+    const lines = readFileSync(auditPath, 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l) as { result: string; after: TrafficTarget[] });
+    expect(lines.map((l) => l.result)).toEqual(['confirmed', 'timed-out', 'succeeded']);
+    expect(key(lines[2]!.after)).toEqual(key((await served(AUTH)).statuses));
+    expect(store.getState().ui.notice).toContain('the timed-out rollback to');
+  });
+
+  it('the audit directory disappears mid-operation: the result still shows, and the dialog says it is not on record', async () => {
+    sandbox.faults.slowOperations(1_500);
+    const auditPath = tempAuditPath();
+    const { store, done } = await runningControl(auditPath);
+    await waitFor(() => sandbox.calls('UpdateService') >= 1, { what: 'the update', intervalMs: 5, timeoutMs: 20_000 });
+    const dir = dirname(auditPath);
+    rmSync(dir, { recursive: true, force: true });
+    writeFileSync(dir, '');
+    const flow = await done();
+    if (flow?.step !== 'done') throw new Error('not done');
+    expect(flow.outcomes.map((o) => o.result)).toEqual(['succeeded']);
+    expect(store.getState().ui.notice).toMatch(/^cannot write the audit log .*; this succeeded result is not on record$/);
   });
 });

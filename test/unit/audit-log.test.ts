@@ -1,8 +1,8 @@
-import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { homedir, hostname, tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { appendAudit, defaultAuditPath, type AuditEntry } from '../../src/sources/audit-log';
+import { appendAudit, assertAuditWritable, AuditLogError, defaultAuditPath, type AuditEntry } from '../../src/sources/audit-log';
 
 const KEYS = ['time', 'user', 'host', 'mode', 'endpoint', 'project', 'region', 'service', 'action', 'before', 'requested', 'after', 'result', 'error'].sort();
 
@@ -64,6 +64,71 @@ describe('appendAudit', () => {
     const lines = readFileSync(path, 'utf8').trimEnd().split('\n');
     expect(lines[0]).toBe('{"old":true}');
     expect(JSON.parse(lines[1]!)).toMatchObject({ result: 'succeeded' });
+  });
+});
+
+describe('an audit log that must not be written', () => {
+  /** Both the append and the check before a rollback refuse it with one AuditLogError line. */
+  function refused(path: string): string {
+    expect(() => assertAuditWritable(path)).toThrow(AuditLogError);
+    let message = '';
+    try {
+      appendAudit(path, entry('confirmed'));
+    } catch (error) {
+      expect(error).toBeInstanceOf(AuditLogError);
+      message = (error as Error).message;
+    }
+    expect(message).not.toContain('\n');
+    return message;
+  }
+
+  it('a symbolic link is refused, its target neither appended to nor chmod-ed', () => {
+    const dir = tempDir();
+    const target = join(dir, 'elsewhere.txt');
+    writeFileSync(target, 'precious\n', { mode: 0o644 });
+    chmodSync(target, 0o644);
+    const path = join(dir, 'audit.log');
+    symlinkSync(target, path);
+    expect(refused(path)).toBe(`cannot write the audit log ${path}: it is a symbolic link; refusing to follow it`);
+    expect(readFileSync(target, 'utf8')).toBe('precious\n');
+    expect(mode(target)).toBe(0o644);
+  });
+
+  it('a dangling symbolic link is refused and nothing is created at its target', () => {
+    const dir = tempDir();
+    const path = join(dir, 'audit.log');
+    symlinkSync(join(dir, 'created-by-us'), path);
+    expect(refused(path)).toContain('it is a symbolic link');
+    expect(existsSync(join(dir, 'created-by-us'))).toBe(false);
+  });
+
+  it('a directory anyone may write to is refused, saying how to fix it', () => {
+    const dir = join(tempDir(), 'shared');
+    mkdirSync(dir);
+    chmodSync(dir, 0o777);
+    const path = join(dir, 'audit.log');
+    expect(refused(path)).toBe(
+      `cannot write the audit log ${path}: its directory ${dir} is writable by everyone (mode 0777); run chmod o-w ${dir} or pick another path with --audit-log`,
+    );
+    expect(existsSync(path)).toBe(false);
+  });
+
+  it('a directory that cannot exist (XDG_STATE_HOME=/dev/null) is one line naming the log', () => {
+    const path = defaultAuditPath({ XDG_STATE_HOME: '/dev/null' }, true);
+    expect(refused(path)).toMatch(/^cannot write the audit log \/dev\/null\/netra-console\/audit-sandbox\.log: ENOTDIR/);
+  });
+
+  it('anything but a regular file is refused (a FIFO would block)', () => {
+    const path = join(tempDir(), 'audit.log');
+    mkdirSync(path);
+    expect(refused(path)).toBe(`cannot write the audit log ${path}: it is not a regular file`);
+  });
+
+  it('the check before a rollback creates the directory but not the file', () => {
+    const path = join(tempDir(), 'state', 'netra-console', 'audit.log');
+    assertAuditWritable(path);
+    expect(existsSync(path)).toBe(false);
+    expect(mode(join(path, '..'))).toBe(0o700);
   });
 });
 

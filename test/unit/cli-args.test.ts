@@ -4,6 +4,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { COMMANDS, defaultOptions, flagLabel, FLAGS, HELP, helpText, parseArgs, type CliOptions, type Command, type FlagSpec } from '../../src/cli/args';
 import { main } from '../../src/cli/main';
 import { UsageError } from '../../src/config/errors';
+import { usageError } from './support';
 
 const parsed = (extra: Partial<CliOptions>): CliOptions => ({ ...defaultOptions(), ...extra });
 
@@ -90,6 +91,22 @@ describe('parseArgs', () => {
     }
     expect(error).toBeInstanceOf(UsageError);
     expect((error as UsageError).message).toBe(message);
+  });
+
+  const SERVICE_RULE = 'is not a Cloud Run service name: lowercase letters, digits and hyphens, starting with a letter, not ending with a hyphen, at most 49 characters, e.g. --service netra-auth';
+
+  // A name with a quote or a newline went into the Logging filter as is; `../x` reached the API (exit 1).
+  it.each(['../x', 'a/revisions/b', 'x"', 'x\nseverity>=ERROR', 'Netra-Auth', '1netra', 'netra-', 'netra_auth', `a${'b'.repeat(49)}`, 'x\u001b]0;pwned\u0007', ' netra-auth'])(
+    '--service %j is refused by Cloud Run\'s naming rule, quoted safely',
+    (name) => {
+      for (const command of ['rollback', 'logs']) {
+        expect(usageError(() => parseArgs([command, '--service', name]))).toBe(`--service ${JSON.stringify(name)} ${SERVICE_RULE}`);
+      }
+    },
+  );
+
+  it.each(['a', 'netra-auth', 'netra-backend-staging', 'a1-2-3', `a${'b'.repeat(48)}`])('--service %j is a valid name', (name) => {
+    expect(parseArgs(['logs', '--service', name]).service).toBe(name);
   });
 
   it('documents every option it accepts in the help text', () => {

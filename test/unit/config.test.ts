@@ -1,4 +1,5 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -6,7 +7,7 @@ import { parse as parseYaml } from 'yaml';
 import { defaultOptions, type CliOptions } from '../../src/cli/args';
 import { resolveSettings } from '../../src/cli/settings';
 import { DEFAULT_DOCKER_HOST, parseDockerHost } from '../../src/config/docker-host';
-import { findConfigFile, loadConfig, LOCAL_CONFIG_NAME, parseConfigText } from '../../src/config/load';
+import { findConfigFile, loadConfig, LOCAL_CONFIG_NAME, MAX_CONFIG_BYTES, parseConfigText } from '../../src/config/load';
 import { usageError } from './support';
 
 const FILE = '/home/oncall/.netra-console.yaml';
@@ -42,6 +43,12 @@ function tempDir(): string {
 function writeFile(path: string, text: string): string {
   mkdirSync(join(path, '..'), { recursive: true });
   writeFileSync(path, text);
+  return path;
+}
+/** A named pipe nobody writes to: opening it for reading the usual way blocks until a writer comes. */
+function fifo(): string {
+  const path = join(tempDir(), 'config.fifo');
+  execFileSync('mkfifo', [path]);
   return path;
 }
 afterAll(() => {
@@ -176,11 +183,48 @@ describe('findConfigFile and loadConfig', () => {
 
   it.each([
     ['a missing file', 'missing.yaml', 'ENOENT'],
-    ['a directory', '.', 'EISDIR'],
+    ['a symlink loop', 'loop-a', 'ELOOP'],
   ])('reports an unreadable --config path (%s) in one line', (_, given, code) => {
     const cwd = tempDir();
+    symlinkSync(join(cwd, 'loop-b'), join(cwd, 'loop-a'));
+    symlinkSync(join(cwd, 'loop-a'), join(cwd, 'loop-b'));
     const message = usageError(() => loadConfig(given, cwd, {}));
     expect(message).toBe(`cannot read config file ${join(cwd, given)}: ${code}; check the path given to --config`);
+  });
+
+  // /dev/zero used to be read until memory ran out, and a FIFO blocked for ever.
+  it.each([
+    ['a directory', () => tempDir(), 'a directory'],
+    ['/dev/zero', () => '/dev/zero', 'a device'],
+    ['a FIFO with no writer', () => fifo(), 'a FIFO'],
+  ])('refuses %s at once: only a regular file is read', (_, make, kind) => {
+    const path = make();
+    expect(usageError(() => loadConfig(path, '/', {}))).toBe(`config file ${path} is ${kind}, not a regular file; give --config the path of a YAML file`);
+  });
+
+  it('refuses a file over 1 MiB before parsing it (a 6 MB one-line config took 38 s and 3 GB)', () => {
+    const path = writeFile(join(tempDir(), 'huge.yaml'), `docker: {projects: [${'netra,'.repeat(200_000)}]}\n`);
+    expect(usageError(() => loadConfig(path, '/', {}))).toBe(`config file ${path} is ${statSync(path).size} bytes, over the 1 MiB a config may have; check the path given to --config`);
+  });
+
+  it('reads a file of just under 1 MiB', () => {
+    const path = writeFile(join(tempDir(), 'long.yaml'), `logs: {cloudFilter: "${'a'.repeat(MAX_CONFIG_BYTES - 40)}"}\n`);
+    expect(loadConfig(path, '/', {}).config.logs.cloudFilter).toHaveLength(MAX_CONFIG_BYTES - 40);
+  });
+});
+
+describe('alias bombs', () => {
+  const levels = ['a: &a [x, x, x, x, x, x, x, x, x]'];
+  for (const name of 'bcdefgh') levels.push(`${name}: &${name} [${Array(9).fill(`*${String.fromCharCode(name.charCodeAt(0) - 1)}`).join(', ')}]`);
+
+  it('refuses nested aliases that expand beyond reason, in one line, without expanding them', () => {
+    expect(usageError(() => parseConfigText(levels.join('\n'), FILE))).toBe(
+      `${FILE}: invalid YAML: Excessive alias count indicates a resource exhaustion attack; use fewer aliases (*name), write the values out`,
+    );
+  });
+
+  it('still accepts a few plain aliases', () => {
+    expect(parseConfigText('docker:\n  projects: &p [netra*]\ncloudRun:\n  services: *p\n', FILE).cloudRun.services).toEqual(['netra*']);
   });
 });
 

@@ -8,7 +8,10 @@ import { defaultOptions, parseArgs, type CliOptions } from '../../src/cli/args';
 import { parseDuration } from '../../src/cli/logs';
 import { UsageError } from '../../src/config/errors';
 import { cloudEntryDetail, lineFromCloudEntry, lineFromContainer, structToJson, type CloudEntryPayload, type NewLogLine, type Severity } from '../../src/domain/log-line';
+import { filterString } from '../../src/sources/logs/cloud-tail';
 import { demuxFrames } from '../../src/sources/logs/container-logs';
+import { compileFilter } from '../../src/sandbox/logs/filter';
+import type { StoredEntry } from '../../src/sandbox/logs/history';
 import { cycleOrigin, cycleSeverity, follow, jumpToMatch, logFilter, moveLogCursor, openLogEntry, selectedAmong, selectedLine, toggleLogFlag, togglePause } from '../../src/store/log-actions';
 import { LogIngest, LogRing } from '../../src/store/log-ring';
 import { compileSearch, DEFAULT_LOG_FILTER, filteredLines, findMatch, passes, windowLines, type LogFilter } from '../../src/store/log-view';
@@ -723,6 +726,26 @@ describe('demuxFrames', () => {
 // ---------------------------------------------------------------------------------------------
 // The CLI
 
+describe('filterString', () => {
+  it.each([
+    ['netra-auth', '"netra-auth"'],
+    ['x"', '"x\\""'],
+    ['a\\b', '"a\\\\b"'],
+    ['x"\nseverity>=ERROR', '"x\\"\nseverity>=ERROR"'],
+  ])('quotes %j as one string literal', (value, quoted) => {
+    expect(filterString(value)).toBe(quoted);
+  });
+
+  it('keeps an injected clause inside the value: the sandbox reads one comparison, not two', () => {
+    const entry = (service: string, severity: string) =>
+      ({ seq: 1, time: 0n, payload: null, entry: { severity, resource: { type: 'cloud_run_revision', labels: { service_name: service } } } }) as unknown as StoredEntry;
+    const injected = 'x"\nseverity>="ERROR';
+    const matches = compileFilter(`resource.labels.service_name=${filterString(injected)}`);
+    expect(matches(entry(injected, 'INFO'))).toBe(true);
+    expect(matches(entry('x', 'ERROR'))).toBe(false);
+  });
+});
+
 describe('parseDuration', () => {
   it.each([
     ['90s', 90_000],
@@ -734,6 +757,15 @@ describe('parseDuration', () => {
     ['0s', 0],
   ])('%j is %d ms', (text, ms) => {
     expect(parseDuration(text)).toBe(ms);
+  });
+
+  // These used to make an invalid Date and exit 1 "unexpected error".
+  it.each(['99999999999d', '3651d', '87601h', `${'9'.repeat(400)}s`])('refuses %j, beyond what Cloud Logging keeps, with one line', (text) => {
+    expect(usageError(() => parseDuration(text))).toBe(`--since "${text}" is too long ago: Cloud Logging keeps at most 3650d, e.g. --since 7d`);
+  });
+
+  it('accepts the longest Cloud Logging retention', () => {
+    expect(parseDuration('3650d')).toBe(3650 * 86_400_000);
   });
 
   it.each(['5x', '', 'm', '5', '-5m', '5 m', '10min', '1e3s'])('refuses %j with one line naming it', (text) => {

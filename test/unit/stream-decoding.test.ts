@@ -8,7 +8,7 @@ import Modem from 'docker-modem';
 import { describe, expect, it } from 'vitest';
 import { onJsonLines } from '../../src/sources/docker/json-lines';
 import { demuxFrames, onLines } from '../../src/sources/logs/container-logs';
-import { lineSplitter } from '../../src/sources/text-lines';
+import { lineSplitter, MAX_PENDING_CHARS } from '../../src/sources/text-lines';
 
 /** `text` as bytes, cut in two inside its first character of more than one byte. */
 function cutInsideCharacter(text: string): [Buffer, Buffer] {
@@ -27,6 +27,18 @@ function frame(stream: 1 | 2, payload: Buffer): Buffer {
 }
 
 describe('lineSplitter', () => {
+  it('passes on output that never prints a newline in bounded pieces instead of holding it all', () => {
+    const lines: string[] = [];
+    const take = lineSplitter((line) => lines.push(line));
+    const piece = 'x'.repeat(MAX_PENDING_CHARS / 2 + 1);
+    take(piece);
+    expect(lines).toEqual([]);
+    take(piece);
+    expect(lines.map((l) => l.length)).toEqual([piece.length * 2]);
+    take('tail\n');
+    expect(lines.at(-1)).toBe('tail');
+  });
+
   it('keeps a character cut across two chunks whole', () => {
     const lines: string[] = [];
     const write = lineSplitter((line) => lines.push(line));

@@ -218,8 +218,19 @@ describe('selectors', () => {
   });
 
   it('counts containers by health', () => {
-    expect(healthCounts(containers)).toEqual({ healthy: 2, unhealthy: 1, starting: 1, none: 1 });
-    expect(healthCounts({})).toEqual({ healthy: 0, unhealthy: 0, starting: 0, none: 0 });
+    expect(healthCounts(containers)).toEqual({ healthy: 2, unhealthy: 1, starting: 1, none: 1, exited: 0 });
+    expect(healthCounts({})).toEqual({ healthy: 0, unhealthy: 0, starting: 0, none: 0, exited: 0 });
+  });
+
+  it('counts stopped containers as exited, not by the health they last had', () => {
+    const stopped = byId(
+      container({ id: 'a', state: 'exited', health: 'healthy', exitCode: 0 }),
+      container({ id: 'b', state: 'exited', health: 'unhealthy', exitCode: 137 }),
+      container({ id: 'c', state: 'created', health: 'starting' }),
+      container({ id: 'd', state: 'dead', health: 'none' }),
+      container({ id: 'e', health: 'unhealthy' }),
+    );
+    expect(healthCounts(stopped)).toEqual({ healthy: 0, unhealthy: 1, starting: 0, none: 0, exited: 4 });
   });
 
   it('lists the rows of each panel in display order: stats only for containers with stats', () => {

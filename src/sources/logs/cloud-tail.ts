@@ -1,5 +1,6 @@
 import type { LoggingServiceV2Client } from '@google-cloud/logging-api';
 import { lineFromCloudEntry, type CloudEntryPayload, type NewLogLine } from '../../domain/log-line';
+import { printable, terminalJson } from '../../domain/printable';
 import { clientOptions, type CloudRunTarget } from '../cloud-run/client';
 
 export type TailState = { state: 'connecting' } | { state: 'live' } | { state: 'reconnecting'; reason: string; retryAt: number };
@@ -12,6 +13,8 @@ export interface CloudTailOptions {
   since?: string;
   onLine(line: NewLogLine): void;
   onState(state: TailState): void;
+  /** Asked on each failure; false stops the tail instead of reconnecting (`logs --follow` ends on a fatal error). */
+  shouldReconnect?(error: unknown): boolean;
 }
 
 interface TailResponse {
@@ -29,6 +32,14 @@ const MAX_BACKOFF_MS = 30_000;
  */
 const NO_BUFFER_WINDOW = { seconds: 0 };
 
+/**
+ * A value as a Logging query string literal: quoted, with `"` and `\` escaped, so no value (a service name, an
+ * insertId) can end the string and add clauses of its own.
+ */
+export function filterString(value: string): string {
+  return `"${value.replace(/["\\]/g, '\\$&')}"`;
+}
+
 /** Loads the Logging client on first use; it is heavy and must not delay the first frame. */
 export async function createLoggingClient(target: CloudRunTarget): Promise<LoggingServiceV2Client> {
   const { v2 } = (await import('@google-cloud/logging')) as { v2: { LoggingServiceV2Client: new (options: unknown) => LoggingServiceV2Client } };
@@ -36,12 +47,23 @@ export async function createLoggingClient(target: CloudRunTarget): Promise<Loggi
 }
 
 /** Entries since `sinceIso` (inclusive), oldest first: the backfill after a reconnect and `logs --since`. */
-export async function listEntriesSince(client: LoggingServiceV2Client, target: CloudRunTarget, filter: string, sinceIso: string): Promise<NewLogLine[]> {
-  const [entries] = await client.listLogEntries(
-    { resourceNames: [`projects/${target.project}`], filter: `${filter}\ntimestamp>="${sinceIso}"`, orderBy: 'timestamp asc' },
-    { timeout: 30_000 },
-  );
-  return (entries as CloudEntryPayload[]).map(lineFromCloudEntry);
+export async function listEntriesSince(
+  client: LoggingServiceV2Client,
+  target: CloudRunTarget,
+  filter: string,
+  sinceIso: string,
+  signal?: AbortSignal,
+): Promise<NewLogLine[]> {
+  const request = { resourceNames: [`projects/${target.project}`], filter: `${filter}\ntimestamp>=${filterString(sinceIso)}`, orderBy: 'timestamp asc' };
+  const lines: NewLogLine[] = [];
+  let pageToken: string | undefined;
+  do {
+    // Page by page: on abort, gax's auto-pagination rejects but leaves the call running until its timeout.
+    const [entries, next] = await client.listLogEntries({ ...request, pageToken }, { autoPaginate: false, timeout: 30_000, signal });
+    for (const entry of entries as CloudEntryPayload[]) lines.push(lineFromCloudEntry(entry));
+    pageToken = next?.pageToken || undefined;
+  } while (pageToken);
+  return lines;
 }
 
 /** One entry by insertId (what Enter shows), or null when Cloud Logging no longer has it. */
@@ -49,7 +71,7 @@ export async function getEntry(client: LoggingServiceV2Client, target: CloudRunT
   // The line keeps its time to the millisecond; the entry's own time lies within that millisecond.
   const from = new Date(timestampIso);
   const until = new Date(from.getTime() + 1);
-  const filter = `insertId="${insertId.replace(/["\\]/g, '\\$&')}"\ntimestamp>="${from.toISOString()}"\ntimestamp<"${until.toISOString()}"`;
+  const filter = `insertId=${filterString(insertId)}\ntimestamp>=${filterString(from.toISOString())}\ntimestamp<${filterString(until.toISOString())}`;
   const [entries] = await client.listLogEntries(
     { resourceNames: [`projects/${target.project}`], filter, pageSize: 1 },
     { autoPaginate: false, timeout: 15_000 },
@@ -70,6 +92,8 @@ export class CloudTail {
   private failures = 0;
   private stopped = false;
   private session = 0;
+  /** Cancels the backfill in flight on stop: closing the client leaves its calls running (up to their timeout). */
+  private inFlight = new AbortController();
 
   constructor(private readonly options: CloudTailOptions) {
     this.lastTimestamp = options.since ?? null;
@@ -77,6 +101,7 @@ export class CloudTail {
 
   start(): void {
     this.stopped = false;
+    this.inFlight = new AbortController();
     void this.connect();
   }
 
@@ -89,6 +114,7 @@ export class CloudTail {
   async stop(): Promise<void> {
     this.stopped = true;
     this.session++;
+    this.inFlight.abort();
     if (this.timer) clearTimeout(this.timer);
     this.stream?.cancel?.();
     this.stream?.destroy();
@@ -137,7 +163,7 @@ export class CloudTail {
       });
       // Opened before the backfill reads, so the two overlap instead of leaving a hole; insertIds drop the overlap.
       if (gapStart) {
-        const backfill = await listEntriesSince(client, target, filter, gapStart);
+        const backfill = await listEntriesSince(client, target, filter, gapStart, this.inFlight.signal);
         if (session !== this.session) return;
         for (const line of backfill) this.deliver(line);
         const waiting: NewLogLine[] = held ?? [];
@@ -155,16 +181,20 @@ export class CloudTail {
     this.session++;
     this.stream?.destroy();
     this.stream = null;
+    if (this.options.shouldReconnect?.(error) === false) {
+      this.stopped = true;
+      return;
+    }
     const expected = error.code === undefined || RECONNECT_CODES.has(error.code);
     const delay = Math.min(500 * 2 ** this.failures++, MAX_BACKOFF_MS);
-    const reason = (error.details || error.message || 'disconnected').split('\n')[0]!;
+    const reason = printable((error.details || error.message || 'disconnected').split('\n')[0]!);
     this.options.onState({ state: 'reconnecting', reason: expected ? reason : `${reason} (will keep trying)`, retryAt: Date.now() + delay });
     this.timer = setTimeout(() => void this.connect(), delay);
   }
 }
 
 function suppressionNotice(info: { reason?: string | number; suppressedCount?: number }): NewLogLine {
-  const reason = info.reason === 'RATE_LIMIT' || info.reason === 1 ? 'rate limit' : info.reason === 'NOT_CONSUMED' || info.reason === 2 ? 'not consumed' : String(info.reason ?? 'unknown');
+  const reason = info.reason === 'RATE_LIMIT' || info.reason === 1 ? 'rate limit' : info.reason === 'NOT_CONSUMED' || info.reason === 2 ? 'not consumed' : printable(String(info.reason ?? 'unknown'));
   return {
     origin: 'notice',
     insertId: null,
@@ -172,6 +202,6 @@ function suppressionNotice(info: { reason?: string | number; suppressedCount?: n
     source: 'cloud logging',
     severity: 'WARNING',
     message: `${info.suppressedCount ?? 0} entries suppressed: ${reason}`,
-    detail: JSON.stringify(info),
+    detail: terminalJson(info),
   };
 }

@@ -7,7 +7,7 @@ import { fit } from '../format';
 import { closingKeys } from '../keys/overlay-keys';
 import type { OverlaySpec } from '../keys/view-spec';
 
-const RESULT_COLOR = { succeeded: 'green', unchanged: 'green', failed: 'red', conflicted: 'red', cancelled: 'yellow', confirmed: undefined } as const;
+const RESULT_COLOR = { succeeded: 'green', unchanged: 'green', failed: 'red', conflicted: 'red', 'timed-out': 'yellow', cancelled: 'yellow', confirmed: undefined } as const;
 /** Cells of a row before its text: `HH:MM:SS ` and the result column. */
 const ROW_PREFIX = 9 + 10;
 /** The overlay's border and padding. */
@@ -76,6 +76,6 @@ export function AuditOverlay({ width, height }: { width: number; height: number 
   );
 }
 
-const OPEN_AUDIT = { keys: [{ input: 'A' }], label: 'A', description: 'Audit view: the rollbacks of this session', hint: 'audit' };
+export const OPEN_AUDIT = { keys: [{ input: 'A' }], label: 'A', description: 'Audit view: the rollbacks of this session', hint: 'audit' };
 
 export const AUDIT_OVERLAY: OverlaySpec = { id: 'audit', component: AuditOverlay, opener: OPEN_AUDIT, keys: closingKeys('Audit view', OPEN_AUDIT) };

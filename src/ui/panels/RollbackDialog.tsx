@@ -9,6 +9,7 @@ import { useAppState } from '../context';
 import { hintLine, shownBindings, type Binding, type BindingSet } from '../keys/bindings';
 import type { OverlaySpec, ViewProps } from '../keys/view-spec';
 import { shortImage } from '../format';
+import { OPEN_AUDIT } from './AuditOverlay';
 
 const PHASE_TEXT = {
   checking: 'checking the service has not changed…',
@@ -81,9 +82,19 @@ function Outcome({ item, outcome }: { item: PlanItem; outcome: RollbackOutcome }
     return <Text color="green" wrap="truncate">{`✔ ${item.service.name} rolled back to ${item.target.name}, verified in ${(outcome.elapsedMs / 1000).toFixed(1)}s`}</Text>;
   }
   if (outcome.result === 'unchanged') return <Text wrap="wrap">{`= ${item.service.name}: ${nothingToDoText(item)}`}</Text>;
+  if (outcome.result === 'timed-out') {
+    return (
+      <Box flexDirection="column">
+        <Text color="yellow" wrap="wrap">{`⧗ ${item.service.name}: ${outcome.error ?? 'timed out'}`}</Text>
+        <Text wrap="truncate">{`  traffic now: ${after}`}</Text>
+        <Text wrap="wrap" dimColor>{`  still watching it in the background; its result goes to the audit log and the audit view (${OPEN_AUDIT.label})`}</Text>
+      </Box>
+    );
+  }
   return (
     <Box flexDirection="column">
-      <Text color="red" wrap="truncate">{`✘ ${item.service.name}: ${outcome.error ?? outcome.result}`}</Text>
+      {/* Wrapped, not cut: the reason (e.g. why the audit log cannot be written) is what to act on. */}
+      <Text color="red" wrap="wrap">{`✘ ${item.service.name}: ${outcome.error ?? outcome.result}`}</Text>
       <Text wrap="truncate">{`  traffic now: ${after}`}</Text>
     </Box>
   );
@@ -147,6 +158,7 @@ export function RollbackDialog({ width, height }: ViewProps) {
           {flow.plan.slice(flow.outcomes.length).map((item) => (
             <Text key={item.service.name} dimColor>{`- ${item.service.name}: not attempted, unchanged`}</Text>
           ))}
+          {notice ? <Text color="red" wrap="wrap">{notice}</Text> : null}
           <Text dimColor>{`${CLOSE_DONE.label.replace(', ', ' or ')} closes`}</Text>
         </Box>
       ) : null}

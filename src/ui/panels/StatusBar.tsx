@@ -77,6 +77,7 @@ export function StatusBar({ width }: { width: number }) {
       { text: `${counts.unhealthy} unhealthy`, color: counts.unhealthy ? 'red' : undefined, drop: 0 },
       { text: ` ${counts.starting} starting`, color: counts.starting ? 'yellow' : undefined, drop: 1 },
       { text: ` ${counts.none} no check`, drop: 5 },
+      { text: ` ${counts.exited} exited`, drop: 5 },
       { text: ` │ ${host}`, drop: 6 },
     ],
     width,
