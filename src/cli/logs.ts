@@ -63,7 +63,8 @@ export async function runLogsCommand(settings: Settings, options: CliOptions): P
   process.stdout.on('error', () => process.exit(0)); // a closed pipe (e.g. `| head`) ends us quietly
   const ring = new LogRing(10_000);
   const ingest = new LogIngest(ring, (added) => {
-    for (let i = ring.size - added; i < ring.size; i++) {
+    // A flush can bring more lines than the ring keeps; only those still in it can be printed.
+    for (let i = Math.max(0, ring.size - added); i < ring.size; i++) {
       const line = ring.at(i);
       if (passes(line, filter, regex)) process.stdout.write(output(line, options.json));
     }

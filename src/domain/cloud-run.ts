@@ -1,3 +1,4 @@
+import { printable, printableLines } from './printable';
 import { detectVariant } from './variant';
 import type { CloudError } from './cloud-run-errors';
 import type { CloudRunAlert, Variant } from './types';
@@ -155,12 +156,13 @@ export function revisionFromPayload(payload: RunRevisionPayload): CloudRunRevisi
   const ready = payload.conditions?.find((c) => c.type === 'Ready');
   const state = conditionState(ready);
   const container = payload.containers?.[0];
-  const image = container?.image ?? '';
+  const image = printable(container?.image ?? '');
   return {
     name: shortName(payload.name),
     ready: state === 'ready',
     state,
-    message: ready?.message || null,
+    // Condition messages and images come from the API (or any endpoint): shown, so made printable.
+    message: ready?.message ? printableLines(ready.message) : null,
     createTime: timestampToIso(payload.createTime),
     image,
     variant: labelVariant(payload.labels) ?? imageVariant(image),
@@ -183,7 +185,7 @@ export function serviceFromPayload(payload: RunServicePayload, revisions: RunRev
     fullName: payload.name ?? '',
     uri: payload.uri ?? '',
     ready: conditionState(condition) === 'ready',
-    readyMessage: condition?.message || null,
+    readyMessage: condition?.message ? printableLines(condition.message) : null,
     latestReadyRevision: payload.latestReadyRevision ? shortName(payload.latestReadyRevision) : null,
     latestCreatedRevision: payload.latestCreatedRevision ? shortName(payload.latestCreatedRevision) : null,
     reconciling: payload.reconciling ?? false,

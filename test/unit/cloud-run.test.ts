@@ -192,6 +192,13 @@ describe('revisionFromPayload', () => {
     expect(variants).toEqual({ aaa: 'regular', bbb: 'regular', ccc: '?' });
   });
 
+  it('makes a condition message and an image printable: no control sequence from the API reaches the screen', () => {
+    const payload = revisionPayload('netra-auth', 'netra-auth-00007-new', { image: `${REGISTRY}/auth:v2\x1b[2J`, ready: 'CONDITION_FAILED', message: 'boom\x1b]0;owned\x07\nline two' });
+    const revision = revisionFromPayload(payload);
+    expect(revision.message).toBe('boom␛]0;owned␇\nline two');
+    expect(revision.image).not.toContain('\x1b');
+  });
+
   it('reads the Ready condition, not the others', () => {
     const payload = revisionPayload('netra-auth', 'netra-auth-00007-new');
     payload.conditions = [condition('ResourcesAvailable', 'CONDITION_FAILED', 'quota'), condition('Ready', 'CONDITION_SUCCEEDED')];
