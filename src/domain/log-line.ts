@@ -178,6 +178,14 @@ const LEVEL_WORDS: Array<[RegExp, Severity]> = [
   [/\bINFO\b/i, 'INFO'],
 ];
 
+/**
+ * A copy of a short piece of a long string. V8 keeps a slice as a view of its parent, so a 30-character timestamp
+ * sliced from a 100 KB line would keep the whole line alive in the ring (a flood of such lines exhausted the heap).
+ */
+function detached(piece: string): string {
+  return Buffer.from(piece, 'utf8').toString('utf8');
+}
+
 /** A container line's source names the container, and the stream when it is stderr. */
 function containerSource(container: string, stream: 'stdout' | 'stderr'): string {
   return stream === 'stderr' ? `${printable(container)} (stderr)` : printable(container);
@@ -205,7 +213,7 @@ export function containerOfLine(line: Pick<LogLine, 'source'>): { container: str
 export function lineFromContainer(container: string, stream: 'stdout' | 'stderr', text: string): NewLogLine {
   const space = text.indexOf(' ');
   const hasTime = space > 0 && /^\d{4}-\d\d-\d\dT/.test(text);
-  const timestamp = hasTime ? text.slice(0, space) : new Date().toISOString();
+  const timestamp = hasTime ? detached(text.slice(0, space)) : new Date().toISOString();
   const body = hasTime ? text.slice(space + 1) : text;
   let message = body;
   let severity: Severity | null = null;
