@@ -3,7 +3,8 @@ import { loadConfig } from '../config/load';
 import { DEFAULT_DOCKER_HOST, parseDockerHost, type DockerEndpoint } from '../config/docker-host';
 import type { Config } from '../config/schema';
 import type { CliOptions } from './args';
-import { defaultAuditPath, type AuditSource } from '../sources/audit-log';
+import type { AuditSource } from '../domain/audit';
+import { defaultAuditPath } from '../sources/audit-log';
 import { cloudRunEndpointLabel, resolveCloudRun, type CloudRunSettings } from './cloud-run-settings';
 
 export interface Settings {

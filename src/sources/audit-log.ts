@@ -4,8 +4,6 @@ import { dirname, join } from 'node:path';
 import { UsageError } from '../config/errors';
 import type { AuditEntry } from '../domain/audit';
 
-export type { AuditEntry, AuditResult, AuditSource } from '../domain/audit';
-
 /** The audit log cannot be written; the user can fix it (a path, a mode), so it is a usage error: exit 2. */
 export class AuditLogError extends UsageError {
   override name = 'AuditLogError';

@@ -1,4 +1,5 @@
 import { Box, Text, useWindowSize } from 'ink';
+import { useMemo } from 'react';
 import type { AppState } from '../store/store';
 import { useAppState, useAppStore } from './context';
 import { hintLine, shownBindings } from './keys/bindings';
@@ -37,8 +38,10 @@ export function App() {
     zoom: s.ui.zoom,
     dialog: s.ui.overlay !== null && overlaySpec(s.ui.overlay)?.dialog === true,
   }));
-  const footer = useAppState(footerText);
   const store = useAppStore();
+  // The footer depends on the mode only: recomputed when it changes, not on every stream flush.
+  const mode = useAppState((s) => [s.ui.overlay, s.ui.focus, s.ui.filterEditing, s.readOnly, s.rollback]);
+  const footer = useMemo(() => footerText(store.getState()), [store, ...mode]);
   if (columns < MIN_COLUMNS || rows < MIN_ROWS) return <TooSmall columns={columns} rows={rows} />;
 
   const width = columns;

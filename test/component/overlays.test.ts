@@ -1,7 +1,8 @@
 /** The help, audit and alerts overlays, key → screen. */
 import { afterEach, describe, expect, it } from 'vitest';
-import type { AuditEntry } from '../../src/sources/audit-log';
+import type { AuditEntry } from '../../src/domain/audit';
 import { cleanupApps, cloudRunWith, container, dockerWith, KEY, renderApp, stats } from '../support/render-app';
+import { auditEntry } from '../unit/rollback-fixtures';
 import { rev, staging } from './fixtures';
 
 afterEach(cleanupApps);
@@ -100,23 +101,11 @@ describe('help overlay', () => {
 });
 
 function entry(overrides: Partial<AuditEntry>): AuditEntry {
-  return {
-    time: '2026-11-22T10:15:30.000Z',
-    user: 'oncall',
-    host: 'laptop',
-    mode: 'sandbox',
-    endpoint: 'in-process sandbox',
-    project: 'netra-staging',
-    region: 'us-central1',
-    service: 'netra-auth',
-    action: 'rollback-previous',
+  return auditEntry({
     before: [{ revision: rev('netra-auth', 6), percent: 90, tag: null, latest: false }, { revision: rev('netra-auth', 5), percent: 10, tag: 'canary', latest: false }],
     requested: [{ revision: rev('netra-auth', 4), percent: 100, tag: null, latest: false }, { revision: rev('netra-auth', 5), percent: 0, tag: 'canary', latest: false }],
-    after: null,
-    result: 'confirmed',
-    error: null,
     ...overrides,
-  } as AuditEntry;
+  });
 }
 
 describe('audit overlay', () => {

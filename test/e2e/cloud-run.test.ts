@@ -15,6 +15,7 @@ import { buildCli, CLI, NODE } from '../support/cli-process';
 import { providedEngine } from '../support/engine-context';
 import { sandboxClients, type SandboxClients } from '../support/sandbox-clients';
 import { frame, panelLines, terminalEnv, titleLine, TmuxTerminal } from '../support/tmux-terminal';
+import { sleep } from '../support/wait';
 
 const COLS = 150;
 const ROWS = 40;
@@ -161,7 +162,7 @@ describe('the Cloud Run panel against the in-process sandbox (no project configu
       if (firstFrameMs === null && screen.includes(' netra-console ')) firstFrameMs = Date.now() - started;
       if (servicesShown(screen).length === 3) break;
       if (Date.now() - started > SLOW) throw new Error(`no Cloud Run data after ${SLOW} ms; last screen:\n${frame(screen)}`);
-      await new Promise((r) => setTimeout(r, 25));
+      await sleep(25);
     }
     const dataMs = Date.now() - started;
     console.log(`time to first frame: ${firstFrameMs} ms`);

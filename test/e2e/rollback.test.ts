@@ -14,7 +14,7 @@ import { buildCli, CLI, NODE } from '../support/cli-process';
 import { providedEngine } from '../support/engine-context';
 import { sandboxClients, type SandboxClients } from '../support/sandbox-clients';
 import { frame, panelLines, terminalEnv, titleLine, TmuxTerminal } from '../support/tmux-terminal';
-import { waitFor } from '../support/wait';
+import { sleep, waitFor } from '../support/wait';
 
 const COLS = 150;
 const ROWS = 40;
@@ -134,7 +134,8 @@ describe('rollback in the console', () => {
     expect(screen).not.toContain('Enter continue');
     // Enter does not go on to the confirmation.
     await term.send('Enter');
-    await new Promise((r) => setTimeout(r, 300));
+    // Nothing to wait for: the dialog must still be there after a moment.
+    await sleep(300);
     screen = await term.screen();
     expect(screen).not.toContain('Confirm the change');
     expect(screen).toContain('is not Ready (failed)');

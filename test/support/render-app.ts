@@ -25,6 +25,7 @@ import { createAppStore, type AppState, type AppStore, type DockerState } from '
 import { App } from '../../src/ui/App';
 import { AppProvider, type AppActions } from '../../src/ui/context';
 import { container as unitContainer, stats } from '../unit/support';
+import { waitFor as waitUntil } from './wait';
 
 /** What a terminal sends for each key (xterm sequences, as tmux sends them). */
 export const KEY = {
@@ -232,24 +233,20 @@ export async function renderApp(options: RenderAppOptions = {}): Promise<Rendere
         : predicate instanceof RegExp
           ? (f: string) => predicate.test(f)
           : (f: string) => predicate(f, store);
-    const deadline = Date.now() + WAIT_MS;
-    for (;;) {
-      const frame = lastFrame();
-      if (test(frame)) return frame;
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what ?? String(predicate)}; last frame:\n${frame}`);
-      await new Promise((resolve) => setTimeout(resolve, 1));
-    }
+    const frame = await waitUntil(() => (test(lastFrame()) ? lastFrame() : null), {
+      what: what ?? String(predicate),
+      timeoutMs: WAIT_MS,
+      intervalMs: 1,
+      observe: lastFrame,
+    });
+    return frame;
   };
 
   /** Writes bytes and waits until Ink has handed `events` inputs to the handlers (Esc alone waits for its flush). */
   const send = async (bytes: string, events = 1): Promise<void> => {
     const target = inputs + events;
     instance.stdin.write(bytes);
-    const deadline = Date.now() + WAIT_MS;
-    while (inputs < target && !gone) {
-      if (Date.now() > deadline) throw new Error(`Ink did not read ${JSON.stringify(bytes)}`);
-      await new Promise((resolve) => setTimeout(resolve, 1));
-    }
+    await waitUntil(() => inputs >= target || gone, { what: `Ink to read ${JSON.stringify(bytes)}`, timeoutMs: WAIT_MS, intervalMs: 1 });
     // Let React commit what the key changed.
     await tick();
   };

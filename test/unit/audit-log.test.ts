@@ -2,7 +2,8 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, st
 import { homedir, hostname, tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { appendAudit, assertAuditWritable, AuditLogError, defaultAuditPath, type AuditEntry } from '../../src/sources/audit-log';
+import type { AuditEntry } from '../../src/domain/audit';
+import { appendAudit, assertAuditWritable, AuditLogError, defaultAuditPath } from '../../src/sources/audit-log';
 
 const KEYS = ['time', 'user', 'host', 'mode', 'endpoint', 'project', 'region', 'service', 'action', 'before', 'requested', 'after', 'result', 'error'].sort();
 

@@ -8,6 +8,7 @@ import { AppProvider, type AppActions } from '../../src/ui/context';
 import { isEscapeThenKey } from '../../src/ui/key-burst';
 import { useKeyHandler } from '../../src/ui/use-key-handler';
 import { appStore, container } from './support';
+import { waitFor } from '../support/wait';
 
 const NO_KEY = { meta: false, ctrl: false } as Key;
 
@@ -22,10 +23,7 @@ afterEach(() => {
 });
 
 /** Waits for Ink to take the input in (it reads stdin on the next turns of the event loop). */
-async function until(condition: () => boolean): Promise<void> {
-  for (let i = 0; i < 200 && !condition(); i++) await new Promise((resolve) => setTimeout(resolve, 5));
-  expect(condition()).toBe(true);
-}
+const until = (condition: () => boolean) => waitFor(condition, { what: 'Esc, then j, to take effect', timeoutMs: 2_000, intervalMs: 5 });
 
 describe('Esc followed quickly by a key', () => {
   it('is read as Esc then the key, not as Meta-key', async () => {

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { rollbackControl } from '../../src/cli/rollback-control';
 import type { Settings } from '../../src/cli/settings';
 import { pickRevision, proceed, startRollback, typeConfirmation } from '../../src/flows/rollback-machine';
-import type { AuditEntry } from '../../src/sources/audit-log';
+import type { AuditEntry } from '../../src/domain/audit';
 import { setFlow } from '../../src/store/rollback-actions';
 import { auth, backend, frontend, revisionName } from './rollback-fixtures';
 import { appStore } from './support';

@@ -1,4 +1,5 @@
 /** Cloud Run services and revisions as the console holds them, for the pure rollback tests. */
+import type { AuditEntry } from '../../src/domain/audit';
 import type { CloudRunRevision, CloudRunService, TrafficTarget } from '../../src/domain/cloud-run';
 import type { RollbackOutcome } from '../../src/flows/rollback-runner';
 
@@ -97,4 +98,25 @@ export function backend(): CloudRunService {
 
 export function outcome(result: RollbackOutcome['result'], overrides: Partial<RollbackOutcome> = {}): RollbackOutcome {
   return { result, before: [], requested: [], after: [], latest: null, error: result === 'succeeded' ? null : `${result}!`, elapsedMs: 1200, ...overrides };
+}
+
+/** One audit line of a sandbox session; override what a test is about. */
+export function auditEntry(overrides: Partial<AuditEntry> = {}): AuditEntry {
+  return {
+    time: '2026-11-22T10:15:30.000Z',
+    user: 'oncall',
+    host: 'laptop',
+    mode: 'sandbox',
+    endpoint: 'in-process sandbox',
+    project: 'netra-staging',
+    region: 'us-central1',
+    service: 'netra-auth',
+    action: 'rollback-previous',
+    before: null,
+    requested: null,
+    after: null,
+    result: 'confirmed',
+    error: null,
+    ...overrides,
+  };
 }

@@ -2,7 +2,7 @@
 import { renderToString } from 'ink';
 import { createElement, type ReactNode } from 'react';
 import { describe, expect, it } from 'vitest';
-import type { AuditEntry } from '../../src/sources/audit-log';
+import type { AuditEntry } from '../../src/domain/audit';
 import { pickRevision, startRollback } from '../../src/flows/rollback-machine';
 import { LogRing } from '../../src/store/log-ring';
 import { moveTarget, openRollback, setFlow } from '../../src/store/rollback-actions';
@@ -10,7 +10,7 @@ import type { AppStore } from '../../src/store/store';
 import { AppProvider, type AppActions } from '../../src/ui/context';
 import { AuditOverlay } from '../../src/ui/panels/AuditOverlay';
 import { pickerWindow, RollbackDialog } from '../../src/ui/panels/RollbackDialog';
-import { failedRevision, pinned, revision, revisionName, service } from './rollback-fixtures';
+import { auditEntry, failedRevision, pinned, revision, revisionName, service } from './rollback-fixtures';
 import { appStore } from './support';
 
 const BACKEND = 'netra-backend-staging';
@@ -105,22 +105,15 @@ describe('rollback dialog with nothing to do', () => {
 
 describe('audit view', () => {
   const long = (n: number) => `${BACKEND}-000${n}-abcdefghij`;
-  const entry: AuditEntry = {
+  const entry: AuditEntry = auditEntry({
     time: '2026-11-22T10:11:12.000Z',
-    user: 'oncall',
-    host: 'laptop',
-    mode: 'sandbox',
-    endpoint: 'in-process sandbox',
-    project: 'netra-staging',
-    region: 'us-central1',
     service: BACKEND,
     action: 'rollback-to-regular',
     before: [pinned(long(24), 90), pinned(long(23), 10, 'canary'), pinned(long(17), 0, 'stable')],
     requested: [pinned(long(17), 100), pinned(long(23), 0, 'canary'), pinned(long(17), 0, 'stable')],
-    after: null,
     result: 'failed',
     error: 'the update failed: Quota exceeded for revisions of netra-backend-staging.',
-  };
+  });
 
   const row = (columns: number) => {
     const store = appStore();

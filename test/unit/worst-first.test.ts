@@ -15,6 +15,7 @@ import { AppProvider, type AppActions } from '../../src/ui/context';
 import { StatsPanel } from '../../src/ui/panels/StatsPanel';
 import { StatusBar } from '../../src/ui/panels/StatusBar';
 import { appStore, container, stats } from './support';
+import { waitFor } from '../support/wait';
 
 const NOW = Date.parse('2026-11-22T12:00:00.000Z');
 
@@ -118,7 +119,7 @@ describe('alerts list', () => {
     try {
       expect(app.lastFrame()).toContain('(+1 more: ! lists them)');
       app.stdin.write('!');
-      for (let i = 0; i < 400 && !app.lastFrame()?.includes('Alerts ('); i++) await new Promise((r) => setTimeout(r, 5));
+      await waitFor(() => app.lastFrame()?.includes('Alerts ('), { what: 'the alerts list', timeoutMs: 2_000, intervalMs: 5 });
       const frame = app.lastFrame() ?? '';
       // Below the status bar (whose banner shows the top alert), the list in order.
       const list = frame.slice(frame.indexOf('Alerts (2), most severe first'));

@@ -1,7 +1,7 @@
 import { Box, Text } from 'ink';
 import stringWidth from 'string-width';
 import { formatTraffic, type TrafficTarget } from '../../domain/cloud-run';
-import type { AuditEntry } from '../../sources/audit-log';
+import type { AuditEntry } from '../../domain/audit';
 import { useAppState } from '../context';
 import { fit } from '../format';
 import { closingKeys } from '../keys/overlay-keys';
