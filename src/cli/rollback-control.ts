@@ -10,6 +10,7 @@ import { closeRollback, setFlow } from '../store/rollback-actions';
 import type { AppStore } from '../store/store';
 import type { CloudRunRuntime } from './cloud-run-runtime';
 import type { Settings } from './settings';
+import { setNotice } from '../store/ui-actions';
 
 /** What an audit line is about: a planned change, or a service whose rollback was cancelled before it had a target. */
 type AuditedItem = Pick<PlanItem, 'service' | 'choice'> & { requested: PlanItem['requested'] | null };
@@ -28,7 +29,7 @@ export function rollbackControl(
   timeouts: ControlTimeouts = { dialog: DEFAULT_TIMEOUTS, background: BACKGROUND_TIMEOUTS },
 ) {
   const { project, region } = settings.cloudRun;
-  const notify = (notice: string) => store.setState((s) => ({ ui: { ...s.ui, notice } }));
+  const notify = (notice: string) => setNotice(store, notice);
   /** Writes the line and shows it in the audit view; throws (one line) when it cannot be written. */
   const record = (item: AuditedItem, result: AuditResult, after: TrafficTarget[] | null = null, error: string | null = null) => {
     const entry = appendAudit(settings.auditPath, {

@@ -66,7 +66,7 @@ export function reduceDocker(state: DockerState, ops: readonly DockerOp[], setti
   }
 
   if (connection === state.connection && containers === state.containers && stats === state.stats) return state;
-  return { ...state, connection, containers, stats, alerts: nextAlerts(state, connection, containers, stats, settings) };
+  return { ...state, connection, containers, stats, alerts: sameOrNew(state.alerts, nextAlerts(state, connection, containers, stats, settings)) };
 }
 
 /** Derived from what the engine says; while it cannot be read, what was last known stays, marked. */
@@ -82,6 +82,12 @@ function nextAlerts(
   if (connection.state === 'connecting' && containers === state.containers && stats === state.stats) return state.alerts;
   const latest = Object.fromEntries(Object.entries(stats).map(([id, entry]) => [id, entry.latest]));
   return deriveAlerts(Object.values(containers), latest, settings.thresholds, settings.now);
+}
+
+/** The alerts as they were when nothing in them changed: every stats frame must not re-render what shows alerts. */
+function sameOrNew(previous: DockerState['alerts'], next: DockerState['alerts']): DockerState['alerts'] {
+  const same = previous.length === next.length && previous.every((a, i) => JSON.stringify(a) === JSON.stringify(next[i]));
+  return same ? previous : next;
 }
 
 function nextStatsEntry(previous: StatsEntry | undefined, latest: ContainerStats, historyLength: number): StatsEntry {

@@ -35,7 +35,7 @@ function severityRanks(alerts: DockerState['alerts']): Map<string, number> {
 }
 
 /** The Containers panel's rows: worst alert first by default, so the container in trouble is never off screen. */
-export function containerRows(docker: DockerState, filter: string, sort: ContainerSort): ContainerInfo[] {
+export function containerRows(docker: Pick<DockerState, 'containers' | 'alerts'>, filter: string, sort: ContainerSort): ContainerInfo[] {
   const rows = visibleContainers(docker.containers, filter);
   if (sort === 'name') return rows;
   const ranks = severityRanks(docker.alerts);

@@ -6,7 +6,7 @@ import { hintLine, shownBindings } from './keys/bindings';
 import { activeSets, setsBeneath } from './keys/modes';
 import { CHROME_ROWS, layoutPanels } from './layout';
 import { StatusBar } from './panels/StatusBar';
-import { overlaySpec, panelSpec } from './registry';
+import { dialogOpen, overlaySpec, panelSpec } from './registry';
 import { useKeyHandler } from './use-key-handler';
 
 export const MIN_COLUMNS = 80;
@@ -36,7 +36,7 @@ export function App() {
     notice: s.ui.notice,
     focus: s.ui.focus,
     zoom: s.ui.zoom,
-    dialog: s.ui.overlay !== null && overlaySpec(s.ui.overlay)?.dialog === true,
+    dialog: dialogOpen(s.ui.overlay),
   }));
   const store = useAppStore();
   // The footer depends on the mode only: recomputed when it changes, not on every stream flush.

@@ -33,3 +33,8 @@ export function panelSpec(id: PanelId): PanelSpec {
 export function overlaySpec(id: string): OverlaySpec | undefined {
   return OVERLAYS.find((o) => o.id === id);
 }
+
+/** A dialog is open: it takes every key, and notices belong to it. */
+export function dialogOpen(overlay: string | null): boolean {
+  return overlay !== null && overlaySpec(overlay)?.dialog === true;
+}

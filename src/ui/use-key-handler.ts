@@ -3,7 +3,7 @@ import { useActions, useAppStore, useLogRing } from './context';
 import { dispatchKey, dispatchPaste, type KeyContext } from './keys/bindings';
 import { activeSets, pageRows } from './keys/modes';
 import { isEscapeThenKey, isNewline, splitKeyBurst } from './key-burst';
-import { overlaySpec } from './registry';
+import { dialogOpen } from './registry';
 
 /** Routes key presses and pasted text to the bindings of the modes that are active (see keys/modes.ts). */
 export function useKeyHandler(): void {
@@ -17,10 +17,7 @@ export function useKeyHandler(): void {
 
   /** While text is being typed (a search, a rollback confirmation), a run of text is taken whole. */
   const typingText = () => activeSets(store.getState()).some((set) => set.text);
-  const inDialog = () => {
-    const { overlay } = store.getState().ui;
-    return overlay !== null && overlaySpec(overlay)?.dialog === true;
-  };
+  const inDialog = () => dialogOpen(store.getState().ui.overlay);
 
   useInput((input, key) => {
     if (isEscapeThenKey(input, key)) {

@@ -130,6 +130,15 @@ describe('reduceDocker', () => {
     expect(back.alerts).toEqual([]);
   });
 
+  it('keeps the same alerts array when a stats frame changes no alert, so what shows alerts does not re-render', () => {
+    const up = apply([sync(api, { ...auth, health: 'unhealthy' as const })], [sample('api', 1)]);
+    const next = reduceDocker(up, [sample('api', 2)], SETTINGS);
+    expect(next.stats).not.toBe(up.stats);
+    expect(next.alerts).toBe(up.alerts);
+    const hot = reduceDocker(next, [sample('api', 85)], SETTINGS);
+    expect(hot.alerts).not.toBe(up.alerts);
+  });
+
   it('an engine never reached raises only the engine alert', () => {
     const down = reduceDocker(initial(), [{ type: 'connection', connection: { state: 'unreachable', error: 'ENOENT', retryAt: NOW } }], SETTINGS);
     expect(down.alerts.map((a) => a.kind)).toEqual(['engine-unreachable']);

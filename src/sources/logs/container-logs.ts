@@ -12,10 +12,6 @@ export interface FollowedContainer {
 const TAIL_LINES = 200;
 const REATTACH_MS = 500;
 
-function splitLines(text: string, onLine: (line: string) => void): void {
-  for (const part of text.split('\n')) if (part) onLine(part.replace(/\r$/, ''));
-}
-
 /**
  * Docker's multiplexed log format: 8-byte headers (stream type, payload length), then the payload. Each stream is
  * decoded on its own, so a character cut across two frames of one stream comes out whole.
@@ -32,12 +28,16 @@ export function demuxFrames(buffer: Buffer): Array<{ stream: 'stdout' | 'stderr'
   return frames;
 }
 
-/** Calls `onLine` for each complete, non-empty line of a byte stream. */
-export function onLines(stream: NodeJS.ReadableStream, onLine: (line: string) => void): void {
-  const write = lineSplitter((line) => {
+/** What takes a stream's bytes (or decoded text) and calls `onLine` for each complete, non-empty line. */
+function lineTaker(onLine: (line: string) => void): (chunk: Buffer | string) => void {
+  return lineSplitter((line) => {
     if (line) onLine(line.replace(/\r$/, ''));
   });
-  stream.on('data', write);
+}
+
+/** Calls `onLine` for each complete, non-empty line of a byte stream. */
+export function onLines(stream: NodeJS.ReadableStream, onLine: (line: string) => void): void {
+  stream.on('data', lineTaker(onLine));
 }
 
 /**
@@ -118,8 +118,17 @@ export class ContainerLogs {
     const emit = this.emitter(container, this.since);
     const [info, body] = await Promise.all([handle.inspect(), handle.logs({ ...this.logOptions(this.since), follow: false })]);
     const buffer = Buffer.isBuffer(body) ? body : Buffer.from(String(body));
-    if (info.Config?.Tty) return splitLines(buffer.toString(), emit('stdout'));
-    for (const frame of demuxFrames(buffer)) splitLines(frame.text, emit(frame.stream));
+    // One taker per stream, as when following: a line docker split across frames comes out whole. The read is
+    // complete, so a last line without a newline is too.
+    if (info.Config?.Tty) {
+      const take = lineTaker(emit('stdout'));
+      take(buffer);
+      return take('\n');
+    }
+    const takers = { stdout: lineTaker(emit('stdout')), stderr: lineTaker(emit('stderr')) };
+    for (const frame of demuxFrames(buffer)) takers[frame.stream](frame.text);
+    takers.stdout('\n');
+    takers.stderr('\n');
   }
 
   private async attach(container: FollowedContainer): Promise<void> {

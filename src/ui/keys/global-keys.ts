@@ -1,4 +1,5 @@
 import { cycleFocus, focusPanel, setShowAll, setZoom } from '../../store/ui-actions';
+import { HELP_OVERLAY } from '../panels/HelpOverlay';
 import { OVERLAYS, PANELS } from '../registry';
 import type { Binding, BindingSet } from './bindings';
 import { REFRESH_KEY } from './cloud-run-keys';
@@ -6,15 +7,18 @@ import { openerBinding } from './overlay-keys';
 
 const QUIT: Binding = { keys: [{ input: 'q' }, { input: 'c', ctrl: true }], label: 'q, Ctrl-C', description: 'Quit and restore the terminal', hint: 'quit', run: ({ exit }) => exit() };
 
-const openers = (): Binding[] => OVERLAYS.flatMap((spec) => (spec.opener ? [openerBinding({ ...spec, opener: spec.opener })] : []));
+/** The global keys that open overlays, the help's apart (it also works over other overlays). */
+function openers(): { help: Binding; others: Binding[] } {
+  const withOpener = OVERLAYS.filter((spec) => spec.opener).map((spec) => ({ id: spec.id, binding: openerBinding({ ...spec, opener: spec.opener! }) }));
+  return { help: withOpener.find((o) => o.id === HELP_OVERLAY.id)!.binding, others: withOpener.filter((o) => o.id !== HELP_OVERLAY.id).map((o) => o.binding) };
+}
 
 let essentials: BindingSet | null = null;
 let globals: BindingSet | null = null;
 
 /** What works over any overlay but a dialog: quit, and the help. */
 export function essentialKeys(): BindingSet {
-  const help = openers().find((b) => b.hint === 'help');
-  return (essentials ??= { title: 'Global', bindings: [QUIT, ...(help ? [help] : [])] });
+  return (essentials ??= { title: 'Global', bindings: [QUIT, openers().help] });
 }
 
 /** The keys that work whatever panel has the focus (and no overlay is open); built once, from the registry. */
@@ -23,6 +27,7 @@ export function globalKeys(): BindingSet {
 }
 
 function buildGlobalKeys(): BindingSet {
+  const { help, others } = openers();
   const focusKeys: Binding[] = PANELS.map((panel) => ({
     keys: [{ input: String(panel.number) }],
     label: String(panel.number),
@@ -47,10 +52,10 @@ function buildGlobalKeys(): BindingSet {
           actions.setShowAll(showAll);
         },
       },
-      ...openers().filter((b) => b.hint === 'help'),
+      help,
       QUIT,
       REFRESH_KEY,
-      ...openers().filter((b) => b.hint !== 'help'),
+      ...others,
     ],
   };
 }

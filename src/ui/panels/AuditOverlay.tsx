@@ -47,7 +47,7 @@ function rowParts(entry: AuditEntry, style: RowStyle) {
  * traffic) visible: the traffic before is shortened to make room for it, then the action and the service prefix
  * of revision names are left out; the rest of the line (tags kept at 0 %, the error) shows as far as it fits.
  */
-export function auditRowText(entry: AuditEntry, width: number): string {
+function auditRowText(entry: AuditEntry, width: number): string {
   const fitsTarget = (style: RowStyle) => {
     const { head, target } = rowParts(entry, style);
     return head.length + 2 + target.length <= width;

@@ -13,7 +13,7 @@ import type { PanelSpec, ViewProps } from '../keys/view-spec';
 import { useNow } from '../use-now';
 
 /** `00024 100%, 00020 0% (stable)` — revision numbers are enough to tell targets apart at a glance. */
-export function servingText(targets: readonly TrafficTarget[], service: CloudRunService): string {
+function servingText(targets: readonly TrafficTarget[], service: CloudRunService): string {
   const number = (revision: string | null) => revisionNumber(revision) ?? revision ?? '?';
   return formatTraffic(targets, (t) => (t.latest ? `LATEST(${number(resolveRevision(t, service))})` : number(t.revision)));
 }

@@ -31,8 +31,10 @@ function healthColumns(now: number): Column<ContainerInfo>[] {
 
 function HealthPanel({ width, height }: { width: number; height: number }) {
   const now = useNow();
-  const { docker, connection, host, focused, selectedId, filter, filterEditing, sort } = useAppState((s) => ({
-    docker: s.docker,
+  // Not all of `docker`: stats frames, every second per container, must not re-sort and re-render this panel.
+  const { containers, alerts, connection, host, focused, selectedId, filter, filterEditing, sort } = useAppState((s) => ({
+    containers: s.docker.containers,
+    alerts: s.docker.alerts,
     connection: s.docker.connection,
     host: s.docker.host,
     focused: s.ui.focus === 'health' && s.ui.overlay === null,
@@ -41,13 +43,13 @@ function HealthPanel({ width, height }: { width: number; height: number }) {
     filterEditing: s.ui.filterEditing && s.ui.focus === 'health',
     sort: s.ui.sort.health,
   }));
-  const rows = useMemo(() => containerRows(docker, filter, sort), [docker, filter, sort]);
+  const rows = useMemo(() => containerRows({ containers, alerts }, filter, sort), [containers, alerts, filter, sort]);
   const columns = useMemo(() => healthColumns(now), [now]);
   const selected = selectedOf(rows, (c) => c.id, selectedId);
   const failure = selected?.health === 'unhealthy' || selected?.lastHealthFailure ? selected.lastHealthFailure : null;
   return (
     <ListPanel
-      number={1}
+      number={CONTAINERS_PANEL.number}
       title={`Containers · by ${sort}`}
       focused={focused}
       width={width}

@@ -10,6 +10,7 @@ import { MOVE_KEYS } from '../keys/list-keys';
 import { ESC_CLOSES } from '../keys/overlay-keys';
 import type { OverlaySpec } from '../keys/view-spec';
 import { useNow } from '../use-now';
+import { CLOUD_RUN_PANEL } from './CloudRunPanel';
 
 const STATE_COLOR = { ready: 'green', failed: 'red', pending: 'yellow' } as const;
 
@@ -38,7 +39,7 @@ function RevisionsOverlay({ width, height }: { width: number; height: number }) 
   const columns = revisionColumns(now, servingShare(service), revisionTags(service));
   return (
     <ListPanel
-      number={3}
+      number={CLOUD_RUN_PANEL.number}
       title={`Cloud Run › ${service.name} revisions (Esc back)`}
       focused
       width={width}

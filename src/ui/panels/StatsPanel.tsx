@@ -78,7 +78,7 @@ export function StatsPanel({ width, height }: { width: number; height: number })
   const totals = useMemo(() => (rows.length > 0 ? totalsRow(rows) : null), [rows]);
   return (
     <ListPanel
-      number={2}
+      number={STATS_PANEL.number}
       title={`Stats · by ${SORT_TITLE[sort]}`}
       focused={focused}
       width={width}

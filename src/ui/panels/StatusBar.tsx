@@ -22,7 +22,7 @@ interface Segment {
 }
 
 /** Where Cloud Run data comes from, always on screen: a sandbox must never pass for production. */
-export function cloudRunBadge(cr: Pick<CloudRunState, 'mode' | 'project' | 'endpoint'>): { text: string; color: string } {
+function cloudRunBadge(cr: Pick<CloudRunState, 'mode' | 'project' | 'endpoint'>): { text: string; color: string } {
   if (cr.mode === 'sandbox') return { text: ' SANDBOX ', color: 'yellow' };
   if (cr.mode === 'endpoint') return { text: ` ENDPOINT ${cr.endpoint} `, color: 'yellow' };
   return { text: ` GCP ${cr.project} `, color: 'cyan' };
