@@ -1,8 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type Docker from 'dockerode';
-import { cloudEntryDetail, type LogLine } from '../domain/log-line';
-import { printable } from '../domain/printable';
+import { cloudEntryDetail, plainLogLine, type LogLine } from '../domain/log-line';
 import type { CloudRunTarget } from '../sources/cloud-run/client';
 import { CloudTail } from '../sources/logs/cloud-tail';
 import { ContainerLogs } from '../sources/logs/container-logs';
@@ -13,11 +12,6 @@ import { filteredLines } from '../store/log-view';
 import type { EntryDetail } from '../store/logs-state';
 import type { AppStore } from '../store/store';
 import type { Settings } from './settings';
-
-/** A line as the saved file holds it: plain text, whatever the line carried. */
-function savedLine(line: LogLine): string {
-  return `${printable(`${line.timestamp} ${line.source} ${line.severity} ${line.message}`)}\n`;
-}
 
 /** The logs panel's sources: every running container in scope, and the Cloud Logging tail once Cloud Run is up. */
 export function startLogSources(store: AppStore, docker: Docker, settings: Settings) {
@@ -65,7 +59,7 @@ export function startLogSources(store: AppStore, docker: Docker, settings: Setti
       const lines = filteredLines(ring, logFilter(store.getState()));
       const path = resolve(cwd, `netra-logs-${new Date().toISOString().replace(/[:.]/g, '-')}.log`);
       try {
-        writeFileSync(path, lines.map(savedLine).join(''), { mode: 0o600 });
+        writeFileSync(path, lines.map(plainLogLine).join(''), { mode: 0o600 });
         return `saved ${lines.length} lines to ${path}`;
       } catch (error) {
         return `could not save the logs to ${path}: ${(error as Error).message}`;

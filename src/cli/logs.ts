@@ -1,9 +1,9 @@
 import { UsageError } from '../config/errors';
 import { describeCloudError, type CloudError, type CloudErrorContext, type CloudErrorKind } from '../domain/cloud-run-errors';
-import { shortName } from '../domain/cloud-run';
+import { servicesThere, shortName } from '../domain/cloud-run';
 import { createCloudRunApi, endpointLabel, type CloudRunTarget } from '../sources/cloud-run/client';
-import { parseSeverity, type LogLine, type NewLogLine, type Severity } from '../domain/log-line';
-import { printable, terminalJson } from '../domain/printable';
+import { parseSeverity, plainLogLine, type LogLine, type NewLogLine, type Severity } from '../domain/log-line';
+import { terminalJson } from '../domain/printable';
 import { createDockerClient } from '../sources/docker/client';
 import { ImageSizeCache, listContainers } from '../sources/docker/containers';
 import { CloudTail, createLoggingClient, filterString, listEntriesSince } from '../sources/logs/cloud-tail';
@@ -46,7 +46,7 @@ function searchRegex(text: string): RegExp | null {
 
 function output(line: LogLine, json: boolean): string {
   if (json) return `${terminalJson({ insertId: line.insertId, timestamp: line.timestamp, severity: line.severity, source: line.source, message: line.message })}\n`;
-  return `${printable(`${line.timestamp} ${line.source} ${line.severity} ${line.message}`)}\n`;
+  return plainLogLine(line);
 }
 
 /**
@@ -184,6 +184,6 @@ async function requireService(target: CloudRunTarget, name: string): Promise<voi
     await api?.close();
   }
   if (!api || names.includes(name)) return;
-  const there = names.length > 0 ? `services there: ${names.join(', ')}` : 'it has no services';
+  const there = servicesThere(names);
   throw new UsageError(`no Cloud Run service "${name}" in ${target.project} (${target.region}); ${there}: check --service`);
 }

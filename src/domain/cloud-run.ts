@@ -254,12 +254,17 @@ export function firstLine(text: string | null): string | null {
   return text?.split('\n')[0]?.trim() || null;
 }
 
+/** What a region has, for a message about a service name it does not have. */
+export function servicesThere(names: readonly string[]): string {
+  return names.length > 0 ? `services there: ${names.join(', ')}` : 'it has no services';
+}
+
 /**
  * A configured service the region does not have: a typo in cloudRun.services must not just show fewer services.
  * `where` names the project and region.
  */
 export function missingServiceAlerts(missing: readonly string[], available: readonly string[], where: string): CloudRunAlert[] {
-  const there = available.length > 0 ? `services there: ${available.join(', ')}` : 'it has no services';
+  const there = servicesThere(available);
   return missing.map((name) => ({
     level: 'warning',
     source: 'cloudrun',

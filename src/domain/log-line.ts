@@ -240,3 +240,8 @@ export function lineFromContainer(container: string, stream: 'stdout' | 'stderr'
     detail: message === body ? null : shownText(body, `\`docker logs ${container}\``),
   };
 }
+
+/** A line as plain text for a terminal or a file (`logs`, saved logs): time, source, severity, message. */
+export function plainLogLine(line: Pick<LogLine, 'timestamp' | 'source' | 'severity' | 'message'>): string {
+  return `${printable(`${line.timestamp} ${line.source} ${line.severity} ${line.message}`)}\n`;
+}
