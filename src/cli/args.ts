@@ -2,7 +2,7 @@ import { parseArgs as tokenize } from 'node:util';
 import { UsageError } from '../config/errors';
 
 /** The commands typed after `netra-console`; with none, the console opens. */
-export const COMMANDS = ['status', 'sandbox', 'rollback', 'logs'] as const;
+export const COMMANDS = ['status', 'sandbox', 'rollback', 'logs', 'switch', 'compare', 'demo'] as const;
 export type Command = 'console' | (typeof COMMANDS)[number];
 
 export interface CliOptions {
@@ -20,6 +20,12 @@ export interface CliOptions {
   yes: boolean;
   service?: string;
   to?: string;
+  /** switch, compare, demo: the configured stack (default: the first) */
+  stack?: string;
+  /** switch: leave a failed target as it is instead of reverting */
+  noRevert: boolean;
+  /** demo: up or down */
+  demoAction?: 'up' | 'down';
   auditLog?: string;
   /** rollback: bounded total seconds for Cloud Run's operation */
   timeout?: number;
@@ -76,12 +82,15 @@ export function serviceNameProblem(name: string): string | null {
 const EVERY: readonly Command[] = ['console', ...COMMANDS];
 /** The commands that read the config, the engine and Cloud Run; the sandbox command serves and reads nothing. */
 const READERS: readonly Command[] = ['console', 'status', 'rollback', 'logs'];
+/** The commands that act on compose stacks: they read the config and the engine, not Cloud Run. */
+const STACKS: readonly Command[] = ['switch', 'compare', 'demo'];
+const STACK_NAME = /^[a-z0-9][a-z0-9_-]{0,62}$/;
 const SANDBOX_HINT = '--port and --log-rate work with the sandbox command: netra-console sandbox --port 8085';
 
 /** Every flag, once: the parser and every help text are made from this table. */
 export const FLAGS: readonly FlagSpec[] = [
   {
-    name: 'docker-host', key: 'dockerHost', value: 'URL', example: 'unix:///var/run/docker.sock', commands: READERS,
+    name: 'docker-host', key: 'dockerHost', value: 'URL', example: 'unix:///var/run/docker.sock', commands: [...READERS, ...STACKS],
     description: 'Docker engine: unix:///path/docker.sock or tcp://HOST:PORT (default: $DOCKER_HOST, then docker.host in the config, then unix:///var/run/docker.sock)',
   },
   {
@@ -98,7 +107,7 @@ export const FLAGS: readonly FlagSpec[] = [
   },
   { name: 'sandbox', key: 'sandbox', commands: READERS, description: 'run the sandbox in-process (also the default when no project is configured)' },
   {
-    name: 'config', key: 'configPath', value: 'PATH', example: './netra.yaml', commands: READERS,
+    name: 'config', key: 'configPath', value: 'PATH', example: './netra.yaml', commands: [...READERS, ...STACKS],
     description: 'config file (default: ./.netra-console.yaml, then $XDG_CONFIG_HOME/netra-console/config.yaml)',
   },
   {
@@ -107,21 +116,28 @@ export const FLAGS: readonly FlagSpec[] = [
     notes: { rollback: 'one service at a time, each verified before the next; a failure stops and says what changed' },
   },
   {
-    name: 'read-only', key: 'readOnly', commands: READERS, description: 'no mutating actions: rollback keys are hidden and refused',
-    notes: { rollback: 'the rollback is refused with exit 2, nothing sent' },
+    name: 'read-only', key: 'readOnly', commands: [...READERS, ...STACKS], description: 'no mutating actions: rollback and switch keys are hidden and refused',
+    notes: {
+      rollback: 'the rollback is refused with exit 2, nothing sent',
+      switch: 'the switch is refused with exit 2, nothing changed',
+      compare: 'the compare is refused with exit 2, nothing changed',
+      demo: 'refused with exit 2, nothing changed',
+    },
   },
   {
-    name: 'audit-log', key: 'auditLog', value: 'PATH', example: './audit.log', commands: READERS,
+    name: 'audit-log', key: 'auditLog', value: 'PATH', example: './audit.log', commands: [...READERS, ...STACKS],
     description: 'audit log (default: $XDG_STATE_HOME/netra-console/audit.log; audit-sandbox.log for a sandbox)',
   },
   {
-    name: 'json', key: 'json', commands: ['status', 'rollback', 'logs'], description: 'print JSON instead of text',
+    name: 'json', key: 'json', commands: ['status', 'rollback', 'logs', 'switch', 'compare'], description: 'print JSON instead of text',
     notes: {
+      switch: 'stack, project, from, to, result, elapsedSeconds, services, previous and error',
+      compare: 'stack, project, result and one switch document per variant under "variants"',
       status: 'one document: docker, cloudRun and alerts',
       rollback: 'before, requested, after and result (with --all, one such object per service under "results")',
       logs: 'one object a line: insertId, timestamp, severity, source, message (insertId is null for container lines)',
     },
-    elsewhere: '--json works with the status, rollback and logs commands: netra-console status --json',
+    elsewhere: '--json works with the status, rollback, logs, switch and compare commands: netra-console status --json',
   },
   {
     name: 'service', key: 'service', value: 'NAME', example: 'netra-backend-staging', commands: ['rollback', 'logs'], validate: serviceNameProblem,
@@ -131,15 +147,28 @@ export const FLAGS: readonly FlagSpec[] = [
   { name: 'previous', key: 'previous', commands: ['rollback'], description: 'to the newest Ready revision older than the ones serving now (the default)' },
   { name: 'to-regular', key: 'toRegular', commands: ['rollback'], description: 'to the newest revision on a regular (non-Alpine) image' },
   {
-    name: 'to', key: 'to', value: 'REVISION', example: 'netra-backend-staging-00024-abc', commands: ['rollback'],
-    description: 'to this revision: its name or the number the console shows (17 or 00017)',
+    name: 'to', key: 'to', value: 'TARGET', example: 'netra-backend-staging-00024-abc', commands: ['rollback', 'switch'],
+    description: 'the target: a revision (rollback), a variant (switch)',
+    notes: { rollback: 'this revision: its name or the number the console shows (17 or 00017)', switch: 'alpine or regular' },
   },
-  { name: 'dry-run', key: 'dryRun', commands: ['rollback'], description: 'print the change and send nothing' },
-  { name: 'yes', key: 'yes', commands: ['rollback'], description: 'do not ask to type the service name (needed without a terminal)' },
   {
-    name: 'timeout', key: 'timeout', value: 'SECONDS', example: '120', number: { min: 1, max: 3600, integer: false }, commands: ['status', 'rollback'],
+    name: 'stack', key: 'stack', value: 'NAME', example: 'test', commands: STACKS, validate: (v) => (STACK_NAME.test(v) ? null : `--stack ${JSON.stringify(v)} is not a stack name: lowercase letters, digits, - and _, e.g. --stack test`),
+    description: 'a stack of the config (stacks:); default: the first one (test)',
+  },
+  { name: 'no-revert', key: 'noRevert', commands: ['switch'], description: 'when the target does not come up healthy, leave it as it is (default: revert to the variant that ran)' },
+  { name: 'dry-run', key: 'dryRun', commands: ['rollback', 'switch'], description: 'print the change and change nothing' },
+  {
+    name: 'yes', key: 'yes', commands: ['rollback', 'switch', 'compare', 'demo'], description: 'do not ask to type the name (needed without a terminal)',
+    notes: { rollback: 'the service name', switch: 'the stack name', compare: 'the stack name' },
+  },
+  {
+    name: 'timeout', key: 'timeout', value: 'SECONDS', example: '120', number: { min: 1, max: 3600, integer: false }, commands: ['status', 'rollback', 'switch'],
     description: 'most time to wait',
-    notes: { status: 'for a slow engine to answer its ping (default: 10)', rollback: 'for Cloud Run to apply a change (default: 120)' },
+    notes: {
+      status: 'for a slow engine to answer its ping (default: 10)',
+      rollback: 'for Cloud Run to apply a change (default: 120)',
+      switch: 'for every service to be healthy (default: from the health checks: start_period and retries along the longest depends_on chain, plus 60)',
+    },
   },
   { name: 'container', key: 'container', value: 'NAME', example: 'netra-backend-1', commands: ['logs'], description: 'only the logs of this container' },
   {
@@ -197,6 +226,25 @@ const COMMAND_HELP: Record<Command, CommandSpec> = {
     summary: 'print Cloud Run and container logs, oldest first',
     details: 'With neither --service nor --container, both sources.',
   },
+  switch: {
+    usage: ['switch --to [--stack] [--yes] [--json] [--timeout] [--no-revert] [--dry-run]'],
+    summary: 'switch a compose stack between Alpine and regular, health-checked, measured and audited',
+    details:
+      'Exit 0 switched and healthy (or already running healthy), 1 failed (the output says whether it reverted and what runs now), ' +
+      '2 bad usage or a preflight refusal (unknown stack, missing compose file, missing image): nothing changed.',
+  },
+  compare: {
+    usage: ['compare [--stack] [--yes] [--json]'],
+    summary: 'bring each variant up in turn, measure both, leave the stack as it was',
+    details: 'Exit 0 both measured, 1 a variant failed (the stack is reverted to what ran), 2 bad usage or a preflight refusal.',
+  },
+  demo: {
+    usage: ['demo up|down [--stack] [--yes]'],
+    summary: 'build local stand-in images and start (or stop) the Alpine test stack on this engine',
+    details:
+      'up: makes the local stand-in base images (docker/make-bases.sh), builds both variants of the stack offline and starts the Alpine one; ' +
+      'down: stops the stack, keeping its volumes. Run it in a checkout of netra-console.',
+  },
 };
 
 const byName = new Map(FLAGS.map((flag) => [flag.name, flag]));
@@ -213,6 +261,7 @@ export function defaultOptions(): CliOptions {
     toRegular: false,
     dryRun: false,
     yes: false,
+    noRevert: false,
     follow: false,
   };
 }
@@ -224,6 +273,7 @@ export function parseArgs(argv: readonly string[]): CliOptions {
   const given: FlagSpec[] = [];
   for (const token of tokens(argv)) {
     if (token.kind === 'option-terminator') throw unknownOption('--');
+    else if (token.kind === 'positional' && command === 'demo' && options.demoAction === undefined) options.demoAction = demoAction(token.value);
     else if (token.kind === 'positional') command = commandNamed(token.value, command);
     else given.push(applyFlag(options, token));
   }
@@ -234,7 +284,19 @@ export function parseArgs(argv: readonly string[]): CliOptions {
   const misplaced = given.find((flag) => !flag.commands.includes(options.command as Command));
   if (misplaced) throw new UsageError(misplaced.elsewhere ?? worksWith(misplaced));
   if (options.command === 'rollback') validateRollback(options);
+  if (options.command === 'switch') validateSwitch(options);
+  if (options.command === 'demo' && !options.demoAction) throw new UsageError('demo needs up or down, e.g. netra-console demo up');
   return options;
+}
+
+function demoAction(word: string): 'up' | 'down' {
+  if (word === 'up' || word === 'down') return word;
+  throw new UsageError(`demo takes up or down, not "${word}", e.g. netra-console demo up`);
+}
+
+function validateSwitch(options: CliOptions): void {
+  if (options.to === undefined) throw new UsageError('switch needs --to alpine or --to regular, e.g. netra-console switch --to regular --stack test');
+  if (options.to !== 'alpine' && options.to !== 'regular') throw new UsageError(`--to ${JSON.stringify(options.to)} is not a variant: write --to alpine or --to regular`);
 }
 
 type Token = NonNullable<ReturnType<typeof tokenize>['tokens']>[number];

@@ -10,6 +10,10 @@ import { rollbackControl } from './rollback-control';
 import { startLogSources } from './log-sources';
 import type { Settings } from './settings';
 import { wireDocker } from './wiring';
+import { defaultMeasurementsPath, loadMeasurements } from '../sources/stack-measurements';
+import { setNotice } from '../store/ui-actions';
+import { openStackRuntime } from './stack-runtime';
+import { switchControl } from './switch-control';
 
 /** A slow or hung engine must not hold Cloud Run back for long. */
 const CLOUD_START_WAIT_MAX_MS = 1_500;
@@ -34,8 +38,12 @@ function dockerSettled(store: AppStore, maxMs: number): Promise<void> {
 /** The composition root: sources feed the store through the batcher; the views only see the store and actions. */
 export async function runConsole(settings: Settings): Promise<number> {
   const { config, cloudRun } = settings;
-  const wiring = wireDocker(settings);
+  const saved = loadMeasurements(defaultMeasurementsPath(process.env));
+  const wiring = wireDocker(settings, saved.measurements);
   const { store, docker, watcher } = wiring;
+  const stacks = openStackRuntime(settings, process.env, docker);
+  if (saved.problem) setNotice(store, saved.problem);
+  const switching = switchControl(store, settings, stacks);
   const logs = startLogSources(store, docker, settings);
   let cloud: CloudRunRuntime | null = null;
   const rollback = rollbackControl(store, settings, () => cloud);
@@ -44,6 +52,11 @@ export async function runConsole(settings: Settings): Promise<number> {
     refreshCloudRun: () => cloud?.poller.refreshNow(),
     runRollback: rollback.run,
     cancelRollback: rollback.cancel,
+    startSwitch: switching.startSwitch,
+    runSwitch: switching.runSwitch,
+    buildMissing: switching.buildMissing,
+    revertSwitch: switching.revertSwitch,
+    closeSwitch: switching.closeSwitch,
     saveLogs: async () => logs.save(settings.cwd),
     loadLogEntry: (line) => void logs.loadEntry(line),
   };

@@ -24,6 +24,14 @@ export async function main(argv: readonly string[]): Promise<number> {
       const { runLogsCommand } = await import('./logs');
       return await runLogsCommand(settings, options);
     }
+    if (options.command === 'switch' || options.command === 'compare') {
+      const { runSwitchCommand, runCompareCommand } = await import('./switch');
+      return await (options.command === 'switch' ? runSwitchCommand : runCompareCommand)(settings, options);
+    }
+    if (options.command === 'demo') {
+      const { runDemoCommand } = await import('./demo');
+      return await runDemoCommand(settings, options);
+    }
     if (options.command === 'status') {
       const { runStatus } = await import('./status');
       return await runStatus(settings, options.json, options.timeout);

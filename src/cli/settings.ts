@@ -2,6 +2,8 @@ import { resolve } from 'node:path';
 import { loadConfig } from '../config/load';
 import { DEFAULT_DOCKER_HOST, parseDockerHost, type DockerEndpoint } from '../config/docker-host';
 import type { Config } from '../config/schema';
+import { resolveStacks } from '../config/stacks';
+import type { StackDefinition } from '../domain/stacks';
 import type { CliOptions } from './args';
 import type { AuditSource } from '../domain/audit';
 import { defaultAuditPath } from '../sources/audit-log';
@@ -18,6 +20,12 @@ export interface Settings {
   auditSource: AuditSource;
   /** Where the user is: config lookup and saved logs (under `npm start`, npm runs us in the checkout). */
   cwd: string;
+  stacks: StackDefinition[];
+  /**
+   * Stack switches act on the real engine whatever Cloud Run is: they go to `audit.log`, never the sandbox's log
+   * (unless --audit-log names one file for everything).
+   */
+  dockerAuditPath: string;
 }
 
 /** Flags win over the environment, which wins over the config file, which wins over defaults. */
@@ -40,5 +48,7 @@ export function resolveSettings(options: CliOptions, cwd: string, env: NodeJS.Pr
     auditPath: options.auditLog ? resolve(cwd, options.auditLog) : defaultAuditPath(env, cloudRun.mode !== 'google'),
     auditSource: { mode: cloudRun.mode, endpoint: cloudRunEndpointLabel(cloudRun) },
     cwd,
+    stacks: resolveStacks(config, path, cwd),
+    dockerAuditPath: options.auditLog ? resolve(cwd, options.auditLog) : defaultAuditPath(env, false),
   };
 }

@@ -3,6 +3,27 @@ import { DEFAULT_THRESHOLDS } from '../domain/thresholds';
 
 const percent = z.number().min(0).max(100);
 
+const STACK_NAME = /^[a-z0-9][a-z0-9_-]{0,62}$/;
+const STACK_NAME_RULE = 'a stack name is lowercase letters, digits, - and _ (a compose project name), e.g. test';
+const composeFiles = z.array(z.string().min(1)).min(1);
+
+const stackSchema = z
+  .object({
+    /** The compose project both variants run as (`-p`). */
+    project: z.string().regex(STACK_NAME, 'a compose project name is lowercase letters, digits, - and _, e.g. netra-test'),
+    alpine: composeFiles,
+    regular: composeFiles,
+    /** Extra environment for the compose CLI, e.g. NETRA_BASE_PREFIX: netra-standin/ for local stand-in bases. */
+    env: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name, e.g. NETRA_BASE_PREFIX'), z.string()).default({}),
+  })
+  .strict();
+
+/** The platform's two local stacks (guides 000 and 001), relative to the working directory when no config names them. */
+export const DEFAULT_STACKS = {
+  test: { project: 'netra-test', alpine: ['docker-compose.alpine-test.yml'], regular: ['docker-compose.test.yml'], env: {} },
+  staging: { project: 'netra-staging', alpine: ['docker-compose.staging.alpine.yml'], regular: ['docker-compose.staging.yml'], env: {} },
+};
+
 // Defaults come from the platform guides (../shared/seeds): the rollback order and alert thresholds.
 export const configSchema = z
   .object({
@@ -13,9 +34,18 @@ export const configSchema = z
         host: z.string().min(1).optional(),
         projects: z.array(z.string().min(1)).min(1).default(['netra*']),
         showAllContainers: z.boolean().default(false),
+        /** The docker CLI that runs `compose` (v2) and builds; `/usr/bin/docker` where the first on PATH has no buildx. */
+        cli: z.string().min(1).default('docker'),
       })
       .strict()
       .prefault({}),
+    /** Compose stacks the console switches between Alpine and regular; file paths relative to the config file. */
+    stacks: z
+      .record(z.string(), stackSchema)
+      .superRefine((stacks, ctx) => {
+        for (const name of Object.keys(stacks)) if (!STACK_NAME.test(name)) ctx.addIssue({ code: 'custom', path: [name], message: STACK_NAME_RULE });
+      })
+      .default(DEFAULT_STACKS),
     thresholds: z
       .object({
         memory: z

@@ -23,3 +23,28 @@ export interface AuditEntry extends AuditSource {
   result: AuditResult;
   error: string | null;
 }
+
+/** A stack switch, compare, revert or image build: the Docker side of the audit log. */
+export type SwitchAuditResult = 'confirmed' | 'cancelled' | 'conflicted' | 'switched' | 'reverted' | 'failed' | 'unchanged' | 'built';
+
+export interface SwitchAuditEntry {
+  time: string;
+  user: string;
+  host: string;
+  action: 'switch' | 'compare' | 'revert' | 'build' | 'demo down';
+  stack: string;
+  project: string;
+  /** The engine the stack runs on. */
+  dockerHost: string;
+  from: string | null;
+  to: string;
+  result: SwitchAuditResult;
+  elapsedSeconds: number | null;
+  error: string | null;
+}
+
+export type AnyAuditEntry = AuditEntry | SwitchAuditEntry;
+
+export function isSwitchEntry(entry: AnyAuditEntry): entry is SwitchAuditEntry {
+  return 'stack' in entry;
+}

@@ -2,7 +2,7 @@ import { accessSync, closeSync, constants, fchmodSync, fstatSync, lstatSync, mkd
 import { homedir, hostname, userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
 import { UsageError } from '../config/errors';
-import type { AuditEntry } from '../domain/audit';
+import type { AnyAuditEntry, AuditEntry } from '../domain/audit';
 
 /** The audit log cannot be written; the user can fix it (a path, a mode), so it is a usage error: exit 2. */
 export class AuditLogError extends UsageError {
@@ -102,8 +102,8 @@ function appendLine(path: string, line: string): void {
  * Appends one JSON line, synchronously (it is on disk before the caller goes on to send anything); the file is
  * created with mode 0600 (and kept there) because it names people and hosts. Throws AuditLogError, one line.
  */
-export function appendAudit(path: string, entry: Omit<AuditEntry, 'time' | 'user' | 'host'>): AuditEntry {
-  const full: AuditEntry = { time: new Date().toISOString(), user: osUser(), host: hostname(), ...entry };
+export function appendAudit<E extends AnyAuditEntry = AuditEntry>(path: string, entry: Omit<E, 'time' | 'user' | 'host'>): E {
+  const full = { time: new Date().toISOString(), user: osUser(), host: hostname(), ...entry } as E;
   guarded(path, () => {
     ensureDirectory(path);
     appendLine(path, `${JSON.stringify(full)}\n`);

@@ -1,5 +1,6 @@
 import type { AlertLevel, ContainerInfo, ContainerStats, Health } from '../domain/types';
 import type { CloudRunService } from '../domain/cloud-run';
+import { runningVariant, type ServiceMeasurement, type StackDefinition, type StackVariant } from '../domain/stacks';
 import type { AppState, ContainerSort, DockerState, ListId, StatsSort } from './store';
 
 /** Containers without a compose project or service sort after the others ('~' would sort first in localeCompare). */
@@ -104,6 +105,7 @@ export function selectedService(state: AppState): CloudRunService | undefined {
 export function listRowIds(state: AppState, list: ListId): string[] {
   if (list === 'cloudrun') return cloudRunRows(state).map((s) => s.name);
   if (list === 'revisions') return (selectedService(state)?.revisions ?? []).map((r) => r.name);
+  if (list === 'stacks') return stackRows(state.stacks.definitions, state.ui.filters.stacks).map((s) => s.name);
   if (list === 'stats') return statsRows(state.docker, state.ui.filters.stats, state.ui.sort.stats).map((r) => r.id);
   return containerRows(state.docker, state.ui.filters[list], state.ui.sort.health).map((c) => c.id);
 }
@@ -116,4 +118,72 @@ export function selectedRowId(state: AppState, list: ListId): string | null {
 /** The list that j/k move in: the revisions view while it is open, else the focused panel. */
 export function activeList(state: AppState): ListId {
   return state.ui.overlay === 'revisions' ? 'revisions' : state.ui.focus;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Stacks
+
+/** Configured stacks matching a case-insensitive filter on the name or the compose project, in the configured order. */
+export function stackRows(definitions: readonly StackDefinition[], filter: string): StackDefinition[] {
+  const needle = filter.trim().toLowerCase();
+  return definitions.filter((d) => !needle || d.name.toLowerCase().includes(needle) || d.project.toLowerCase().includes(needle));
+}
+
+/** The containers of a stack: those whose compose project is the stack's. */
+export function stackContainers(containers: Record<string, ContainerInfo>, project: string): ContainerInfo[] {
+  return Object.values(containers).filter((c) => c.project === project);
+}
+
+export interface StackHealth {
+  /** Running and healthy, or running with no health check. */
+  healthy: number;
+  unhealthy: number;
+  starting: number;
+  /** Exited non-zero, dead, or stopped in another way; a one-shot that exited 0 is done, not counted. */
+  down: number;
+  total: number;
+}
+
+/** How the containers of a stack are doing; a one-shot that exited 0 (a migration) did its job and is left out. */
+export function stackHealth(containers: readonly ContainerInfo[]): StackHealth {
+  const health: StackHealth = { healthy: 0, unhealthy: 0, starting: 0, down: 0, total: 0 };
+  for (const c of containers) {
+    if (c.state === 'exited' && c.exitCode === 0) continue;
+    health.total++;
+    if (c.state !== 'running') health.down++;
+    else if (c.health === 'unhealthy') health.unhealthy++;
+    else if (c.health === 'starting') health.starting++;
+    else health.healthy++;
+  }
+  return health;
+}
+
+/** The variant a stack runs now: `none` when nothing of it runs. */
+export function stackVariantText(containers: readonly ContainerInfo[]): StackVariant | 'mixed' | 'none' {
+  return runningVariant(containers) ?? 'none';
+}
+
+/** A variant's measurement reduced to what a row shows: the slowest start-up, memory and image totals. */
+export interface MeasurementSummary {
+  /** The slowest service's start → healthy (services start side by side): max of healthySeconds; null when none seen. */
+  maxStartSeconds: number | null;
+  /** Sum of the services' median memory; null when none was sampled. */
+  memoryBytes: number | null;
+  /** Sum of the sizes of the distinct images (an image two services share is on disk once). */
+  imageBytes: number | null;
+}
+
+function sumOrNull(values: readonly (number | null)[]): number | null {
+  const known = values.filter((v): v is number => v !== null);
+  return known.length ? known.reduce((a, b) => a + b, 0) : null;
+}
+
+export function summarizeMeasurement(services: readonly ServiceMeasurement[]): MeasurementSummary {
+  const starts = services.map((s) => s.healthySeconds).filter((v): v is number => v !== null);
+  const images = new Map(services.map((s) => [s.image, s.imageSizeBytes]));
+  return {
+    maxStartSeconds: starts.length ? Math.max(...starts) : null,
+    memoryBytes: sumOrNull(services.map((s) => s.memUsageBytes)),
+    imageBytes: sumOrNull([...images.values()]),
+  };
 }

@@ -1,13 +1,15 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import type { AuditEntry } from '../domain/audit';
+import type { AnyAuditEntry } from '../domain/audit';
 import type { ConnectionState, ContainerInfo, ContainerStats, DockerAlert, EngineAlert } from '../domain/types';
 import type { Thresholds } from '../domain/thresholds';
 
 import type { RollbackFlow } from '../flows/rollback-machine';
+import type { SwitchFlow } from '../flows/switch-machine';
+import type { StackDefinition, StackMeasurements } from '../domain/stacks';
 import { initialLogsState, type LogsState } from './logs-state';
 import { initialCloudRunState, type CloudRunMode, type CloudRunState } from './cloud-run-state';
 
-export type PanelId = 'health' | 'stats' | 'cloudrun' | 'logs';
+export type PanelId = 'health' | 'stats' | 'cloudrun' | 'logs' | 'stacks';
 /** Lists that keep a selection: the panels, and the revisions of the selected Cloud Run service. */
 export type ListId = PanelId | 'revisions';
 
@@ -48,13 +50,21 @@ export interface UiState {
   sort: { health: ContainerSort; stats: StatsSort };
 }
 
+/** The configured stacks, their last measurements, and the switch (or compare) in progress or just finished. */
+export interface StacksState {
+  definitions: StackDefinition[];
+  measurements: StackMeasurements;
+  flow: SwitchFlow | null;
+}
+
 export interface AppState {
   docker: DockerState;
   cloudRun: CloudRunState;
   /** The rollback in progress (or just finished), and what this session did. */
   rollback: RollbackFlow | null;
-  audit: AuditEntry[];
+  audit: AnyAuditEntry[];
   auditPath: string;
+  stacks: StacksState;
   logs: LogsState;
   readOnly: boolean;
   ui: UiState;
@@ -72,6 +82,8 @@ export interface StoreInit {
   readOnly?: boolean;
   rollbackOrder?: string[];
   auditPath?: string;
+  stacks?: StackDefinition[];
+  measurements?: StackMeasurements;
 }
 
 export function createAppStore(init: StoreInit): AppStore {
@@ -82,11 +94,12 @@ export function createAppStore(init: StoreInit): AppStore {
     audit: [],
     logs: initialLogsState(),
     auditPath: init.auditPath ?? '',
+    stacks: { definitions: init.stacks ?? [], measurements: init.measurements ?? {}, flow: null },
     readOnly: init.readOnly ?? false,
     ui: {
       focus: 'health',
-      selectedId: { health: null, stats: null, cloudrun: null, logs: null, revisions: null },
-      filters: { health: '', stats: '', cloudrun: '', logs: '' },
+      selectedId: { health: null, stats: null, cloudrun: null, logs: null, stacks: null, revisions: null },
+      filters: { health: '', stats: '', cloudrun: '', logs: '', stacks: '' },
       filterEditing: false,
       overlay: null,
       showAll: init.showAll,

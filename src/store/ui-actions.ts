@@ -1,7 +1,7 @@
 import { activeList, listRowIds, selectedRowId } from './selectors';
 import type { AppStore, PanelId, UiState } from './store';
 
-export const PANEL_ORDER: readonly PanelId[] = ['health', 'stats', 'cloudrun', 'logs'];
+export const PANEL_ORDER: readonly PanelId[] = ['health', 'stats', 'cloudrun', 'logs', 'stacks'];
 
 function setUi(store: AppStore, patch: Partial<UiState>): void {
   store.setState((s) => ({ ui: { ...s.ui, ...patch } }));

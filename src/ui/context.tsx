@@ -2,6 +2,7 @@ import { createContext, useContext, type ReactNode } from 'react';
 import { useStore } from 'zustand';
 import { useShallow } from 'zustand/react/shallow';
 import type { LogLine } from '../domain/log-line';
+import type { StackVariant } from '../domain/stacks';
 import type { LogRing } from '../store/log-ring';
 import type { AppState, AppStore } from '../store/store';
 
@@ -13,6 +14,19 @@ export interface AppActions {
   runRollback(): void;
   /** Closes a rollback that was not sent, auditing the cancellation. */
   cancelRollback(): void;
+  /**
+   * Opens the switch dialog for a stack and runs its preflight (`compare`: there and back, measuring both); `to`
+   * defaults to the variant that does not run now. Refused (a notice) in --read-only.
+   */
+  startSwitch(stack: string, kind: 'switch' | 'compare', to?: StackVariant): void;
+  /** Runs the confirmed switch in the store to its end (audited). */
+  runSwitch(): void;
+  /** Builds the plan's missing images, then runs preflight again. */
+  buildMissing(): void;
+  /** After a failed switch: back to the variant that ran before (audited). */
+  revertSwitch(): void;
+  /** Closes the switch dialog; a plan that was not confirmed is audited as cancelled. Nothing runs on. */
+  closeSwitch(): void;
   /** Writes the filtered log lines to a file; resolves with a one-line notice. */
   saveLogs(): Promise<string>;
   /** Fetches the whole Cloud Logging entry behind a line into the store's `logs.entry`. */

@@ -10,10 +10,12 @@ import { LOG_ENTRY_OVERLAY } from './panels/LogEntryOverlay';
 import { LOGS_PANEL } from './panels/LogsPanel';
 import { REVISIONS_OVERLAY } from './panels/RevisionsOverlay';
 import { ROLLBACK_DIALOG } from './panels/RollbackDialog';
+import { STACKS_PANEL } from './panels/StacksPanel';
 import { STATS_PANEL } from './panels/StatsPanel';
+import { SWITCH_DIALOG } from './panels/SwitchDialog';
 
 /** Every panel of the main screen, in focus order (Tab); each brings its number key, title, view and keys. */
-export const PANELS: readonly PanelSpec[] = [CONTAINERS_PANEL, STATS_PANEL, CLOUD_RUN_PANEL, LOGS_PANEL];
+export const PANELS: readonly PanelSpec[] = [CONTAINERS_PANEL, STATS_PANEL, CLOUD_RUN_PANEL, LOGS_PANEL, STACKS_PANEL];
 
 /** Every overlay and dialog; one with an opener gets its key among the global keys. */
 export const OVERLAYS: readonly OverlaySpec[] = [
@@ -24,6 +26,7 @@ export const OVERLAYS: readonly OverlaySpec[] = [
   AUDIT_OVERLAY,
   LOG_ENTRY_OVERLAY,
   ALERTS_OVERLAY,
+  SWITCH_DIALOG,
 ];
 
 export function panelSpec(id: PanelId): PanelSpec {

@@ -139,9 +139,9 @@ describe('audit overlay', () => {
   it('says when there were no attempts yet; Esc closes it', async () => {
     const app = await renderApp();
     await app.press('A');
-    await app.waitFor('No rollback attempts yet.');
+    await app.waitFor('No rollbacks or stack switches yet.');
     await app.press(KEY.esc);
-    await app.waitFor((f) => !f.includes('No rollback attempts yet.') && f.includes('[1] Containers'), 'closed');
+    await app.waitFor((f) => !f.includes('No rollbacks or stack switches yet.') && f.includes('[1] Containers'), 'closed');
   });
 });
 

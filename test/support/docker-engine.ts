@@ -19,7 +19,7 @@ import { sleep } from './wait';
 export const DOCKERD_BIN = '/usr/sbin/dockerd';
 export const DOCKER_BIN = '/usr/bin/docker' as const;
 export const BUSYBOX_BIN = '/bin/busybox';
-export const DEBIAN_PACKAGES = ['docker.io', 'docker-compose', 'busybox-static', 'tmux'] as const;
+export const DEBIAN_PACKAGES = ['docker.io', 'docker-compose', 'busybox-static', 'musl', 'tmux'] as const;
 export const INSTALL_COMMAND = `apt-get update && apt-get install -y ${DEBIAN_PACKAGES.join(' ')}`;
 
 export const FIXTURE_IMAGES = {

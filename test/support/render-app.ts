@@ -185,6 +185,11 @@ export async function renderApp(options: RenderAppOptions = {}): Promise<Rendere
     refreshCloudRun: () => {},
     runRollback: () => {},
     cancelRollback: () => {},
+    startSwitch: () => {},
+    runSwitch: () => {},
+    buildMissing: () => {},
+    revertSwitch: () => {},
+    closeSwitch: () => {},
     saveLogs: async () => 'saved 0 lines to netra-logs-test.log',
     loadLogEntry: () => {},
   };
@@ -342,7 +347,7 @@ export function highlightedRows(colorFrame: string): string[] {
 
 /** The panel numbers whose titles are drawn in the focus colour (cyan, SGR 36). */
 export function focusedPanels(colorFrame: string): number[] {
-  return [1, 2, 3, 4].filter((n) => sgrAt(colorFrame, `[${n}] `).includes('36'));
+  return [1, 2, 3, 4, 5].filter((n) => sgrAt(colorFrame, `[${n}] `).includes('36'));
 }
 
 /** Which codes an SGR reset code turns off. */

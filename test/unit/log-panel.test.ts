@@ -24,6 +24,11 @@ const noActions: AppActions = {
   refreshCloudRun: () => undefined,
   runRollback: () => undefined,
   cancelRollback: () => undefined,
+  startSwitch: () => undefined,
+  runSwitch: () => undefined,
+  buildMissing: () => undefined,
+  revertSwitch: () => undefined,
+  closeSwitch: () => undefined,
   saveLogs: async () => '',
   loadLogEntry: () => undefined,
 };

@@ -1,13 +1,24 @@
 import { Box, Text } from 'ink';
 import stringWidth from 'string-width';
 import { formatTraffic, type TrafficTarget } from '../../domain/cloud-run';
-import type { AuditEntry } from '../../domain/audit';
+import { isSwitchEntry, type AnyAuditEntry, type AuditEntry, type SwitchAuditEntry } from '../../domain/audit';
 import { useAppState } from '../context';
 import { fit } from '../format';
 import { closingKeys } from '../keys/overlay-keys';
 import type { OverlaySpec } from '../keys/view-spec';
 
-const RESULT_COLOR = { succeeded: 'green', unchanged: 'green', failed: 'red', conflicted: 'red', 'timed-out': 'yellow', cancelled: 'yellow', confirmed: undefined } as const;
+const RESULT_COLOR: Record<AnyAuditEntry['result'], string | undefined> = {
+  succeeded: 'green',
+  switched: 'green',
+  built: 'green',
+  unchanged: 'green',
+  failed: 'red',
+  conflicted: 'red',
+  'timed-out': 'yellow',
+  reverted: 'yellow',
+  cancelled: 'yellow',
+  confirmed: undefined,
+};
 /** Cells of a row before its text: `HH:MM:SS ` and the result column. */
 const ROW_PREFIX = 9 + 10;
 /** The overlay's border and padding. */
@@ -57,19 +68,29 @@ function auditRowText(entry: AuditEntry, width: number): string {
   return cut(`${head}${cut(before, Math.max(1, width - head.length - target.length - ellipsis))}${after}`, width);
 }
 
-/** What this session did, newest last, as written to the audit log. */
+/** ` stack action: from → to (12.3 s) — error`: a stack switch, compare, revert or build, cut to `width` cells. */
+function switchRowText(entry: SwitchAuditEntry, width: number): string {
+  const elapsed = entry.elapsedSeconds === null ? '' : ` (${entry.elapsedSeconds.toFixed(1)} s)`;
+  return cut(` ${entry.stack} ${entry.action}: ${entry.from ?? 'nothing'} → ${entry.to}${elapsed}${entry.error ? ` — ${entry.error}` : ''}`, width);
+}
+
+function rowText(entry: AnyAuditEntry, width: number): string {
+  return isSwitchEntry(entry) ? switchRowText(entry, width) : auditRowText(entry, width);
+}
+
+/** What this session did (rollbacks and stack switches), newest last, as written to the audit log. */
 export function AuditOverlay({ width, height }: { width: number; height: number }) {
   const { entries, path } = useAppState((s) => ({ entries: s.audit, path: s.auditPath }));
   const shown = entries.slice(-(height - 4));
   return (
     <Box flexDirection="column" width={width} height={height} borderStyle="double" borderColor="cyan" paddingX={1}>
       <Text bold color="cyan">{`Audit — this session (${entries.length}) · ${path} · ${OPEN_AUDIT.label} or Esc closes`}</Text>
-      {shown.length === 0 ? <Text dimColor>No rollback attempts yet.</Text> : null}
+      {shown.length === 0 ? <Text dimColor>No rollbacks or stack switches yet.</Text> : null}
       {shown.map((e, i) => (
         <Text key={`${e.time}-${i}`} wrap="truncate">
           <Text dimColor>{`${e.time.slice(11, 19)} `}</Text>
           <Text color={RESULT_COLOR[e.result]}>{e.result.padEnd(10)}</Text>
-          {auditRowText(e, width - FRAME - ROW_PREFIX)}
+          {rowText(e, width - FRAME - ROW_PREFIX)}
         </Text>
       ))}
     </Box>

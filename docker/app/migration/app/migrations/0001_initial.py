@@ -1,0 +1,1 @@
+"""Stand-in migration 0001_initial."""

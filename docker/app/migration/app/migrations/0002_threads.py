@@ -1,0 +1,1 @@
+"""Stand-in migration 0002_threads."""

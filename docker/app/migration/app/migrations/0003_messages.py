@@ -1,0 +1,1 @@
+"""Stand-in migration 0003_messages."""

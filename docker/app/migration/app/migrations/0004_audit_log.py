@@ -1,0 +1,1 @@
+"""Stand-in migration 0004_audit_log."""

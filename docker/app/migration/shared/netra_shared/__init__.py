@@ -1,0 +1,3 @@
+"""Stand-in for the Netra shared library (logging, config loading) copied into the migration image."""
+
+VERSION = "0.0.0-standin"

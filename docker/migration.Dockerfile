@@ -1,0 +1,54 @@
+# Netra database migration job (one-shot) — regular (Debian slim, glibc) image.
+#
+# The process inside is the stand-in program docker/service/netra-service, not the platform's code (see
+# docker/README.md). Build context: docker/. Offline builds use the local stand-in bases:
+#   DOCKER_BUILDKIT=1 docker build --network none -f docker/migration.Dockerfile \
+#     --build-arg BASE_IMAGE=netra-standin/python:3.11-slim docker/
+#
+# Optimised as the backend image audit asks: multi-stage (builder -> runtime), layers ordered base ->
+# dependency manifest -> config -> shared code -> app code, BuildKit cache mounts, tini as PID 1, a non-root
+# user, no build tools in the runtime stage, writes only to tmpfs paths (read-only root filesystem), a
+# HEALTHCHECK.
+
+ARG BASE_IMAGE=python:3.11-slim
+
+# ---- builder: resolves the dependency manifest into /install --------------------------------------------------
+FROM ${BASE_IMAGE} AS builder
+WORKDIR /build
+COPY app/migration/requirements.txt ./requirements.txt
+# Stand-in for `pip install --prefix=/install -r requirements.txt`: one entry per requirement, "downloaded" into
+# the pip cache mount (kept between builds, never in a layer) and installed from there. Offline and cheap.
+RUN --mount=type=cache,target=/root/.cache/pip,id=netra-pip-glibc \
+    set -eu; mkdir -p /install/site-packages; \
+    sed -e 's/#.*//' -e '/^[[:space:]]*$/d' requirements.txt | while read -r req; do \
+      pkg="${req%%[=<>~!]*}"; \
+      [ -f "/root/.cache/pip/$pkg.whl" ] || echo "$req glibc x86_64 (stand-in wheel)" >"/root/.cache/pip/$pkg.whl"; \
+      mkdir -p "/install/site-packages/$pkg"; cp "/root/.cache/pip/$pkg.whl" "/install/site-packages/$pkg/METADATA"; \
+    done; \
+    echo "installed $(ls /install/site-packages | wc -l) packages"
+
+# ---- runtime -------------------------------------------------------------------------------------------------
+FROM ${BASE_IMAGE} AS runtime
+RUN echo 'netra:x:1000:1000:netra:/home/netra:/sbin/nologin' >>/etc/passwd \
+ && echo 'netra:x:1000:' >>/etc/group \
+ && mkdir -p /home/netra && chown 1000:1000 /home/netra
+LABEL com.netra.variant=regular com.netra.service=migration com.netra.libc=glibc
+ENV NETRA_ENV=test \
+    LOG_LEVEL=debug \
+    SERVICE_ROLE=migration \
+    SERVICE_NAME=netra-migration \
+    STARTUP_SECONDS=4 \
+    START_SCALE=100 \
+    MEMORY_MB=0
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PYTHONPATH=/app/site-packages:/app/shared
+WORKDIR /app
+COPY --from=builder /install/site-packages /app/site-packages
+COPY app/migration/config /app/config
+COPY app/migration/shared /app/shared
+COPY app/migration/app /app/app
+COPY service/netra-service /app/bin/netra-service
+USER netra
+# A one-shot job: compose waits for it with service_completed_successfully, not a health check.
+HEALTHCHECK NONE
+ENTRYPOINT ["/usr/bin/tini", "--"]
+CMD ["/app/bin/netra-service"]

@@ -1,0 +1,296 @@
+import {
+  median,
+  otherVariant,
+  runningVariant,
+  serviceFailed,
+  serviceReady,
+  type ComposeModel,
+  type ComposeServiceModel,
+  type ServiceMeasurement,
+  type StackDefinition,
+  type StackVariant,
+} from '../domain/stacks';
+import type { ContainerInfo } from '../domain/types';
+import type { StackEvent, StackPort } from './stack-port';
+import type { ServiceProgress, SwitchFailure, SwitchOutcome, SwitchPhase } from './switch-machine';
+import { planSwitch, type PreflightCheck, type SwitchPlan } from './switch-plan';
+
+export interface SwitchHooks {
+  phase(phase: SwitchPhase): void;
+  progress(progress: ServiceProgress[]): void;
+}
+
+export interface SwitchOptions {
+  /** Memory samples per service after settling (their median is kept). */
+  memorySamples?: number;
+  now?: () => number;
+}
+
+/** A confirmed plan that no longer matches the stack: the new plan, to confirm again. */
+export interface SwitchConflict {
+  conflict: SwitchPlan | { error: string; checks: PreflightCheck[] };
+  notice: string;
+}
+
+const LOG_LINES_ON_FAILURE = 20;
+
+function oneLine(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).split('\n')[0]!;
+}
+
+/** Reads everything the plan needs: both variants' files, the containers, images, bases and the host. */
+export async function preflight(port: StackPort, stack: StackDefinition, to: StackVariant, timeoutSeconds?: number): Promise<SwitchPlan | { error: string; checks: PreflightCheck[] }> {
+  let target: ComposeModel | { error: string };
+  try {
+    target = await port.resolve(stack, to);
+  } catch (error) {
+    target = { error: oneLine(error) };
+  }
+  const other = await port.resolve(stack, otherVariant(to)).catch(() => null);
+  if ('error' in target) return planSwitch({ stack, to, target, other, containers: [], imageSizes: {}, host: { memAvailableBytes: null, diskFreeBytes: null }, missingBases: [] });
+  const images = target.services.map((s) => s.image);
+  const [containers, imageSizes, host] = await Promise.all([port.containers(stack.project), port.imageSizes(images), port.hostResources()]);
+  const bases = baseImages(target.services.filter((s) => imageSizes[s.image] == null));
+  const baseSizes = bases.length ? await port.imageSizes(bases) : {};
+  const missingBases = bases.filter((b) => baseSizes[b] == null);
+  return planSwitch({ stack, to, target, other, containers, imageSizes, host, missingBases, timeoutSeconds });
+}
+
+/** Build args that name images (`*_IMAGE`, `BASE*`): what a build would start from. */
+function baseImages(services: ComposeServiceModel[]): string[] {
+  const names = services.flatMap((s) => Object.entries(s.build?.args ?? {}).filter(([key]) => /IMAGE|BASE/.test(key)).map(([, value]) => value));
+  return [...new Set(names.filter((n) => n.length > 0))];
+}
+
+function latestByService(containers: readonly ContainerInfo[]): Map<string, ContainerInfo> {
+  const map = new Map<string, ContainerInfo>();
+  for (const c of containers) {
+    const key = c.service ?? c.name;
+    const seen = map.get(key);
+    if (!seen || (c.startedAt ?? '') > (seen.startedAt ?? '')) map.set(key, c);
+  }
+  return map;
+}
+
+/** What was running when planned, compared by container and state: anything else means someone changed the stack. */
+function fingerprint(containers: readonly ContainerInfo[]): string {
+  return containers
+    .filter((c) => c.state === 'running' || c.state === 'restarting')
+    .map((c) => `${c.id}:${c.image}`)
+    .sort()
+    .join(',');
+}
+
+/**
+ * Runs a confirmed plan: checks nobody changed the stack, measures what runs, `down` (volumes kept), `up -d`,
+ * waits for every service within the plan's bound, measures the target. Never reverts: the caller decides.
+ */
+export async function executeSwitch(plan: SwitchPlan, port: StackPort, hooks: SwitchHooks, options: SwitchOptions = {}): Promise<SwitchOutcome | SwitchConflict> {
+  const now = options.now ?? Date.now;
+  const started = now();
+  hooks.phase('checking');
+  const containers = await port.containers(plan.stack.project);
+  if (fingerprint(containers) !== fingerprint(plan.current)) {
+    const fresh = await preflight(port, plan.stack, plan.to, plan.timeoutSeconds);
+    const what = runningVariant(containers) ?? 'nothing';
+    return { conflict: fresh, notice: `${plan.stack.name} changed meanwhile; now ${what === 'nothing' ? 'nothing runs' : `${what} runs`}. Check and confirm again.` };
+  }
+  const from = plan.from;
+  const previous = from === null ? null : await measureRunning(port, plan, containers, options.memorySamples ?? 3);
+  const base = { from, to: plan.to, previous };
+  try {
+    hooks.phase('down');
+    await port.down(plan.stack, from === 'alpine' || from === 'regular' ? from : plan.to);
+    hooks.phase('up');
+    const waited = await upAndWait(plan, port, hooks, now);
+    const elapsedSeconds = (now() - started) / 1000;
+    if (waited.failure) {
+      const runningNow = runningVariant(await port.containers(plan.stack.project).catch(() => []));
+      return { ...base, result: 'failed', elapsedSeconds, services: waited.measured, error: waited.error, failure: waited.failure, runningNow };
+    }
+    hooks.phase('measure');
+    const services = await measureTarget(plan, port, waited.events, options.memorySamples ?? 5);
+    return { ...base, result: 'switched', elapsedSeconds, services, error: null, failure: null, runningNow: plan.to };
+  } catch (error) {
+    const runningNow = runningVariant(await port.containers(plan.stack.project).catch(() => []));
+    return { ...base, result: 'failed', elapsedSeconds: (now() - started) / 1000, services: [], error: oneLine(error), failure: null, runningNow };
+  }
+}
+
+interface Waited {
+  events: StackEvent[];
+  failure: SwitchFailure | null;
+  error: string | null;
+  measured: ServiceMeasurement[];
+}
+
+/**
+ * `up`, while following engine events (not polling) until every service is ready, one fails, or time runs out.
+ * Compose v1's `up -d` itself waits for the `depends_on` conditions, so progress is shown while it runs, and
+ * when it gives up (a dependency failed) the containers say which service and why.
+ */
+async function upAndWait(plan: SwitchPlan, port: StackPort, hooks: SwitchHooks, now: () => number): Promise<Waited> {
+  const events: StackEvent[] = [];
+  let wake: () => void = () => {};
+  let streamError: Error | null = null;
+  let upError: string | null = null;
+  let upDone = false;
+  const stop = port.events(
+    plan.stack.project,
+    now() - 1000,
+    (event) => {
+      events.push(event);
+      wake();
+    },
+    (error) => {
+      streamError = error;
+      wake();
+    },
+  );
+  const abort = new AbortController();
+  const up = port.up(plan.stack, plan.to, abort.signal).then(
+    () => {
+      upDone = true;
+      hooks.phase('wait');
+      wake();
+    },
+    (error: unknown) => {
+      upDone = true;
+      upError = oneLine(error);
+      wake();
+    },
+  );
+  try {
+    const deadline = now() + plan.timeoutSeconds * 1000;
+    for (;;) {
+      const containers = latestByService(await port.containers(plan.stack.project));
+      const progress = progressOf(plan.model, containers, events, now());
+      hooks.progress(progress);
+      const failed = plan.model.services.map((s) => serviceFailed(s, containers.get(s.name))).find((f) => f !== null);
+      if (failed) return failure(plan, port, containers, failed.split(' ')[0]!, failed, events);
+      if (plan.model.services.every((s) => serviceReady(s, containers.get(s.name)))) return { events, failure: null, error: null, measured: [] };
+      if (upError !== null) return failure(plan, port, containers, firstWaiting(progress), upError, events);
+      if (streamError) return failure(plan, port, containers, firstWaiting(progress), `engine events stopped: ${oneLine(streamError)}`, events);
+      const left = deadline - now();
+      if (left <= 0) {
+        const waiting = firstWaiting(progress);
+        return failure(plan, port, containers, waiting, `timed out after ${plan.timeoutSeconds} s waiting for ${waiting}`, events);
+      }
+      // An event wakes us at once; the periodic look is a safety net for an event the stream missed.
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, Math.min(left, upDone ? 5000 : 2000));
+        wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+    }
+  } finally {
+    stop();
+    // A compose still waiting on a dependency must not go on starting things behind the revert.
+    abort.abort();
+    await up;
+  }
+}
+
+function firstWaiting(progress: ServiceProgress[]): string {
+  return progress.find((p) => p.state !== 'ready')?.service ?? progress[0]?.service ?? '?';
+}
+
+async function failure(plan: SwitchPlan, port: StackPort, containers: Map<string, ContainerInfo>, service: string, error: string, events: StackEvent[]): Promise<Waited> {
+  const container = containers.get(service);
+  const [healthOutputs, logLines] = container
+    ? await Promise.all([port.healthOutputs(container.id).catch(() => []), port.logTail(container.id, LOG_LINES_ON_FAILURE).catch(() => [])])
+    : [[], []];
+  const measured = plan.model.services.map((s) => measurementOf(s, plan.to, containers.get(s.name), plan.imageSizes[s.image] ?? null, readySeconds(events, containers.get(s.name), s), null));
+  return { events, failure: { service, healthOutputs, logLines }, error, measured };
+}
+
+function eventTime(events: StackEvent[], containerId: string, match: (action: string) => boolean): number | null {
+  return events.find((e) => e.containerId === containerId && match(e.action))?.timeMs ?? null;
+}
+
+/** Start → healthy (one-shots: start → exit), from engine events. */
+function readySeconds(events: StackEvent[], container: ContainerInfo | undefined, service: ComposeServiceModel): number | null {
+  if (!container) return null;
+  const start = eventTime(events, container.id, (a) => a === 'start');
+  const ready = service.oneShot
+    ? eventTime(events, container.id, (a) => a === 'die')
+    : service.health
+      ? eventTime(events, container.id, (a) => a === 'health_status: healthy')
+      : start;
+  return start !== null && ready !== null ? Math.max(0, (ready - start) / 1000) : null;
+}
+
+export function progressOf(model: ComposeModel, containers: Map<string, ContainerInfo>, events: StackEvent[], nowMs: number): ServiceProgress[] {
+  return model.services.map((s) => {
+    const c = containers.get(s.name);
+    const startedMs = c ? eventTime(events, c.id, (a) => a === 'start') : null;
+    const failed = serviceFailed(s, c);
+    if (failed) return { service: s.name, state: 'failed', startedMs, readySeconds: null, detail: failed };
+    if (serviceReady(s, c)) return { service: s.name, state: 'ready', startedMs, readySeconds: readySeconds(events, c, s), detail: null };
+    if (!c || c.state === 'created') return { service: s.name, state: 'waiting', startedMs: null, readySeconds: null, detail: s.dependsOn.length ? `after ${s.dependsOn.join(', ')}` : null };
+    const detail = c.health === 'starting' && startedMs !== null ? `health starting, ${Math.floor((nowMs - startedMs) / 1000)} s` : c.state;
+    return { service: s.name, state: 'starting', startedMs, readySeconds: null, detail };
+  });
+}
+
+function measurementOf(
+  service: ComposeServiceModel,
+  variant: StackVariant,
+  container: ContainerInfo | undefined,
+  imageSizeBytes: number | null,
+  healthySeconds: number | null,
+  memUsageBytes: number | null,
+): ServiceMeasurement {
+  return {
+    service: service.name,
+    variant,
+    image: container?.image ?? service.image,
+    imageSizeBytes: container?.imageSizeBytes ?? imageSizeBytes,
+    state: container?.state ?? 'missing',
+    health: container?.health ?? 'none',
+    healthySeconds,
+    memUsageBytes,
+    memLimitBytes: service.memLimitBytes,
+  };
+}
+
+async function memoryOf(port: StackPort, container: ContainerInfo | undefined, samples: number): Promise<number | null> {
+  if (!container || container.state !== 'running') return null;
+  return median(await port.memorySamples(container.id, samples).catch(() => []));
+}
+
+async function measureTarget(plan: SwitchPlan, port: StackPort, events: StackEvent[], samples: number): Promise<ServiceMeasurement[]> {
+  const containers = latestByService(await port.containers(plan.stack.project));
+  return Promise.all(
+    plan.model.services.map(async (s) => {
+      const c = containers.get(s.name);
+      return measurementOf(s, plan.to, c, plan.imageSizes[s.image] ?? null, readySeconds(events, c, s), await memoryOf(port, c, samples));
+    }),
+  );
+}
+
+/**
+ * The variant about to stop, as it runs: memory now, image sizes, its limits; start-up is not known here (null).
+ * Containers of an image the console cannot place (neither variant) are left out rather than guessed.
+ */
+async function measureRunning(port: StackPort, plan: SwitchPlan, containers: ContainerInfo[], samples: number): Promise<ServiceMeasurement[]> {
+  const known = [...latestByService(containers).values()].filter((c) => c.variant === 'alpine' || c.variant === 'regular');
+  return Promise.all(
+    known.map(async (c) => {
+      const service = c.service ?? c.name;
+      return {
+        service,
+        variant: c.variant as StackVariant,
+        image: c.image,
+        imageSizeBytes: c.imageSizeBytes,
+        state: c.state,
+        health: c.health,
+        healthySeconds: null,
+        memUsageBytes: await memoryOf(port, c, samples),
+        memLimitBytes: plan.limits.find((l) => l.service === service)?.before?.memLimitBytes ?? null,
+      };
+    }),
+  );
+}

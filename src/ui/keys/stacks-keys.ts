@@ -1,0 +1,34 @@
+import { selectedRowId } from '../../store/selectors';
+import { setNotice } from '../../store/ui-actions';
+import type { Binding, KeyContext } from './bindings';
+import { CLEAR_FILTER_KEY, FILTER_KEY, MOVE_KEYS } from './list-keys';
+
+/** Opens the switch dialog for the selected stack: `switch` to the other variant, or `compare` both. */
+function startOnSelected(kind: 'switch' | 'compare'): Binding['run'] {
+  return ({ store, actions }: KeyContext) => {
+    const stack = selectedRowId(store.getState(), 'stacks');
+    if (stack) actions.startSwitch(stack, kind);
+    else setNotice(store, 'no stack selected: configure stacks in the config file (stacks:)');
+  };
+}
+
+export const SWITCH_KEY: Binding = {
+  keys: [{ input: 'S' }],
+  label: 'S',
+  description: 'Switch the selected stack to its other variant (Alpine ↔ regular), after checks and a typed confirmation',
+  hint: 'switch',
+  mutating: 'switch',
+  run: startOnSelected('switch'),
+};
+
+export const COMPARE_KEY: Binding = {
+  keys: [{ input: 'C' }],
+  label: 'C',
+  description: 'Compare: bring each variant of the selected stack up in turn, measure both, leave it as it was',
+  hint: 'compare',
+  mutating: 'switch',
+  run: startOnSelected('compare'),
+};
+
+/** The Stacks panel's keys: move, filter, switch, compare (there is no details view of a stack: no Enter). */
+export const STACKS_KEYS: readonly Binding[] = [...MOVE_KEYS, FILTER_KEY, CLEAR_FILTER_KEY, SWITCH_KEY, COMPARE_KEY];

@@ -1,0 +1,471 @@
+import { Box, Text } from 'ink';
+import { GUIDE_EXPECTATIONS, otherVariant, type ServiceMeasurement, type StackMeasurements, type StackVariant } from '../../domain/stacks';
+import {
+  canBuild,
+  canConfirm,
+  confirmationWord,
+  isConfirmed,
+  revertTarget,
+  type ServiceProgress,
+  type SwitchFlow,
+  type SwitchOutcome,
+  type SwitchPhase,
+} from '../../flows/switch-machine';
+import { blockingChecks, type LimitChange, type PreflightCheck, type SwitchPlan } from '../../flows/switch-plan';
+import { summarizeMeasurement } from '../../store/selectors';
+import { editSwitchConfirmation } from '../../store/stack-actions';
+import { setNotice, setOverlay } from '../../store/ui-actions';
+import { useAppState } from '../context';
+import { fit, formatBytes, shortImage } from '../format';
+import { hintLine, shownBindings, type Binding, type BindingSet } from '../keys/bindings';
+import type { OverlaySpec, ViewProps } from '../keys/view-spec';
+import { useNow } from '../use-now';
+import { imageSizeText, secondsText } from './StacksPanel';
+
+type Kind = SwitchFlow['kind'];
+type Step<S extends SwitchFlow['step']> = Extract<SwitchFlow, { step: S }>;
+
+const MIB = 1024 ** 2;
+/** Health-check outputs and log lines shown after a failure, at most (the newest). */
+const HEALTH_OUTPUTS_SHOWN = 3;
+const LOG_LINES_SHOWN = 10;
+
+const CHECK_ICON: Record<PreflightCheck['status'], { icon: string; color: string }> = {
+  ok: { icon: '✔', color: 'green' },
+  warn: { icon: '!', color: 'yellow' },
+  fail: { icon: '✘', color: 'red' },
+};
+
+const PROGRESS_ICON: Record<ServiceProgress['state'], { icon: string; color?: string }> = {
+  waiting: { icon: '·' },
+  starting: { icon: '◌', color: 'yellow' },
+  ready: { icon: '✔', color: 'green' },
+  failed: { icon: '✘', color: 'red' },
+};
+
+const stackOf = (flow: SwitchFlow) => (flow.step === 'preflight' || flow.step === 'refused' ? flow.stack : flow.plan.stack);
+const targetOf = (flow: SwitchFlow) => (flow.step === 'preflight' || flow.step === 'refused' ? flow.to : flow.plan.to);
+const verb = (kind: Kind) => (kind === 'compare' ? 'compare' : 'switch');
+const variantText = (v: StackVariant | 'mixed' | null) => v ?? 'nothing';
+
+function phaseText(phase: SwitchPhase, plan: SwitchPlan): string {
+  switch (phase) {
+    case 'checking':
+      return 'checking the stack has not changed since it was planned…';
+    case 'down':
+      return `stopping ${variantText(plan.from)}…`;
+    case 'up':
+      return `starting ${plan.to}…`;
+    case 'wait':
+      return `waiting for health (at most ${plan.timeoutSeconds} s)…`;
+    case 'measure':
+      return 'measuring start-up, memory and image sizes…';
+  }
+}
+
+function mib(bytes: number | null): string {
+  return bytes === null ? 'no limit' : `${Math.round(bytes / MIB)} MiB`;
+}
+
+function cpus(value: number | null): string {
+  return value === null ? 'no limit' : `${value} CPUs`;
+}
+
+/** `mem 512 MiB → 384 MiB · cpus 1 CPUs → 0.5 CPUs`; `—` before when the service did not exist before. */
+function limitText(change: LimitChange | undefined): string {
+  if (!change) return '';
+  const before = change.before;
+  return `mem ${before ? mib(before.memLimitBytes) : '—'} → ${mib(change.after.memLimitBytes)} · cpu ${before ? cpus(before.cpus) : '—'} → ${cpus(change.after.cpus)}`;
+}
+
+function Checks({ checks }: { checks: readonly PreflightCheck[] }) {
+  return (
+    <Box flexDirection="column">
+      {checks.map((check) => (
+        // Wrapped, never cut: the detail says what to do.
+        <Text key={check.name} wrap="wrap">
+          <Text color={CHECK_ICON[check.status].color}>{`  ${CHECK_ICON[check.status].icon} ${check.name}: `}</Text>
+          {check.detail}
+        </Text>
+      ))}
+    </Box>
+  );
+}
+
+function Refused({ flow }: { flow: Step<'refused'> }) {
+  const failed = flow.checks.filter((c) => c.status === 'fail');
+  const errorShown = failed.some((c) => c.detail === flow.error);
+  return (
+    <Box flexDirection="column">
+      <Checks checks={failed} />
+      {errorShown ? null : (
+        <Text color="red" wrap="wrap">
+          {`  ✘ ${flow.error}`}
+        </Text>
+      )}
+      <Text>Nothing was changed.</Text>
+    </Box>
+  );
+}
+
+function Plan({ plan }: { plan: SwitchPlan }) {
+  const nameWidth = Math.min(16, Math.max(7, ...plan.model.services.map((s) => s.name.length)));
+  return (
+    <Box flexDirection="column">
+      <Text wrap="wrap">{plan.stops.length ? `Stops (${variantText(plan.from)}): ${plan.stops.join(', ')}` : 'Stops: nothing (nothing runs now)'}</Text>
+      <Text>{`Starts (${plan.to}):`}</Text>
+      {plan.model.services.map((s) => {
+        const size = plan.imageSizes[s.image];
+        return (
+          <Text key={s.name} wrap="truncate">
+            {`  ${fit(s.name, nameWidth)} `}
+            <Text color={size == null ? 'red' : undefined}>{`${shortImage(s.image)} (${size == null ? 'missing' : imageSizeText(size)})`}</Text>
+            <Text dimColor>{`  ${limitText(plan.limits.find((l) => l.service === s.name))}`}</Text>
+          </Text>
+        );
+      })}
+      <Text>{`Waits at most ${plan.timeoutSeconds} s for every service to be ready.`}</Text>
+    </Box>
+  );
+}
+
+function Confirm({ flow }: { flow: Step<'confirm'> }) {
+  const { plan } = flow;
+  const word = confirmationWord(plan);
+  const blocking = blockingChecks(plan);
+  return (
+    <Box flexDirection="column">
+      {flow.notice ? (
+        <Text color="yellow" wrap="wrap">
+          {flow.notice}
+        </Text>
+      ) : null}
+      <Text bold>Checks</Text>
+      <Checks checks={plan.checks} />
+      <Plan plan={plan} />
+      {canBuild(flow) ? (
+        <Text color="yellow" wrap="wrap">{`Missing images: ${plan.missingImages.join(', ')}. ${BUILD.label} builds them here (nothing is pulled), then checks again.`}</Text>
+      ) : null}
+      {canConfirm(flow) ? (
+        <Box marginTop={1}>
+          <Text wrap="wrap">
+            {`Type ${word} and press ${CONFIRM.label} to ${verb(flow.kind)}; ${CANCEL.label} cancels (nothing changes): `}
+            <Text color="cyan">{`${flow.typed}█`}</Text>
+          </Text>
+        </Box>
+      ) : canBuild(flow) ? null : (
+        <Text color="red" wrap="wrap">{`Cannot ${verb(flow.kind)}: ${blocking.map((c) => c.name).join(', ')} failed. Nothing was changed.`}</Text>
+      )}
+    </Box>
+  );
+}
+
+function Building({ flow }: { flow: Step<'building'> }) {
+  return (
+    <Box flexDirection="column">
+      <Text color="cyan" wrap="wrap">{`building ${flow.plan.missingImages.join(', ')}…`}</Text>
+      {flow.lines.map((line, i) => (
+        <Text key={i} dimColor wrap="truncate">{`  ${line}`}</Text>
+      ))}
+    </Box>
+  );
+}
+
+function progressElapsed(p: ServiceProgress, now: number): string {
+  if (p.state === 'ready') return p.readySeconds === null ? 'ready' : `${p.readySeconds.toFixed(1)} s`;
+  if (p.startedMs === null) return '';
+  return `${Math.max(0, Math.floor((now - p.startedMs) / 1000))} s`;
+}
+
+function Running({ flow }: { flow: Step<'running'> }) {
+  const now = useNow();
+  const nameWidth = Math.min(16, Math.max(7, ...flow.progress.map((p) => p.service.length)));
+  return (
+    <Box flexDirection="column">
+      <Text color="cyan" wrap="truncate">{`${phaseText(flow.phase, flow.plan)}  (${Math.max(0, Math.floor((now - flow.startedMs) / 1000))} s so far)`}</Text>
+      {flow.progress.map((p) => {
+        const { icon, color } = PROGRESS_ICON[p.state];
+        return (
+          <Text key={p.service} color={color} wrap="truncate">
+            {`  ${icon} ${fit(p.service, nameWidth)} ${fit(progressElapsed(p, now), 8, 'right')}  ${p.detail ?? p.state}`}
+          </Text>
+        );
+      })}
+      <Text dimColor wrap="wrap">No keys work while it runs (not even Ctrl-C): the stack is between variants.</Text>
+    </Box>
+  );
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The result: this run next to the other variant and the guides
+
+interface Side {
+  title: string;
+  variant: StackVariant;
+  services: readonly ServiceMeasurement[] | null;
+}
+
+const COL = { name: 12, start: 6, mem: 14, image: 7 } as const;
+const SIDE_WIDTH = COL.start + 1 + COL.mem + 1 + COL.image;
+const SEP = ' │ ';
+
+function memText(m: ServiceMeasurement): string {
+  if (m.memUsageBytes === null) return '-';
+  return m.memLimitBytes === null ? formatBytes(m.memUsageBytes) : `${formatBytes(m.memUsageBytes)}/${formatBytes(m.memLimitBytes)}`;
+}
+
+function sideCells(m: ServiceMeasurement | undefined): string {
+  if (!m) return fit('', SIDE_WIDTH);
+  return [fit(secondsText(m.healthySeconds), COL.start), fit(memText(m), COL.mem), fit(imageSizeText(m.imageSizeBytes), COL.image)].join(' ');
+}
+
+function totalCells(services: readonly ServiceMeasurement[] | null): string {
+  if (!services) return fit('', SIDE_WIDTH);
+  const total = summarizeMeasurement(services);
+  return [fit(secondsText(total.maxStartSeconds), COL.start), fit(formatBytes(total.memoryBytes), COL.mem), fit(imageSizeText(total.imageBytes), COL.image)].join(' ');
+}
+
+function guideCells(variant: StackVariant): string {
+  const guide = GUIDE_EXPECTATIONS[variant];
+  const [low, high] = guide.startupSeconds;
+  return [fit(`${low}–${high} s`, COL.start), fit(`~${formatBytes(guide.totalMemoryBytes)}`, COL.mem), fit(`~${imageSizeText(guide.backendImageBytes)}`, COL.image)].join(' ');
+}
+
+/** Per service: start → healthy, memory median (of its limit), image size, for two variants side by side. */
+function SideBySide({ sides }: { sides: [Side, Side] }) {
+  const names = [...new Set(sides.flatMap((s) => (s.services ?? []).map((m) => m.service)))];
+  const row = (name: string, cells: [string, string]) => `${fit(name, COL.name)}${SEP}${cells[0]}${SEP}${cells[1]}`;
+  const header = [fit('START', COL.start), fit('MEM/LIMIT', COL.mem), fit('IMAGE', COL.image)].join(' ');
+  return (
+    <Box flexDirection="column" marginTop={1}>
+      <Text bold wrap="truncate">{row('', [fit(sides[0].title, SIDE_WIDTH), fit(sides[1].title, SIDE_WIDTH)])}</Text>
+      <Text dimColor wrap="truncate">{row('SERVICE', [header, header])}</Text>
+      {names.map((name) => (
+        <Text key={name} wrap="truncate">
+          {row(name, [sideCells(sides[0].services?.find((m) => m.service === name)), sideCells(sides[1].services?.find((m) => m.service === name))])}
+        </Text>
+      ))}
+      <Text bold wrap="truncate">{row('total', [totalCells(sides[0].services), totalCells(sides[1].services)])}</Text>
+      <Text color="cyan" wrap="truncate">{row('guide', [guideCells(sides[0].variant), guideCells(sides[1].variant)])}</Text>
+      <Text dimColor wrap="wrap">
+        total: the slowest start-up (services start side by side), memory and image sizes summed · guide: the platform guides' start-up, total memory and backend image
+      </Text>
+    </Box>
+  );
+}
+
+function lastMeasured(measurements: StackMeasurements, stack: string, variant: StackVariant): Side {
+  const m = measurements[stack]?.[variant];
+  return m ? { title: `${variant} · last ${m.measuredAt.slice(0, 16).replace('T', ' ')}`, variant, services: m.services } : { title: `${variant} · not measured`, variant, services: null };
+}
+
+function outcomeSide(outcome: SwitchOutcome): Side {
+  return { title: `${outcome.to} · ${outcome.result} in ${outcome.elapsedSeconds.toFixed(1)} s`, variant: outcome.to, services: outcome.services };
+}
+
+function resultLine(flow: Step<'done'>): { text: string; color?: string } {
+  const { outcome, plan, kind } = flow;
+  const name = plan.stack.name;
+  const seconds = `${outcome.elapsedSeconds.toFixed(1)} s`;
+  if (kind === 'compare' && outcome.result !== 'failed') return { text: `✔ compared ${name}: ${flow.compared.map((o) => o.to).join(' then ')}; ${variantText(outcome.runningNow)} runs now`, color: 'green' };
+  switch (outcome.result) {
+    case 'switched':
+      return { text: `✔ ${name} switched to ${outcome.to} in ${seconds}`, color: 'green' };
+    case 'reverted':
+      return { text: `↺ ${name} reverted to ${outcome.to} in ${seconds}`, color: 'yellow' };
+    case 'unchanged':
+      return { text: `= ${name}: ${outcome.to} already runs; nothing changed` };
+    case 'failed':
+      return { text: `✘ ${verb(kind) === 'compare' ? 'comparing' : 'switching'} ${name} to ${outcome.to} failed after ${seconds}: ${outcome.error ?? 'unknown error'}`, color: 'red' };
+  }
+}
+
+function Failure({ outcome }: { outcome: SwitchOutcome }) {
+  const failure = outcome.failure;
+  const outputs = failure?.healthOutputs.slice(-HEALTH_OUTPUTS_SHOWN) ?? [];
+  const logs = failure?.logLines.slice(-LOG_LINES_SHOWN) ?? [];
+  return (
+    <Box flexDirection="column" marginTop={1}>
+      {failure ? <Text color="red" bold>{`${failure.service} did not come up`}</Text> : null}
+      {outputs.length ? <Text>{`  last health checks (${outputs.length} of ${failure!.healthOutputs.length}):`}</Text> : null}
+      {outputs.map((output, i) => (
+        <Text key={`h${i}`} color="red" wrap="wrap">{`    ${output.trim()}`}</Text>
+      ))}
+      {logs.length ? <Text>{`  last log lines (${logs.length} of ${failure!.logLines.length}):`}</Text> : null}
+      {logs.map((line, i) => (
+        <Text key={`l${i}`} dimColor wrap="wrap">{`    ${line}`}</Text>
+      ))}
+      <Text wrap="wrap">{`Runs now: ${variantText(outcome.runningNow)}`}</Text>
+    </Box>
+  );
+}
+
+function Done({ flow, measurements }: { flow: Step<'done'>; measurements: StackMeasurements }) {
+  const { outcome, plan } = flow;
+  const line = resultLine(flow);
+  const stack = plan.stack.name;
+  let sides: [Side, Side];
+  if (flow.kind === 'compare' && flow.compared.length > 0) {
+    const first = outcomeSide(flow.compared[0]!);
+    const second = flow.compared[1] ? outcomeSide(flow.compared[1]) : lastMeasured(measurements, stack, otherVariant(first.variant));
+    sides = [first, second];
+  } else {
+    sides = [{ title: `${outcome.to} · this run`, variant: outcome.to, services: outcome.services }, lastMeasured(measurements, stack, otherVariant(outcome.to))];
+  }
+  return (
+    <Box flexDirection="column">
+      <Text color={line.color} wrap="wrap">
+        {line.text}
+      </Text>
+      {outcome.services.length || flow.compared.length ? <SideBySide sides={sides} /> : null}
+      {outcome.result === 'failed' ? <Failure outcome={outcome} /> : null}
+    </Box>
+  );
+}
+
+function title(flow: SwitchFlow): string {
+  const stack = stackOf(flow).name;
+  const to = targetOf(flow);
+  const compare = flow.kind === 'compare';
+  switch (flow.step) {
+    case 'preflight':
+      return compare ? `Checking ${stack} before comparing its variants (${to} first)…` : `Checking ${stack} before switching to ${to}…`;
+    case 'refused':
+      return compare ? `Cannot compare ${stack}` : `Cannot switch ${stack} to ${to}`;
+    case 'confirm':
+      return compare
+        ? `Compare ${stack}: brings each variant up in turn (${to}, then ${otherVariant(to)}), measures both, and leaves the stack as it was (${variantText(flow.plan.from)})`
+        : `Switch ${stack}: ${variantText(flow.plan.from)} → ${to}`;
+    case 'building':
+      return `Building the missing images of ${stack} (${to})`;
+    case 'running':
+      return `${compare ? 'Comparing' : 'Switching'} ${stack} ${flow.leg} — do not close the console`;
+    case 'done':
+      return compare ? `Compare ${stack}` : `Switch ${stack} → ${to}`;
+  }
+}
+
+export function SwitchDialog({ width, height }: ViewProps) {
+  const { flow, notice, readOnly, measurements } = useAppState((s) => ({ flow: s.stacks.flow, notice: s.ui.notice, readOnly: s.readOnly, measurements: s.stacks.measurements }));
+  if (!flow) return null;
+  const hints = hintLine(shownBindings(keysFor(flow), readOnly));
+  const failed = flow.step === 'refused' || (flow.step === 'done' && flow.outcome.result === 'failed');
+  return (
+    <Box flexDirection="column" width={width} height={height} borderStyle="double" borderColor={failed ? 'red' : 'yellow'} paddingX={1} overflow="hidden">
+      <Text bold color="yellow" wrap="wrap">
+        {title(flow)}
+      </Text>
+      {flow.step === 'refused' ? <Refused flow={flow} /> : null}
+      {flow.step === 'confirm' ? <Confirm flow={flow} /> : null}
+      {flow.step === 'building' ? <Building flow={flow} /> : null}
+      {flow.step === 'running' ? <Running flow={flow} /> : null}
+      {flow.step === 'done' ? <Done flow={flow} measurements={measurements} /> : null}
+      {notice ? (
+        <Text color="red" wrap="wrap">
+          {notice}
+        </Text>
+      ) : null}
+      {hints ? (
+        <Box marginTop={1}>
+          <Text wrap="wrap">{hints}</Text>
+        </Box>
+      ) : null}
+    </Box>
+  );
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Keys
+
+const QUIT: Binding = { keys: [{ input: 'c', ctrl: true }], label: 'Ctrl-C', description: 'Quit the console (nothing changes)', run: ({ exit }) => exit() };
+const close: Binding['run'] = ({ actions }) => actions.closeSwitch();
+const CLOSE_PREFLIGHT: Binding = { keys: [{ key: 'escape' }], label: 'Esc', description: 'Close: nothing has changed', hint: 'close', run: close };
+const CLOSE_REFUSED: Binding = { keys: [{ key: 'escape' }], label: 'Esc', description: 'Close: nothing was changed', hint: 'close (nothing was changed)', run: close };
+const CANCEL: Binding = { keys: [{ key: 'escape' }], label: 'Esc', description: 'Cancel: nothing changes', hint: 'cancel (nothing changes)', run: close };
+const CLOSE_DONE: Binding = { keys: [{ key: 'return' }, { key: 'escape' }], label: 'Enter, Esc', description: 'Close', hint: 'close', run: close };
+/** The dialog is open with nothing in it (it should not be): Esc still gets out. */
+const CLOSE_EMPTY: Binding = { keys: [{ key: 'escape' }], label: 'Esc', description: 'Close', hint: 'close', run: ({ store }) => setOverlay(store, null) };
+
+const CONFIRM: Binding = {
+  keys: [{ key: 'return' }],
+  label: 'Enter',
+  description: 'Switch (or compare) once the typed stack name matches',
+  hint: 'confirm',
+  mutating: 'switch',
+  run: ({ store, actions }) => {
+    const flow = store.getState().stacks.flow;
+    if (flow && isConfirmed(flow)) actions.runSwitch();
+    else if (flow?.step === 'confirm') setNotice(store, `type ${confirmationWord(flow.plan)} exactly to ${verb(flow.kind)}, or ${CANCEL.label} to cancel (nothing changes)`);
+  },
+};
+const ERASE: Binding = {
+  keys: [{ key: 'backspace' }, { key: 'delete' }],
+  label: 'Backspace',
+  description: 'Delete the last typed character',
+  run: ({ store }) => editSwitchConfirmation(store, (t) => t.slice(0, -1)),
+};
+const BUILD: Binding = {
+  keys: [{ input: 'b' }],
+  label: 'b',
+  description: 'Build the missing images (nothing is pulled), then check again',
+  hint: 'build missing images',
+  mutating: 'switch',
+  run: ({ actions }) => actions.buildMissing(),
+};
+
+/**
+ * `t` plans the other variant instead. While a name is being typed t is a letter, so then (and when the name starts
+ * with t) only Tab does it.
+ */
+function otherTarget(flow: Step<'confirm'>): Binding {
+  const typing = canConfirm(flow) && (flow.typed !== '' || confirmationWord(flow.plan).startsWith('t'));
+  const other = otherVariant(flow.plan.to);
+  return {
+    keys: typing ? [{ key: 'tab' }] : [{ input: 't' }, { key: 'tab' }],
+    label: typing ? 'Tab' : 't, Tab',
+    description: `Plan the other target variant instead (${other})`,
+    hint: `target ${other}`,
+    run: ({ store, actions }) => {
+      const now = store.getState().stacks.flow;
+      if (now?.step === 'confirm') actions.startSwitch(now.plan.stack.name, now.kind, otherVariant(now.plan.to));
+    },
+  };
+}
+
+function revertKey(variant: StackVariant): Binding {
+  return { keys: [{ input: 'v' }], label: 'v', description: `Revert: bring ${variant} back up`, hint: `revert to ${variant}`, mutating: 'switch', run: ({ actions }) => actions.revertSwitch() };
+}
+
+/** The dialog's keys at each step; while images build or the switch runs, none (not even Ctrl-C). */
+export function keysFor(flow: SwitchFlow | null): BindingSet {
+  const set = (bindings: Binding[]): BindingSet => ({ title: 'Stack switch', modal: true, bindings });
+  if (!flow) return set([CLOSE_EMPTY]);
+  switch (flow.step) {
+    case 'building':
+    case 'running':
+      return set([]);
+    case 'preflight':
+      return set([CLOSE_PREFLIGHT, QUIT]);
+    case 'refused':
+      return set([CLOSE_REFUSED, QUIT]);
+    case 'done': {
+      const revert = revertTarget(flow);
+      return set([...(revert ? [revertKey(revert)] : []), CLOSE_DONE, QUIT]);
+    }
+    case 'confirm': {
+      const confirmable = canConfirm(flow);
+      const bindings = set([...(confirmable ? [CONFIRM, ERASE] : []), ...(canBuild(flow) ? [BUILD] : []), otherTarget(flow), CANCEL, QUIT]);
+      if (!confirmable) return bindings;
+      return {
+        ...bindings,
+        text: ({ store }, input, key) => {
+          if (!input || key.ctrl || key.meta) return false;
+          editSwitchConfirmation(store, (typed) => typed + input);
+          return true;
+        },
+      };
+    }
+  }
+}
+
+export const SWITCH_DIALOG: OverlaySpec = { id: 'switch', component: SwitchDialog, dialog: true, keys: (state) => keysFor(state.stacks.flow) };
