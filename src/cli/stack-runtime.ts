@@ -43,7 +43,7 @@ export function recordMeasurement(path: string, stack: string, measurement: Vari
     saveMeasurements(path, next);
     return { measurements: next, problem: null };
   } catch (error) {
-    return { measurements: next, problem: `cannot save measurements to ${path}: ${(error as Error).message.split('\n')[0]}` };
+    return { measurements: next, problem: (error as Error).message };
   }
 }
 

@@ -109,7 +109,7 @@ export async function executeSwitch(plan: SwitchPlan, port: StackPort, hooks: Sw
       return { ...base, result: 'failed', elapsedSeconds, services: waited.measured, error: waited.error, failure: waited.failure, runningNow };
     }
     hooks.phase('measure');
-    const services = await measureTarget(plan, port, waited.events, options.memorySamples ?? 5);
+    const services = await measureTarget(plan, port, waited.events, options.memorySamples ?? 3);
     return { ...base, result: 'switched', elapsedSeconds, services, error: null, failure: null, runningNow: plan.to };
   } catch (error) {
     const runningNow = runningVariant(await port.containers(plan.stack.project).catch(() => []));

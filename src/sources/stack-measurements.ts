@@ -76,7 +76,16 @@ export function saveMeasurements(path: string, measurements: StackMeasurements):
     }
     renameSync(temp, path);
   } catch (error) {
-    rmSync(temp, { force: true });
+    removeQuietly(temp);
     throw new Error(`cannot save stack measurements ${printable(path)}: ${printable(((error as Error).message ?? String(error)).split('\n')[0]!)}`);
+  }
+}
+
+/** A temp file that may not exist, in a directory that may not be one: best effort. */
+function removeQuietly(path: string): void {
+  try {
+    rmSync(path, { force: true });
+  } catch {
+    // nothing was written there
   }
 }

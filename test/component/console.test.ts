@@ -18,17 +18,17 @@ const docker = () =>
   });
 
 describe('focus', () => {
-  it('Tab and Shift-Tab cycle the focus through the four panels; only the focused title is cyan', async () => {
+  it('Tab and Shift-Tab cycle the focus through the five panels; only the focused title is cyan', async () => {
     const app = await renderApp({ state: { docker: docker() } });
     expect(focusedPanels(app.colorFrame())).toEqual([1]);
-    for (const expected of [2, 3, 4, 1]) {
+    for (const expected of [2, 3, 4, 5, 1]) {
       await app.press(KEY.tab);
       await app.waitFor(() => focusedPanels(app.colorFrame()).join() === String(expected), `panel ${expected} focused`);
     }
     await app.press(KEY.shiftTab);
-    await app.waitFor(() => focusedPanels(app.colorFrame()).join() === '4', 'panel 4 focused');
+    await app.waitFor(() => focusedPanels(app.colorFrame()).join() === '5', 'panel 5 focused');
     await app.press(KEY.shiftTab);
-    await app.waitFor(() => focusedPanels(app.colorFrame()).join() === '3', 'panel 3 focused');
+    await app.waitFor(() => focusedPanels(app.colorFrame()).join() === '4', 'panel 4 focused');
   });
 
   it('1, 2, 3 and 4 focus their panels; Enter then opens the focused panel’s selection', async () => {

@@ -158,6 +158,9 @@ describe('Stacks panel', () => {
     expect(row('lab').match(/not measured/g)).toHaveLength(2);
     expect(row('mix')).toMatch(/mix\s+mixed\s+1\/2 healthy, 1 starting/);
     expect(row('idle')).toMatch(/idle\s+none\s+no containers/);
+    // Off the selection (drawn in reverse video), each health in its colour.
+    await app.press('G');
+    await app.waitFor((f) => titleLine(f, STACKS).includes(' 4/4'), 'idle selected');
     const colours = app.colorFrame();
     expect(sgrAt(colours, '2/2 healthy')).toContain('32');
     expect(sgrAt(colours, '1/2 healthy, 1 unhealthy')).toContain('31');
@@ -182,7 +185,14 @@ describe('Stacks panel', () => {
     expect(focusedPanels(app.colorFrame())).toEqual([5]);
     await app.press('z');
     frame = await app.waitFor((f) => !f.includes('[1] Containers') && f.includes(STACKS), 'zoomed');
-    expect(rowsOf(frame, STACKS)).toHaveLength(4);
+    expect(rowsOf(frame, STACKS).map((r) => r.split(' ')[0])).toEqual(['netra', 'lab', 'mix', 'idle', 'netra:']);
+  });
+
+  it('while the engine is not connected, what runs is unknown; the measurements still show', async () => {
+    const app = await renderApp({ state: { stacks: state().stacks, ui: { focus: 'stacks', zoom: true } } });
+    const frame = await app.waitFor(STACKS);
+    const netra = rowsOf(frame, STACKS).find((r) => r.startsWith('netra ')) ?? '';
+    expect(netra).toMatch(/netra\s+netra\s+\?\s+engine not connected\s+6\.1 s · 300MiB · 276 MB/);
   });
 
   it('j moves, / filters by name or project', async () => {
@@ -259,9 +269,9 @@ describe('switch dialog', () => {
     expect(frame).toContain('! memory: limits total 0.75 GiB; free memory unknown (remote engine)');
     expect(frame).toContain('Stops (regular): backend, frontend, postgres');
     expect(frame).toContain('Starts (alpine):');
-    expect(frame).toMatch(/postgres\s+postgres:16-alpine \(276 MB\)\s+mem 512 MiB → 256 MiB · cpu 1 CPUs → 0.5 CPUs/);
-    expect(frame).toMatch(/backend\s+netra-backend:alpine \(186 MB\)\s+mem 1024 MiB → 384 MiB · cpu 2 CPUs → 0.5 CPUs/);
-    expect(frame).toMatch(/frontend\s+netra-frontend:alpine \(52 MB\)\s+mem — → 128 MiB · cpu — → 0.25 CPUs/);
+    expect(frame).toMatch(/postgres\s+postgres:16-alpine \(276 MB\)\s+mem 512 MiB → 256 MiB · CPUs 1 → 0.5/);
+    expect(frame).toMatch(/backend\s+netra-backend:alpine \(186 MB\)\s+mem 1024 MiB → 384 MiB · CPUs 2 → 0.5/);
+    expect(frame).toMatch(/frontend\s+netra-frontend:alpine \(52 MB\)\s+mem — → 128 MiB · CPUs — → 0.25/);
     expect(frame).toContain('Waits at most 180 s for every service to be ready.');
     expect(frame).toContain('Type netra and press Enter to switch; Esc cancels (nothing changes):');
     expect(frame).not.toContain('b build');

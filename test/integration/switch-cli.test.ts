@@ -8,6 +8,11 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseDockerHost } from '../../src/config/docker-host';
+import type { StackDefinition } from '../../src/domain/stacks';
+import { executeSwitch, preflight } from '../../src/flows/switch-driver';
+import { createStackPort } from '../../src/sources/compose/stack-port';
+import { createDockerClient } from '../../src/sources/docker/client';
 import { buildCli, runCli, type Run } from '../support/cli-process';
 import { docker, dockerOk, DOCKER_BIN } from '../support/docker-engine';
 import { providedEngine } from '../support/engine-context';
@@ -203,6 +208,29 @@ describe('switch', { timeout: 200_000 }, () => {
       await dockerOk(engine, ['tag', 'netra-keep-auth:latest', 'netra-alpine-test-auth:latest']);
       await docker(engine, ['rmi', 'netra-keep-auth:latest']);
     }
+  });
+});
+
+describe('someone else changing the stack', { timeout: 200_000 }, () => {
+  it('between the plan and the switch: nothing is done, the fresh plan says what runs now', async () => {
+    const settings = { endpoint: parseDockerHost(engine.host, 'test'), cli: DOCKER_BIN };
+    const port = createStackPort(createDockerClient(settings.endpoint), { cli: settings.cli, endpoint: settings.endpoint });
+    const stack: StackDefinition = {
+      name: 'test',
+      project: TEST_PROJECT,
+      files: { alpine: [join(REPO_ROOT, STACK_FILES.alpineTest)], regular: [join(REPO_ROOT, STACK_FILES.test)] },
+      env: { NETRA_BASE_PREFIX: STANDIN_PREFIX, NETRA_START_SCALE: '10' },
+    };
+    const plan = await preflight(port, stack, 'alpine');
+    if ('error' in plan) throw new Error(plan.error);
+    expect(plan.from).toBe('regular');
+    // A colleague stops the stack by hand after the plan was shown.
+    await composeDown(engine, STACK_FILES.test, TEST_PROJECT);
+    const result = await executeSwitch(plan, port, { phase: () => {}, progress: () => {} });
+    expect(result).toMatchObject({ notice: 'test changed meanwhile; now nothing runs. Check and confirm again.' });
+    expect('conflict' in result && 'from' in result.conflict && result.conflict.from).toBeNull();
+    expect(await runningNow()).toEqual([]);
+    expect((await cli(['switch', '--to', 'regular', '--yes'])).code).toBe(0);
   });
 });
 

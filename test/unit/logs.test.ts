@@ -835,8 +835,8 @@ describe('parseArgs: logs', () => {
     [['logs', '--severity', '--json'], '--severity needs a value, e.g. --severity WARNING'],
     [['logs', '--filter='], '--filter needs a value, e.g. --filter "timeout|refused"'],
     [['logs', '--follow=yes'], '--follow takes no value; write --follow alone'],
-    [['logs', '--yes'], '--yes works with the rollback command: e.g. netra-console rollback --yes …'],
-    [['logs', '--dry-run'], '--dry-run works with the rollback command: e.g. netra-console rollback --dry-run …'],
+    [['logs', '--yes'], '--yes works with the rollback, switch, compare and demo commands: e.g. netra-console rollback --yes …'],
+    [['logs', '--dry-run'], '--dry-run works with the rollback and switch commands: e.g. netra-console rollback --dry-run …'],
     [['logs', '--log-rate', '5'], '--port and --log-rate work with the sandbox command: netra-console sandbox --port 8085'],
   ])('refuses %j', (argv, message) => {
     expect(usageError(() => parseArgs(argv))).toBe(message);

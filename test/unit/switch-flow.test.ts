@@ -156,7 +156,7 @@ describe('executeSwitch and sessions (in-memory port)', () => {
     expect(outcome).toMatchObject({ result: 'switched', from: 'alpine', to: 'regular', runningNow: 'regular', error: null });
     const services = (outcome as SwitchOutcome).services;
     expect(services.map((s) => s.service)).toEqual(['postgres', 'migration', 'backend']);
-    expect(services.find((s) => s.service === 'backend')).toMatchObject({ healthySeconds: expect.any(Number), memUsageBytes: 42 * 1024 ** 2, memLimitBytes: 1024 ** 3 });
+    expect(services.find((s) => s.service === 'backend')).toMatchObject({ healthySeconds: expect.any(Number), memUsageBytes: 41 * 1024 ** 2, memLimitBytes: 1024 ** 3 });
     expect(services.find((s) => s.service === 'migration')!.memUsageBytes).toBeNull();
     const previous = (outcome as SwitchOutcome).previous!;
     expect(previous.map((s) => `${s.service} ${s.variant} ${s.state}`).sort()).toEqual(['backend alpine running', 'migration alpine exited', 'postgres alpine running']);

@@ -316,7 +316,7 @@ describe('ui actions on the store', () => {
     expect(store.getState().ui.filterEditing).toBe(true);
     for (const ch of 'apix') editFilter(store, (text) => text + ch);
     editFilter(store, (text) => text.slice(0, -1));
-    expect(store.getState().ui.filters).toEqual({ health: '', stats: 'api', cloudrun: '', logs: '' });
+    expect(store.getState().ui.filters).toEqual({ health: '', stats: 'api', cloudrun: '', logs: '', stacks: '' });
     endFilter(store, true);
     expect(store.getState().ui).toMatchObject({ filterEditing: false, filters: { health: '', stats: 'api' } });
 

@@ -47,16 +47,24 @@ export function healthColor(health: StackHealth): string | undefined {
 
 interface StackRow {
   stack: StackDefinition;
-  running: StackVariant | 'mixed' | 'none';
-  health: StackHealth;
+  /** `?` while the engine is not connected: what runs is not known. */
+  running: StackVariant | 'mixed' | 'none' | '?';
+  health: StackHealth | null;
   measured: Partial<Record<StackVariant, VariantMeasurement>>;
 }
 
-function stackRowsOf(definitions: readonly StackDefinition[], containers: Record<string, ContainerInfo>, measurements: StackMeasurements, filter: string): StackRow[] {
+function stackRowsOf(
+  definitions: readonly StackDefinition[],
+  containers: Record<string, ContainerInfo>,
+  measurements: StackMeasurements,
+  filter: string,
+  engineConnected: boolean,
+): StackRow[] {
   return stackRows(definitions, filter).map((stack) => {
     const mine = stackContainers(containers, stack.project);
     const { alpine, regular } = measurements[stack.name] ?? {};
-    return { stack, running: stackVariantText(mine), health: stackHealth(mine), measured: { alpine, regular } };
+    const measured = { alpine, regular };
+    return engineConnected ? { stack, running: stackVariantText(mine), health: stackHealth(mine), measured } : { stack, running: '?', health: null, measured };
   });
 }
 
@@ -71,9 +79,16 @@ const COLUMNS: Column<StackRow>[] = [
     width: 7,
     priority: 0,
     cell: (r) => r.running,
-    color: (r) => (r.running === 'mixed' ? 'yellow' : r.running === 'none' ? 'gray' : 'cyan'),
+    color: (r) => (r.running === 'mixed' ? 'yellow' : r.running === 'none' || r.running === '?' ? 'gray' : 'cyan'),
   },
-  { title: 'HEALTH', width: 20, priority: 1, grow: true, cell: (r) => healthText(r.health), color: (r) => healthColor(r.health) },
+  {
+    title: 'HEALTH',
+    width: 20,
+    priority: 1,
+    grow: true,
+    cell: (r) => (r.health ? healthText(r.health) : 'engine not connected'),
+    color: (r) => (r.health ? healthColor(r.health) : 'gray'),
+  },
   {
     title: `ALPINE ${MEASURED_HEADER}`,
     width: 26,
@@ -101,17 +116,18 @@ function footerText(row: StackRow | undefined, readOnly: boolean): string {
 }
 
 function StacksPanel({ width, height }: ViewProps) {
-  const { definitions, measurements, containers, focused, selectedId, filter, filterEditing, readOnly } = useAppState((s) => ({
+  const { definitions, measurements, containers, connected, focused, selectedId, filter, filterEditing, readOnly } = useAppState((s) => ({
     definitions: s.stacks.definitions,
     measurements: s.stacks.measurements,
     containers: s.docker.containers,
+    connected: s.docker.connection.state === 'connected',
     focused: s.ui.focus === 'stacks' && s.ui.overlay === null,
     selectedId: s.ui.selectedId.stacks,
     filter: s.ui.filters.stacks,
     filterEditing: s.ui.filterEditing && s.ui.focus === 'stacks',
     readOnly: s.readOnly,
   }));
-  const rows = useMemo(() => stackRowsOf(definitions, containers, measurements, filter), [definitions, containers, measurements, filter]);
+  const rows = useMemo(() => stackRowsOf(definitions, containers, measurements, filter, connected), [definitions, containers, measurements, filter, connected]);
   const selected = selectedOf(rows, (r) => r.stack.name, selectedId);
   return (
     <ListPanel

@@ -1,4 +1,5 @@
 import { Box, Text } from 'ink';
+import stringWidth from 'string-width';
 import { GUIDE_EXPECTATIONS, otherVariant, type ServiceMeasurement, type StackMeasurements, type StackVariant } from '../../domain/stacks';
 import {
   canBuild,
@@ -68,14 +69,14 @@ function mib(bytes: number | null): string {
 }
 
 function cpus(value: number | null): string {
-  return value === null ? 'no limit' : `${value} CPUs`;
+  return value === null ? 'no limit' : String(value);
 }
 
-/** `mem 512 MiB → 384 MiB · cpus 1 CPUs → 0.5 CPUs`; `—` before when the service did not exist before. */
+/** `mem 512 MiB → 384 MiB · CPUs 1 → 0.5`; `—` before when the other variant has no such service. */
 function limitText(change: LimitChange | undefined): string {
   if (!change) return '';
   const before = change.before;
-  return `mem ${before ? mib(before.memLimitBytes) : '—'} → ${mib(change.after.memLimitBytes)} · cpu ${before ? cpus(before.cpus) : '—'} → ${cpus(change.after.cpus)}`;
+  return `mem ${before ? mib(before.memLimitBytes) : '—'} → ${mib(change.after.memLimitBytes)} · CPUs ${before ? cpus(before.cpus) : '—'} → ${cpus(change.after.cpus)}`;
 }
 
 function Checks({ checks }: { checks: readonly PreflightCheck[] }) {
@@ -131,7 +132,6 @@ function Plan({ plan }: { plan: SwitchPlan }) {
 
 function Confirm({ flow }: { flow: Step<'confirm'> }) {
   const { plan } = flow;
-  const word = confirmationWord(plan);
   const blocking = blockingChecks(plan);
   return (
     <Box flexDirection="column">
@@ -146,16 +146,25 @@ function Confirm({ flow }: { flow: Step<'confirm'> }) {
       {canBuild(flow) ? (
         <Text color="yellow" wrap="wrap">{`Missing images: ${plan.missingImages.join(', ')}. ${BUILD.label} builds them here (nothing is pulled), then checks again.`}</Text>
       ) : null}
-      {canConfirm(flow) ? (
-        <Box marginTop={1}>
-          <Text wrap="wrap">
-            {`Type ${word} and press ${CONFIRM.label} to ${verb(flow.kind)}; ${CANCEL.label} cancels (nothing changes): `}
-            <Text color="cyan">{`${flow.typed}█`}</Text>
-          </Text>
-        </Box>
-      ) : canBuild(flow) ? null : (
+      {canConfirm(flow) || canBuild(flow) ? null : (
         <Text color="red" wrap="wrap">{`Cannot ${verb(flow.kind)}: ${blocking.map((c) => c.name).join(', ')} failed. Nothing was changed.`}</Text>
       )}
+    </Box>
+  );
+}
+
+/** Under the plan, never scrolled away: what to type, and what was typed. */
+function promptText(flow: Step<'confirm'>): string {
+  return `Type ${confirmationWord(flow.plan)} and press ${CONFIRM.label} to ${verb(flow.kind)}; ${CANCEL.label} cancels (nothing changes): `;
+}
+
+function Prompt({ flow }: { flow: Step<'confirm'> }) {
+  return (
+    <Box marginTop={1}>
+      <Text wrap="wrap">
+        {promptText(flow)}
+        <Text color="cyan">{`${flow.typed}█`}</Text>
+      </Text>
     </Box>
   );
 }
@@ -205,51 +214,70 @@ interface Side {
   services: readonly ServiceMeasurement[] | null;
 }
 
-const COL = { name: 12, start: 6, mem: 14, image: 7 } as const;
-const SIDE_WIDTH = COL.start + 1 + COL.mem + 1 + COL.image;
+interface Columns {
+  name: number;
+  start: number;
+  mem: number;
+  image: number;
+}
+
+/** Wide enough for the guides' `15–20 s` and a side's title; the narrow set fits an 80-column window. */
+const WIDE: Columns = { name: 14, start: 8, mem: 16, image: 8 };
+const NARROW: Columns = { name: 10, start: 7, mem: 14, image: 7 };
 const SEP = ' │ ';
+const sideWidth = (c: Columns) => c.start + 1 + c.mem + 1 + c.image;
+const tableWidth = (c: Columns) => c.name + 2 * (SEP.length + sideWidth(c));
 
 function memText(m: ServiceMeasurement): string {
   if (m.memUsageBytes === null) return '-';
   return m.memLimitBytes === null ? formatBytes(m.memUsageBytes) : `${formatBytes(m.memUsageBytes)}/${formatBytes(m.memLimitBytes)}`;
 }
 
-function sideCells(m: ServiceMeasurement | undefined): string {
-  if (!m) return fit('', SIDE_WIDTH);
-  return [fit(secondsText(m.healthySeconds), COL.start), fit(memText(m), COL.mem), fit(imageSizeText(m.imageSizeBytes), COL.image)].join(' ');
+function cells(c: Columns, start: string, mem: string, image: string): string {
+  return [fit(start, c.start), fit(mem, c.mem), fit(image, c.image)].join(' ');
 }
 
-function totalCells(services: readonly ServiceMeasurement[] | null): string {
-  if (!services) return fit('', SIDE_WIDTH);
+function sideCells(c: Columns, m: ServiceMeasurement | undefined): string {
+  return m ? cells(c, secondsText(m.healthySeconds), memText(m), imageSizeText(m.imageSizeBytes)) : fit('', sideWidth(c));
+}
+
+function totalCells(c: Columns, services: readonly ServiceMeasurement[] | null): string {
+  if (!services) return fit('', sideWidth(c));
   const total = summarizeMeasurement(services);
-  return [fit(secondsText(total.maxStartSeconds), COL.start), fit(formatBytes(total.memoryBytes), COL.mem), fit(imageSizeText(total.imageBytes), COL.image)].join(' ');
+  return cells(c, secondsText(total.maxStartSeconds), formatBytes(total.memoryBytes), imageSizeText(total.imageBytes));
 }
 
-function guideCells(variant: StackVariant): string {
+function guideCells(c: Columns, variant: StackVariant): string {
   const guide = GUIDE_EXPECTATIONS[variant];
   const [low, high] = guide.startupSeconds;
-  return [fit(`${low}–${high} s`, COL.start), fit(`~${formatBytes(guide.totalMemoryBytes)}`, COL.mem), fit(`~${imageSizeText(guide.backendImageBytes)}`, COL.image)].join(' ');
+  return cells(c, `${low}–${high} s`, `~${formatBytes(guide.totalMemoryBytes)}`, `~${imageSizeText(guide.backendImageBytes)}`);
 }
 
 /** Per service: start → healthy, memory median (of its limit), image size, for two variants side by side. */
-function SideBySide({ sides }: { sides: [Side, Side] }) {
+const TABLE_NOTE = "total: the slowest start-up (services start side by side), memory and image sizes summed · guide: the platform guides' start-up, total memory and backend image";
+
+function SideBySide({ sides, width, note }: { sides: [Side, Side]; width: number; note: boolean }) {
+  const c = width >= tableWidth(WIDE) ? WIDE : NARROW;
   const names = [...new Set(sides.flatMap((s) => (s.services ?? []).map((m) => m.service)))];
-  const row = (name: string, cells: [string, string]) => `${fit(name, COL.name)}${SEP}${cells[0]}${SEP}${cells[1]}`;
-  const header = [fit('START', COL.start), fit('MEM/LIMIT', COL.mem), fit('IMAGE', COL.image)].join(' ');
+  const row = (name: string, parts: [string, string]) => `${fit(name, c.name)}${SEP}${parts[0]}${SEP}${parts[1]}`;
+  const header = cells(c, 'START', 'MEM/LIMIT', 'IMAGE');
+  const find = (side: Side, name: string) => side.services?.find((m) => m.service === name);
   return (
     <Box flexDirection="column" marginTop={1}>
-      <Text bold wrap="truncate">{row('', [fit(sides[0].title, SIDE_WIDTH), fit(sides[1].title, SIDE_WIDTH)])}</Text>
+      <Text bold wrap="truncate">{row('', [fit(sides[0].title, sideWidth(c)), fit(sides[1].title, sideWidth(c))])}</Text>
       <Text dimColor wrap="truncate">{row('SERVICE', [header, header])}</Text>
       {names.map((name) => (
         <Text key={name} wrap="truncate">
-          {row(name, [sideCells(sides[0].services?.find((m) => m.service === name)), sideCells(sides[1].services?.find((m) => m.service === name))])}
+          {row(name, [sideCells(c, find(sides[0], name)), sideCells(c, find(sides[1], name))])}
         </Text>
       ))}
-      <Text bold wrap="truncate">{row('total', [totalCells(sides[0].services), totalCells(sides[1].services)])}</Text>
-      <Text color="cyan" wrap="truncate">{row('guide', [guideCells(sides[0].variant), guideCells(sides[1].variant)])}</Text>
-      <Text dimColor wrap="wrap">
-        total: the slowest start-up (services start side by side), memory and image sizes summed · guide: the platform guides' start-up, total memory and backend image
-      </Text>
+      <Text bold wrap="truncate">{row('total', [totalCells(c, sides[0].services), totalCells(c, sides[1].services)])}</Text>
+      <Text color="cyan" wrap="truncate">{row('guide', [guideCells(c, sides[0].variant), guideCells(c, sides[1].variant)])}</Text>
+      {note ? (
+        <Text dimColor wrap="wrap">
+          {TABLE_NOTE}
+        </Text>
+      ) : null}
     </Box>
   );
 }
@@ -280,27 +308,54 @@ function resultLine(flow: Step<'done'>): { text: string; color?: string } {
   }
 }
 
-function Failure({ outcome }: { outcome: SwitchOutcome }) {
+/** Rows `text` takes wrapped at `width` cells (about: Ink wraps at word boundaries). */
+function rowsOf(text: string, width: number): number {
+  return text.split('\n').reduce((rows, line) => rows + Math.max(1, Math.ceil(stringWidth(line) / Math.max(1, width))), 0);
+}
+
+/** The newest of `lines` that fit in `rows` wrapped rows: at least one, at most `max`. */
+function newestThatFit(lines: readonly string[], rows: number, width: number, max: number): string[] {
+  const shown: string[] = [];
+  let used = 0;
+  for (const line of [...lines].reverse()) {
+    if (shown.length >= max) break;
+    used += rowsOf(line, width);
+    if (shown.length > 0 && used > rows) break;
+    shown.unshift(line);
+  }
+  return shown;
+}
+
+const OUTPUT_INDENT = '    ';
+
+/** The failing service: what runs now, its last health-check outputs and log lines, in `rows` rows as far as they go. */
+function Failure({ outcome, rows, width }: { outcome: SwitchOutcome; rows: number; width: number }) {
   const failure = outcome.failure;
-  const outputs = failure?.healthOutputs.slice(-HEALTH_OUTPUTS_SHOWN) ?? [];
-  const logs = failure?.logLines.slice(-LOG_LINES_SHOWN) ?? [];
+  const outputs = (failure?.healthOutputs.slice(-HEALTH_OUTPUTS_SHOWN) ?? []).map((o) => `${OUTPUT_INDENT}${o.trim()}`);
+  const outputRows = outputs.length ? 1 + outputs.reduce((n, o) => n + rowsOf(o, width), 0) : 0;
+  const fixed = 1 + (failure ? 1 : 0) + 1 + outputRows + (failure?.logLines.length ? 1 : 0);
+  const logs = failure ? newestThatFit(failure.logLines.map((l) => `${OUTPUT_INDENT}${l}`), rows - fixed, width, LOG_LINES_SHOWN) : [];
   return (
     <Box flexDirection="column" marginTop={1}>
-      {failure ? <Text color="red" bold>{`${failure.service} did not come up`}</Text> : null}
+      {failure ? <Text color="red" bold wrap="truncate">{`${failure.service} did not come up`}</Text> : null}
+      <Text wrap="wrap">{`Runs now: ${variantText(outcome.runningNow)}`}</Text>
       {outputs.length ? <Text>{`  last health checks (${outputs.length} of ${failure!.healthOutputs.length}):`}</Text> : null}
       {outputs.map((output, i) => (
-        <Text key={`h${i}`} color="red" wrap="wrap">{`    ${output.trim()}`}</Text>
+        <Text key={`h${i}`} color="red" wrap="wrap">
+          {output}
+        </Text>
       ))}
       {logs.length ? <Text>{`  last log lines (${logs.length} of ${failure!.logLines.length}):`}</Text> : null}
       {logs.map((line, i) => (
-        <Text key={`l${i}`} dimColor wrap="wrap">{`    ${line}`}</Text>
+        <Text key={`l${i}`} dimColor wrap="wrap">
+          {line}
+        </Text>
       ))}
-      <Text wrap="wrap">{`Runs now: ${variantText(outcome.runningNow)}`}</Text>
     </Box>
   );
 }
 
-function Done({ flow, measurements }: { flow: Step<'done'>; measurements: StackMeasurements }) {
+function Done({ flow, measurements, width, rows }: { flow: Step<'done'>; measurements: StackMeasurements; width: number; rows: number }) {
   const { outcome, plan } = flow;
   const line = resultLine(flow);
   const stack = plan.stack.name;
@@ -312,13 +367,18 @@ function Done({ flow, measurements }: { flow: Step<'done'>; measurements: StackM
   } else {
     sides = [{ title: `${outcome.to} · this run`, variant: outcome.to, services: outcome.services }, lastMeasured(measurements, stack, otherVariant(outcome.to))];
   }
+  const table = outcome.services.length > 0 || flow.compared.length > 0;
+  const tableRows = table ? 1 + 2 + new Set(sides.flatMap((side) => (side.services ?? []).map((m) => m.service))).size + 2 : 0;
+  // The note goes first when the failure needs the room.
+  const note = table && (outcome.result !== 'failed' || rows - tableRows >= 16);
+  const used = rowsOf(line.text, width) + tableRows + (note ? rowsOf(TABLE_NOTE, width) : 0);
   return (
     <Box flexDirection="column">
       <Text color={line.color} wrap="wrap">
         {line.text}
       </Text>
-      {outcome.services.length || flow.compared.length ? <SideBySide sides={sides} /> : null}
-      {outcome.result === 'failed' ? <Failure outcome={outcome} /> : null}
+      {table ? <SideBySide sides={sides} width={width} note={note} /> : null}
+      {outcome.result === 'failed' ? <Failure outcome={outcome} rows={rows - used} width={width} /> : null}
     </Box>
   );
 }
@@ -348,28 +408,43 @@ function title(flow: SwitchFlow): string {
 export function SwitchDialog({ width, height }: ViewProps) {
   const { flow, notice, readOnly, measurements } = useAppState((s) => ({ flow: s.stacks.flow, notice: s.ui.notice, readOnly: s.readOnly, measurements: s.stacks.measurements }));
   if (!flow) return null;
+  const inner = width - 4;
   const hints = hintLine(shownBindings(keysFor(flow), readOnly));
+  const prompt = flow.step === 'confirm' && canConfirm(flow) ? flow : null;
   const failed = flow.step === 'refused' || (flow.step === 'done' && flow.outcome.result === 'failed');
+  const heading = title(flow);
+  // The title and what is under the content (the prompt, a notice, the keys) always show; the content gets the rest.
+  const below = (prompt ? 1 + rowsOf(promptText(prompt) + prompt.typed + ' ', inner) : 0) + (notice ? rowsOf(notice, inner) : 0) + (hints ? 1 + rowsOf(hints, inner) : 0);
+  const contentRows = Math.max(1, height - 2 - rowsOf(heading, inner) - below);
   return (
-    <Box flexDirection="column" width={width} height={height} borderStyle="double" borderColor={failed ? 'red' : 'yellow'} paddingX={1} overflow="hidden">
-      <Text bold color="yellow" wrap="wrap">
-        {title(flow)}
-      </Text>
-      {flow.step === 'refused' ? <Refused flow={flow} /> : null}
-      {flow.step === 'confirm' ? <Confirm flow={flow} /> : null}
-      {flow.step === 'building' ? <Building flow={flow} /> : null}
-      {flow.step === 'running' ? <Running flow={flow} /> : null}
-      {flow.step === 'done' ? <Done flow={flow} measurements={measurements} /> : null}
-      {notice ? (
-        <Text color="red" wrap="wrap">
-          {notice}
+    <Box flexDirection="column" width={width} height={height} borderStyle="double" borderColor={failed ? 'red' : 'yellow'} paddingX={1}>
+      <Box flexShrink={0}>
+        <Text bold color="yellow" wrap="wrap">
+          {heading}
         </Text>
-      ) : null}
-      {hints ? (
-        <Box marginTop={1}>
-          <Text wrap="wrap">{hints}</Text>
+      </Box>
+      <Box flexDirection="column" flexShrink={1} overflow="hidden">
+        <Box flexDirection="column" flexShrink={0}>
+          {flow.step === 'refused' ? <Refused flow={flow} /> : null}
+          {flow.step === 'confirm' ? <Confirm flow={flow} /> : null}
+          {flow.step === 'building' ? <Building flow={flow} /> : null}
+          {flow.step === 'running' ? <Running flow={flow} /> : null}
+          {flow.step === 'done' ? <Done flow={flow} measurements={measurements} width={inner} rows={contentRows} /> : null}
         </Box>
-      ) : null}
+      </Box>
+      <Box flexDirection="column" flexShrink={0}>
+        {prompt ? <Prompt flow={prompt} /> : null}
+        {notice ? (
+          <Text color="red" wrap="wrap">
+            {notice}
+          </Text>
+        ) : null}
+        {hints ? (
+          <Box marginTop={1}>
+            <Text wrap="wrap">{hints}</Text>
+          </Box>
+        ) : null}
+      </Box>
     </Box>
   );
 }

@@ -1,0 +1,71 @@
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { recordMeasurement } from '../../src/cli/stack-runtime';
+import { resolveStacks } from '../../src/config/stacks';
+import { parseConfigText } from '../../src/config/load';
+import type { VariantMeasurement } from '../../src/domain/stacks';
+import { defaultMeasurementsPath, loadMeasurements, saveMeasurements } from '../../src/sources/stack-measurements';
+
+const MEASURED: VariantMeasurement = { variant: 'alpine', measuredAt: '2026-12-02T06:00:00Z', elapsedSeconds: 6.2, services: [] };
+
+function dir(): string {
+  return mkdtempSync(join(tmpdir(), 'netra-measure-'));
+}
+
+describe('stack measurements in the state directory', () => {
+  it('lives under $XDG_STATE_HOME, else ~/.local/state', () => {
+    expect(defaultMeasurementsPath({ XDG_STATE_HOME: '/s' })).toBe('/s/netra-console/stacks.json');
+    expect(defaultMeasurementsPath({ HOME: '/h' })).toBe('/h/.local/state/netra-console/stacks.json');
+  });
+
+  it('round-trips, 0600 in a 0700 directory, with no temp file left', () => {
+    const path = join(dir(), 'state', 'stacks.json');
+    saveMeasurements(path, { test: { alpine: MEASURED, lastHealthy: 'alpine' } });
+    expect(loadMeasurements(path)).toEqual({ measurements: { test: { alpine: MEASURED, lastHealthy: 'alpine' } }, problem: null });
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+    expect(statSync(join(path, '..')).mode & 0o777).toBe(0o700);
+    expect(readdirSync(join(path, '..'))).toEqual(['stacks.json']);
+  });
+
+  it('a missing file is nothing measured yet; a corrupt one is ignored with one line, and left as it is', () => {
+    const root = dir();
+    expect(loadMeasurements(join(root, 'none.json'))).toEqual({ measurements: {}, problem: null });
+    const corrupt = join(root, 'stacks.json');
+    writeFileSync(corrupt, '{"test": [');
+    const loaded = loadMeasurements(corrupt);
+    expect(loaded.measurements).toEqual({});
+    expect(loaded.problem).toMatch(/^stack measurements .*stacks\.json ignored: not valid JSON/);
+    expect(readFileSync(corrupt, 'utf8')).toBe('{"test": [');
+    writeFileSync(corrupt, '{"test": {"lastHealthy": "musl"}}');
+    expect(loadMeasurements(corrupt).problem).toContain('test.lastHealthy is not a variant');
+  });
+
+  it('recording keeps the other variant and stacks, marks the last healthy one, and says when it cannot save', () => {
+    const path = join(dir(), 'stacks.json');
+    saveMeasurements(path, { test: { regular: { ...MEASURED, variant: 'regular' }, lastHealthy: 'regular' }, staging: {} });
+    const saved = recordMeasurement(path, 'test', MEASURED);
+    expect(saved.problem).toBeNull();
+    expect(loadMeasurements(path).measurements).toEqual({ test: { regular: { ...MEASURED, variant: 'regular' }, alpine: MEASURED, lastHealthy: 'alpine' }, staging: {} });
+    const blocked = join(dir(), 'file');
+    writeFileSync(blocked, '');
+    const failed = recordMeasurement(join(blocked, 'stacks.json'), 'test', MEASURED);
+    expect(failed.problem).toMatch(/^cannot save stack measurements .*file\/stacks\.json: /);
+    expect(failed.measurements.test?.alpine).toEqual(MEASURED);
+  });
+});
+
+describe('stacks in the config', () => {
+  it('resolves file paths against the config file, else the working directory', () => {
+    const config = parseConfigText('stacks:\n  test: { project: netra-test, alpine: [a.yml, ../b.yml], regular: [/abs/c.yml], env: { NETRA_BASE_PREFIX: x/ } }\n', '/etc/netra/config.yaml');
+    expect(resolveStacks(config, '/etc/netra/config.yaml', '/home/me')).toEqual([
+      { name: 'test', project: 'netra-test', files: { alpine: ['/etc/netra/a.yml', '/etc/b.yml'], regular: ['/abs/c.yml'] }, env: { NETRA_BASE_PREFIX: 'x/' } },
+    ]);
+    const defaults = resolveStacks(parseConfigText('{}', '/x'), null, '/home/me/netra');
+    expect(defaults.map((s) => `${s.name} ${s.project} ${s.files.alpine[0]}`)).toEqual([
+      'test netra-test /home/me/netra/docker-compose.alpine-test.yml',
+      'staging netra-staging /home/me/netra/docker-compose.staging.alpine.yml',
+    ]);
+  });
+});
