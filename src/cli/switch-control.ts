@@ -137,7 +137,7 @@ export function switchControl(store: AppStore, settings: Settings, runtime: Stac
       const variant = current ? revertTarget(current) : null;
       if (!current || current.step !== 'done' || !variant) return;
       if (store.getState().readOnly) return notify('read-only console: revert refused');
-      const running: SwitchFlow = { step: 'running', kind: current.kind, plan: current.plan, phase: 'checking', progress: [], startedMs: Date.now(), leg: `revert → ${variant}` };
+      const running: SwitchFlow = { step: 'running', kind: current.kind, plan: current.plan, phase: 'checking', progress: [], startedMs: Date.now(), leg: `back to ${variant} (revert)` };
       set(running);
       runRevert(variant, current.outcome, current.plan.stack, runtime.port, hooks, recorder).then((outcome) => set(finished(flow()!, outcome)), fail);
     },

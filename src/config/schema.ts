@@ -19,7 +19,7 @@ const stackSchema = z
   .strict();
 
 /** The platform's two local stacks (guides 000 and 001), relative to the working directory when no config names them. */
-export const DEFAULT_STACKS = {
+export const DEFAULT_STACKS: Record<string, z.infer<typeof stackSchema>> = {
   test: { project: 'netra-test', alpine: ['docker-compose.alpine-test.yml'], regular: ['docker-compose.test.yml'], env: {} },
   staging: { project: 'netra-staging', alpine: ['docker-compose.staging.alpine.yml'], regular: ['docker-compose.staging.yml'], env: {} },
 };
@@ -45,7 +45,8 @@ export const configSchema = z
       .superRefine((stacks, ctx) => {
         for (const name of Object.keys(stacks)) if (!STACK_NAME.test(name)) ctx.addIssue({ code: 'custom', path: [name], message: STACK_NAME_RULE });
       })
-      .default(DEFAULT_STACKS),
+      // Absent, not defaulted here: the default stacks are relative to the working directory, not the config file.
+      .optional(),
     thresholds: z
       .object({
         memory: z

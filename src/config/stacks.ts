@@ -1,11 +1,14 @@
 import { dirname, resolve } from 'node:path';
 import type { StackDefinition } from '../domain/stacks';
-import type { Config } from './schema';
+import { DEFAULT_STACKS, type Config } from './schema';
 
-/** The configured stacks with absolute file paths: relative to the config file's directory, else to `cwd`. */
+/**
+ * The stacks with absolute file paths: those of the config relative to its directory; without a `stacks:` section,
+ * the platform's two stacks relative to `cwd` (where a checkout's compose files are).
+ */
 export function resolveStacks(config: Config, configPath: string | null, cwd: string): StackDefinition[] {
-  const base = configPath ? dirname(configPath) : cwd;
-  return Object.entries(config.stacks).map(([name, stack]) => ({
+  const base = config.stacks && configPath ? dirname(configPath) : cwd;
+  return Object.entries(config.stacks ?? DEFAULT_STACKS).map(([name, stack]) => ({
     name,
     project: stack.project,
     files: { alpine: stack.alpine.map((f) => resolve(base, f)), regular: stack.regular.map((f) => resolve(base, f)) },

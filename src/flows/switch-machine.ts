@@ -98,7 +98,7 @@ export function built(flow: SwitchFlow): SwitchFlow {
 
 export function startRunning(flow: SwitchFlow, nowMs: number): SwitchFlow {
   if (!isConfirmed(flow) || flow.step !== 'confirm') return flow;
-  return { step: 'running', kind: flow.kind, plan: flow.plan, phase: 'checking', progress: initialProgress(flow.plan), startedMs: nowMs, leg: `→ ${flow.plan.to}` };
+  return { step: 'running', kind: flow.kind, plan: flow.plan, phase: 'checking', progress: initialProgress(flow.plan), startedMs: nowMs, leg: `to ${flow.plan.to}` };
 }
 
 export function initialProgress(plan: SwitchPlan): ServiceProgress[] {

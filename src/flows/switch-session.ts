@@ -58,7 +58,7 @@ async function revertTo(variant: StackVariant, failed: SwitchOutcome, stack: Sta
     const why = 'error' in planned ? planned.error : blockingChecks(planned).map((c) => c.detail).join('; ');
     return { ...failed, error: `${failed.error}; the revert to ${variant} could not start: ${why}` };
   }
-  hooks.leg(planned, `revert → ${variant}`);
+  hooks.leg(planned, `back to ${variant} (revert)`);
   const back = await leg('revert', planned, port, hooks, recorder, options);
   if ('conflict' in back) return { ...failed, error: `${failed.error}; the revert stopped: ${back.notice}` };
   if (back.result !== 'switched') return { ...failed, error: `${failed.error}; the revert to ${variant} failed too: ${back.error}`, runningNow: back.runningNow };
@@ -98,7 +98,7 @@ export async function runCompareSession(plan: SwitchPlan, port: StackPort, hooks
     const why = 'error' in planned ? planned.error : blockingChecks(planned).map((c) => c.detail).join('; ');
     return { outcome: { ...first, result: 'failed', error: `${first.error ?? ''}${first.error ? '; ' : ''}the way back to ${back} could not start: ${why}` }, compared: [first] };
   }
-  hooks.leg(planned, `back → ${back}`);
+  hooks.leg(planned, `back to ${back}`);
   const second = await leg('compare', planned, port, hooks, recorder, options);
   if ('conflict' in second) return { outcome: { ...first, result: 'failed', error: second.notice }, compared: [first] };
   if (original === null && second.result === 'switched') {

@@ -364,7 +364,7 @@ describe('switch dialog', () => {
       plan: plan(),
       phase: 'wait',
       startedMs: now - 30_000,
-      leg: '→ alpine',
+      leg: 'to alpine',
       progress: [
         { service: 'postgres', state: 'ready', startedMs: now - 20_000, readySeconds: 4.2, detail: null },
         { service: 'backend', state: 'starting', startedMs: now - 12_000, readySeconds: null, detail: 'health starting' },
@@ -373,7 +373,7 @@ describe('switch dialog', () => {
       ],
     };
     const app = await dialog(flow);
-    let frame = await app.waitFor('Switching netra → alpine — do not close the console');
+    let frame = await app.waitFor('Switching netra to alpine — do not close the console');
     expect(frame).toContain('waiting for health (at most 180 s)…');
     expect(frame).toMatch(/✔ postgres\s+4\.2 s {2}ready/);
     expect(frame).toMatch(/· frontend\s+after backend/);
@@ -438,6 +438,16 @@ describe('switch dialog', () => {
     expect(frame).toContain('v revert to regular');
     await app.press('v');
     expect(app.calls('revertSwitch')).toHaveLength(1);
+  });
+
+  it('done, reverted: says the target did not come up and what runs now, with the evidence; no v', async () => {
+    const reverted = { ...failed('regular'), result: 'reverted' as const, runningNow: 'regular' as const };
+    const app = await dialog({ step: 'done', kind: 'switch', plan: plan(), outcome: reverted, compared: [] });
+    const frame = await app.waitFor('✘ netra: alpine did not come up (backend is unhealthy); reverted, regular runs now');
+    expect(frame).toContain('backend did not come up');
+    expect(frame).toContain('Runs now: regular');
+    expect(frame).not.toContain('reverted to alpine');
+    expect(frame).not.toContain('v revert');
   });
 
   it('done, failed with nothing to go back to: no v', async () => {

@@ -8,6 +8,7 @@ import { defaultOptions, type CliOptions } from '../../src/cli/args';
 import { resolveSettings } from '../../src/cli/settings';
 import { DEFAULT_DOCKER_HOST, parseDockerHost } from '../../src/config/docker-host';
 import { findConfigFile, loadConfig, LOCAL_CONFIG_NAME, MAX_CONFIG_BYTES, parseConfigText } from '../../src/config/load';
+import { DEFAULT_STACKS } from '../../src/config/schema';
 import { usageError } from './support';
 
 const FILE = '/home/oncall/.netra-console.yaml';
@@ -15,10 +16,6 @@ const FILE = '/home/oncall/.netra-console.yaml';
 const DEFAULTS = {
   readOnly: false,
   docker: { projects: ['netra*'], showAllContainers: false, cli: 'docker' },
-  stacks: {
-    test: { project: 'netra-test', alpine: ['docker-compose.alpine-test.yml'], regular: ['docker-compose.test.yml'], env: {} },
-    staging: { project: 'netra-staging', alpine: ['docker-compose.staging.alpine.yml'], regular: ['docker-compose.staging.yml'], env: {} },
-  },
   thresholds: { memory: { warning: 80, high: 90, critical: 95 }, cpu: { warning: 80 } },
   cloudRun: {
     services: [],
@@ -90,6 +87,8 @@ describe('parseConfigText', () => {
       ...DEFAULTS,
       docker: { ...DEFAULTS.docker, host: 'unix:///var/run/docker.sock' },
       cloudRun: { ...DEFAULTS.cloudRun, project: 'netra-staging', region: 'us-central1', endpoint: '127.0.0.1:8085' },
+      // The README shows the default stacks (which, absent, are the same files relative to the working directory).
+      stacks: DEFAULT_STACKS,
     });
   });
 

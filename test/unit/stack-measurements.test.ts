@@ -62,7 +62,8 @@ describe('stacks in the config', () => {
     expect(resolveStacks(config, '/etc/netra/config.yaml', '/home/me')).toEqual([
       { name: 'test', project: 'netra-test', files: { alpine: ['/etc/netra/a.yml', '/etc/b.yml'], regular: ['/abs/c.yml'] }, env: { NETRA_BASE_PREFIX: 'x/' } },
     ]);
-    const defaults = resolveStacks(parseConfigText('{}', '/x'), null, '/home/me/netra');
+    // A config file without stacks: the defaults are the checkout's, where the console runs.
+    const defaults = resolveStacks(parseConfigText('{}', '/x'), '/home/me/.config/netra-console/config.yaml', '/home/me/netra');
     expect(defaults.map((s) => `${s.name} ${s.project} ${s.files.alpine[0]}`)).toEqual([
       'test netra-test /home/me/netra/docker-compose.alpine-test.yml',
       'staging netra-staging /home/me/netra/docker-compose.staging.alpine.yml',

@@ -300,7 +300,7 @@ function resultLine(flow: Step<'done'>): { text: string; color?: string } {
     case 'switched':
       return { text: `✔ ${name} switched to ${outcome.to} in ${seconds}`, color: 'green' };
     case 'reverted':
-      return { text: `↺ ${name} reverted to ${outcome.to} in ${seconds}`, color: 'yellow' };
+      return { text: `✘ ${name}: ${outcome.to} did not come up (${outcome.error ?? 'unknown error'}); reverted, ${variantText(outcome.runningNow)} runs now`, color: 'red' };
     case 'unchanged':
       return { text: `= ${name}: ${outcome.to} already runs; nothing changed` };
     case 'failed':
@@ -370,7 +370,7 @@ function Done({ flow, measurements, width, rows }: { flow: Step<'done'>; measure
   const table = outcome.services.length > 0 || flow.compared.length > 0;
   const tableRows = table ? 1 + 2 + new Set(sides.flatMap((side) => (side.services ?? []).map((m) => m.service))).size + 2 : 0;
   // The note goes first when the failure needs the room.
-  const note = table && (outcome.result !== 'failed' || rows - tableRows >= 16);
+  const note = table && (outcome.failure === null || rows - tableRows >= 16);
   const used = rowsOf(line.text, width) + tableRows + (note ? rowsOf(TABLE_NOTE, width) : 0);
   return (
     <Box flexDirection="column">
@@ -378,7 +378,7 @@ function Done({ flow, measurements, width, rows }: { flow: Step<'done'>; measure
         {line.text}
       </Text>
       {table ? <SideBySide sides={sides} width={width} note={note} /> : null}
-      {outcome.result === 'failed' ? <Failure outcome={outcome} rows={rows - used} width={width} /> : null}
+      {outcome.result === 'failed' || outcome.result === 'reverted' ? <Failure outcome={outcome} rows={rows - used} width={width} /> : null}
     </Box>
   );
 }
@@ -411,7 +411,7 @@ export function SwitchDialog({ width, height }: ViewProps) {
   const inner = width - 4;
   const hints = hintLine(shownBindings(keysFor(flow), readOnly));
   const prompt = flow.step === 'confirm' && canConfirm(flow) ? flow : null;
-  const failed = flow.step === 'refused' || (flow.step === 'done' && flow.outcome.result === 'failed');
+  const failed = flow.step === 'refused' || (flow.step === 'done' && (flow.outcome.result === 'failed' || flow.outcome.result === 'reverted'));
   const heading = title(flow);
   // The title and what is under the content (the prompt, a notice, the keys) always show; the content gets the rest.
   const below = (prompt ? 1 + rowsOf(promptText(prompt) + prompt.typed + ' ', inner) : 0) + (notice ? rowsOf(notice, inner) : 0) + (hints ? 1 + rowsOf(hints, inner) : 0);
