@@ -1,4 +1,3 @@
-import { createInterface } from 'node:readline/promises';
 import { describeCloudError } from '../domain/cloud-run-errors';
 import { formatTraffic, type CloudRunService, type TrafficTarget } from '../domain/cloud-run';
 import { auditAction, changesNothing, chooseTarget, describeTraffic, rollbackTraffic, type TargetChoice } from '../flows/rollback-plan';
@@ -8,6 +7,7 @@ import { appendAudit, assertAuditWritable, AuditLogError } from '../sources/audi
 import { createCloudRunApi, endpointLabel } from '../sources/cloud-run/client';
 import { UsageError } from '../config/errors';
 import type { CliOptions } from './args';
+import { typedConfirmation } from './typed-confirmation';
 import { openTarget, rollbackPort } from './cloud-run-runtime';
 import type { Settings } from './settings';
 
@@ -28,15 +28,6 @@ interface ServiceReport {
 function targetChoice(options: CliOptions): TargetChoice {
   if (options.to !== undefined) return { kind: 'revision', name: options.to };
   return options.toRegular ? { kind: 'regular' } : { kind: 'previous' };
-}
-
-async function confirm(question: string, expected: string): Promise<boolean> {
-  const rl = createInterface({ input: process.stdin, output: process.stderr });
-  try {
-    return (await rl.question(question)).trim() === expected;
-  } finally {
-    rl.close();
-  }
 }
 
 /** Headless rollback for scripts and runbooks; see the exit codes above and the README. */
@@ -121,7 +112,7 @@ async function rollbackOne(
   }
   if (options.dryRun) return { report: { ...base, after: null, result: 'dry-run', error: null, elapsedMs: 0 }, exitCode: EXIT.succeeded };
 
-  if (needsPrompt && !(await confirm(`Type ${name} to move 100% of its traffic to ${chosen.revision.name}: `, name))) {
+  if (needsPrompt && !(await typedConfirmation(`Type ${name} to move 100% of its traffic to ${chosen.revision.name}: `, name))) {
     audit('cancelled');
     return { report: { ...base, after: null, result: 'failed', error: 'cancelled: the typed name did not match', elapsedMs: 0 }, exitCode: EXIT.usage };
   }

@@ -1,4 +1,3 @@
-import { createInterface } from 'node:readline/promises';
 import { UsageError } from '../config/errors';
 import { serviceReady, type ServiceMeasurement, type StackDefinition, type StackVariant } from '../domain/stacks';
 import { terminalJson } from '../domain/printable';
@@ -9,6 +8,7 @@ import { blockingChecks, type SwitchPlan } from '../flows/switch-plan';
 import { runCompareSession, runSwitchSession, type SessionHooks, type SessionResult } from '../flows/switch-session';
 import { assertAuditWritable, AuditLogError } from '../sources/audit-log';
 import type { CliOptions } from './args';
+import { typedConfirmation } from './typed-confirmation';
 import type { Settings } from './settings';
 import { findStack, openStackRuntime, stackRecorder } from './stack-runtime';
 import { describePlan, describeOutcome } from './switch-report';
@@ -36,15 +36,6 @@ export function switchDocument(stack: StackDefinition, outcome: SwitchOutcome): 
 
 function round(seconds: number): number {
   return Math.round(seconds * 10) / 10;
-}
-
-async function confirm(question: string, expected: string): Promise<boolean> {
-  const rl = createInterface({ input: process.stdin, output: process.stderr });
-  try {
-    return (await rl.question(question)).trim() === expected;
-  } finally {
-    rl.close();
-  }
 }
 
 /** Progress on stderr, a line per phase and per service that becomes ready or fails (not in --json). */
@@ -107,7 +98,7 @@ function refuseBlocked(planned: SwitchPlan | { error: string }, stack: StackDefi
 
 async function askFirst(options: CliOptions, question: string, expected: string): Promise<void> {
   if (options.yes) return;
-  if (!(await confirm(question, expected))) throw new UsageError(`cancelled: the typed name did not match ${expected}; nothing changed`);
+  if (!(await typedConfirmation(question, expected))) throw new UsageError(`cancelled: the typed name did not match ${expected}; nothing changed`);
 }
 
 function beforeChanging(settings: Settings, options: CliOptions, what: string): void {

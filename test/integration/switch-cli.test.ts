@@ -16,7 +16,7 @@ import { createDockerClient } from '../../src/sources/docker/client';
 import { buildCli, runCli, type Run } from '../support/cli-process';
 import { docker, dockerOk, DOCKER_BIN } from '../support/docker-engine';
 import { providedEngine } from '../support/engine-context';
-import { buildImage, buildStack, composeDown, ensureNetraBases, REPO_ROOT, STACK_FILES, STANDIN_PREFIX, TEST_PROJECT } from '../support/netra-stack';
+import { buildBackendWithGlibcExtension, buildStack, composeDown, ensureNetraBases, REPO_ROOT, runningServices, STACK_FILES, STANDIN_PREFIX, TEST_PROJECT } from '../support/netra-stack';
 
 const engine = providedEngine();
 let home = '';
@@ -71,11 +71,6 @@ function parsed(run: Run): SwitchDoc {
   }
 }
 
-/** Running containers of the project, as `service=variant`, from the engine itself. */
-async function runningNow(): Promise<string[]> {
-  const out = await dockerOk(engine, ['ps', '--filter', `label=com.docker.compose.project=${TEST_PROJECT}`, '--format', '{{.Label "com.docker.compose.service"}}={{.Label "com.netra.variant"}}']);
-  return out.split('\n').filter(Boolean).sort();
-}
 
 const ALPINE_RUNNING = ['auth=alpine', 'backend=alpine', 'frontend=alpine', 'postgres=alpine', 'redis=alpine'];
 const REGULAR_RUNNING = ALPINE_RUNNING.map((s) => s.replace('alpine', 'regular'));
@@ -114,7 +109,7 @@ describe('switch', { timeout: 200_000 }, () => {
     expect(backend.memUsageBytes).toBeGreaterThan(0);
     expect(backend.imageSizeBytes).toBeGreaterThan(0);
     expect(doc.services.find((s) => s.service === 'migration')).toMatchObject({ state: 'exited', memUsageBytes: null });
-    expect(await runningNow()).toEqual(ALPINE_RUNNING);
+    expect(await runningServices(engine, TEST_PROJECT)).toEqual(ALPINE_RUNNING);
     expect(auditLines().map((l) => `${l.action} ${l.from}→${l.to} ${l.result}`)).toEqual(['switch null→alpine confirmed', 'switch null→alpine switched']);
     const saved = JSON.parse(readFileSync(join(home, 'state', 'netra-console', 'stacks.json'), 'utf8'));
     expect(saved.test.alpine.services).toHaveLength(6);
@@ -135,7 +130,7 @@ describe('switch', { timeout: 200_000 }, () => {
     expect(run.stderr).toContain('test (project netra-test): alpine → regular');
     expect(run.stderr).toMatch(/backend +512MiB\/0\.4 CPU → 2\.0GiB\/1 CPU/);
     expect(run.stdout).toContain('(dry run) test would switch alpine → regular; nothing changed');
-    expect(await runningNow()).toEqual(ALPINE_RUNNING);
+    expect(await runningServices(engine, TEST_PROJECT)).toEqual(ALPINE_RUNNING);
   });
 
   it('refuses without a terminal and without --yes, and in read-only (exit 2, nothing changed)', async () => {
@@ -148,7 +143,7 @@ describe('switch', { timeout: 200_000 }, () => {
     const unknown = await cli(['switch', '--to', 'regular', '--yes', '--stack', 'prod']);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toBe('netra-console: unknown stack "prod"; the configured stacks are: test (config stacks:)\n');
-    expect(await runningNow()).toEqual(ALPINE_RUNNING);
+    expect(await runningServices(engine, TEST_PROJECT)).toEqual(ALPINE_RUNNING);
   });
 
   it('switches to regular: the Alpine one measured as previous, its volumes kept', async () => {
@@ -158,17 +153,13 @@ describe('switch', { timeout: 200_000 }, () => {
     expect(doc).toMatchObject({ from: 'alpine', to: 'regular', result: 'switched', runningNow: 'regular' });
     expect(doc.previous!.find((s) => s.service === 'backend')).toMatchObject({ variant: 'alpine', memLimitBytes: 512 * 1024 ** 2 });
     expect(doc.services.find((s) => s.service === 'backend')).toMatchObject({ variant: 'regular', memLimitBytes: 2 * 1024 ** 3, health: 'healthy' });
-    expect(await runningNow()).toEqual(REGULAR_RUNNING);
+    expect(await runningServices(engine, TEST_PROJECT)).toEqual(REGULAR_RUNNING);
     const volumes = await dockerOk(engine, ['volume', 'ls', '-q', '--filter', `label=com.docker.compose.project=${TEST_PROJECT}`]);
     expect(volumes.split('\n').sort()).toEqual(['netra-test_postgres-data-alpine', 'netra-test_postgres-data-regular', 'netra-test_redis-data-alpine', 'netra-test_redis-data-regular']);
   });
 
   it('the real musl/glibc failure: a glibc extension in the Alpine backend fails the switch in musl\'s own words, and it is reverted (exit 1)', async () => {
-    await buildImage(engine, 'backend.alpine.Dockerfile', 'netra-alpine-test-backend:latest', {
-      BASE_IMAGE: `${STANDIN_PREFIX}python:3.11-alpine3.19`,
-      GLIBC_IMAGE: `${STANDIN_PREFIX}python:3.11-slim`,
-      NATIVE_EXT: 'glibc',
-    });
+    await buildBackendWithGlibcExtension(engine);
     try {
       const run = await cli(['switch', '--to', 'alpine', '--yes', '--json']);
       const doc = parsed(run);
@@ -176,7 +167,7 @@ describe('switch', { timeout: 200_000 }, () => {
       expect(doc).toMatchObject({ from: 'regular', to: 'alpine', result: 'reverted', runningNow: 'regular' });
       expect(doc.failure!.service).toBe('backend');
       expect(doc.failure!.logLines.join('\n')).toMatch(/Error relocating \/app\/native\/ext: \w+: symbol not found/);
-      expect(await runningNow()).toEqual(REGULAR_RUNNING);
+      expect(await runningServices(engine, TEST_PROJECT)).toEqual(REGULAR_RUNNING);
       expect(auditLines().slice(-4).map((l) => `${l.action} ${l.to} ${l.result}`)).toEqual(['switch alpine confirmed', 'switch alpine failed', 'revert regular confirmed', 'revert regular switched']);
     } finally {
       await buildStack(engine, STACK_FILES.alpineTest, TEST_PROJECT, { services: ['backend'] });
@@ -190,10 +181,10 @@ describe('switch', { timeout: 200_000 }, () => {
     expect(run.code, run.stderr).toBe(1);
     expect(run.stdout).toContain('✘ test: timed out after 8 s waiting for backend; runs now: alpine');
     expect(run.stdout).toContain('backend, last log lines:');
-    expect((await runningNow()).filter((s) => s.endsWith('=alpine'))).toEqual(ALPINE_RUNNING.filter((s) => !s.startsWith('frontend')));
+    expect((await runningServices(engine, TEST_PROJECT)).filter((s) => s.endsWith('=alpine'))).toEqual(ALPINE_RUNNING.filter((s) => !s.startsWith('frontend')));
     // Back to a healthy regular for what follows.
     expect((await cli(['switch', '--to', 'regular', '--yes'])).code).toBe(0);
-    expect(await runningNow()).toEqual(REGULAR_RUNNING);
+    expect(await runningServices(engine, TEST_PROJECT)).toEqual(REGULAR_RUNNING);
   });
 
   it('a missing target image is a preflight refusal (exit 2) that names it; nothing is pulled or changed', async () => {
@@ -203,7 +194,7 @@ describe('switch', { timeout: 200_000 }, () => {
       const run = await cli(['switch', '--to', 'alpine', '--yes']);
       expect(run.code).toBe(2);
       expect(run.stderr).toBe('netra-console: test: images: missing netra-alpine-test-auth:latest; build them first (nothing is pulled); nothing changed\n');
-      expect(await runningNow()).toEqual(REGULAR_RUNNING);
+      expect(await runningServices(engine, TEST_PROJECT)).toEqual(REGULAR_RUNNING);
     } finally {
       await dockerOk(engine, ['tag', 'netra-keep-auth:latest', 'netra-alpine-test-auth:latest']);
       await docker(engine, ['rmi', 'netra-keep-auth:latest']);
@@ -229,7 +220,7 @@ describe('someone else changing the stack', { timeout: 200_000 }, () => {
     const result = await executeSwitch(plan, port, { phase: () => {}, progress: () => {} });
     expect(result).toMatchObject({ notice: 'test changed meanwhile; now nothing runs. Check and confirm again.' });
     expect('conflict' in result && 'from' in result.conflict && result.conflict.from).toBeNull();
-    expect(await runningNow()).toEqual([]);
+    expect(await runningServices(engine, TEST_PROJECT)).toEqual([]);
     expect((await cli(['switch', '--to', 'regular', '--yes'])).code).toBe(0);
   });
 });
@@ -242,6 +233,6 @@ describe('compare', { timeout: 300_000 }, () => {
     expect(doc.result).toBe('switched');
     expect(doc.variants.map((v) => `${v.from}→${v.to} ${v.result}`)).toEqual(['regular→alpine switched', 'alpine→regular switched']);
     for (const variant of doc.variants) expect(variant.services.find((s) => s.service === 'backend')!.healthySeconds).toBeGreaterThan(0);
-    expect(await runningNow()).toEqual(REGULAR_RUNNING);
+    expect(await runningServices(engine, TEST_PROJECT)).toEqual(REGULAR_RUNNING);
   });
 });

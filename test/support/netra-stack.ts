@@ -264,3 +264,22 @@ export async function projectVolume(engine: PrivateEngine, project: string, volu
   ]);
   return out.split('\n').find((s) => s.trim() !== '');
 }
+
+/**
+ * Rebuilds the Alpine test stack's backend under its usual tag with a glibc-linked native extension, which fails on
+ * musl for real (like a manylinux wheel on Alpine); `buildStack(…, { services: ['backend'] })` makes it whole again.
+ */
+export function buildBackendWithGlibcExtension(engine: PrivateEngine): Promise<string> {
+  return buildImage(engine, 'backend.alpine.Dockerfile', 'netra-alpine-test-backend:latest', {
+    BASE_IMAGE: `${STANDIN_PREFIX}python:3.11-alpine3.19`,
+    GLIBC_IMAGE: `${STANDIN_PREFIX}python:3.11-slim`,
+    NATIVE_EXT: 'glibc',
+  });
+}
+
+/** The project's running containers as `service=variant` (from their labels), sorted. */
+export async function runningServices(engine: PrivateEngine, project: string): Promise<string[]> {
+  const format = '{{.Label "com.docker.compose.service"}}={{.Label "com.netra.variant"}}';
+  const out = await dockerOk(engine, ['ps', '--filter', `label=com.docker.compose.project=${project}`, '--format', format]);
+  return out.split('\n').filter(Boolean).sort();
+}
