@@ -319,7 +319,7 @@ try {
       `${ROUNDS} round(s), NETRA_START_SCALE=${SCALE}, ${Math.round((Date.now() - started) / 1000)} s in all`,
   );
   console.log(`CLI: ${CLI}; no-op switch (already healthy → "unchanged"): median ${sec(median(noop))} s [${noop.map(sec).join(', ')}]\n`);
-  const head = ['direction', 'method', 'wall s', 'reported s', 'before down', 'down', 'up→healthy', 'after', 'engine total', 'runs (wall)'];
+  const head = ['direction', 'method', 'wall s', 'reported s', 'before down', 'down', 'gap', 'up→healthy', 'after', 'engine total', 'runs (wall)'];
   const rows: string[][] = [];
   const summary: Record<string, unknown> = {};
   for (const to of ['regular', 'alpine'] as const) {
@@ -334,6 +334,7 @@ try {
         name === 'console' ? sec(med(list, (s) => s.reportedMs)) : '-',
         sec(med(list, (s) => s.phases?.beforeDown)),
         sec(med(list, (s) => s.phases?.down)),
+        sec(med(list, (s) => s.phases?.gap)),
         sec(med(list, (s) => s.phases?.upToHealthy)),
         sec(med(list, (s) => s.phases?.after)),
         sec(med(list, (s) => s.phases?.engineTotal)),
@@ -357,10 +358,11 @@ try {
   const line = (cells: string[]) => cells.map((cell, i) => (i < 2 || i === cells.length - 1 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ');
   console.log(line(head));
   console.log(widths.map((w) => '-'.repeat(w)).join('  '));
-  rows.forEach((r) => console.log(line(r)));
+  rows.forEach((r) => console.log(line(r).trimEnd()));
   console.log(
     '\nwall: console = process start to exit; by hand = `down` to the poll that saw all ready. reported: the console\'s elapsedSeconds.\n' +
-      'Phases from engine events: before down = start → first kill; down → last destroy; up→healthy = first create → last\n' +
+      'Phases from engine events: before down = start → first kill; down → last destroy; gap → first create;\n' +
+      'up→healthy = first create → last\n' +
       'health_status: healthy / migration exit; after = that → method done; engine total = start → last ready (medians).',
   );
   for (const to of ['regular', 'alpine'] as const) {

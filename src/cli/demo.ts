@@ -81,7 +81,7 @@ export async function runDemoCommand(settings: Settings, options: CliOptions): P
   if (options.demoAction === 'down') {
     recorder.audit('demo down', { stack, from: null, to: 'alpine' }, 'confirmed');
     await runtime.port.down(stack, 'alpine');
-    recorder.audit('demo down', { stack, from: null, to: 'alpine' }, 'switched', { elapsedSeconds: 0, error: null });
+    recorder.audit('demo down', { stack, from: null, to: 'alpine' }, 'stopped', { elapsedSeconds: 0, error: null });
     process.stdout.write(`${stack.name} (project ${stack.project}) is down; its volumes are kept\n`);
     return 0;
   }

@@ -11,6 +11,7 @@ import {
   planned,
   progressed,
   replanned,
+  lastHealthyOf,
   revertTarget,
   startBuilding,
   startPreflight,
@@ -134,7 +135,7 @@ export function switchControl(store: AppStore, settings: Settings, runtime: Stac
     },
     revertSwitch(): void {
       const current = flow();
-      const variant = current ? revertTarget(current) : null;
+      const variant = current ? revertTarget(current, lastHealthyOf(current, store.getState().stacks.measurements)) : null;
       if (!current || current.step !== 'done' || !variant) return;
       if (store.getState().readOnly) return notify('read-only console: revert refused');
       const running: SwitchFlow = { step: 'running', kind: current.kind, plan: current.plan, phase: 'checking', progress: [], startedMs: Date.now(), leg: `back to ${variant} (revert)` };

@@ -25,7 +25,7 @@ export interface AuditEntry extends AuditSource {
 }
 
 /** A stack switch, compare, revert or image build: the Docker side of the audit log. */
-export type SwitchAuditResult = 'confirmed' | 'cancelled' | 'conflicted' | 'switched' | 'reverted' | 'failed' | 'unchanged' | 'built';
+export type SwitchAuditResult = 'confirmed' | 'cancelled' | 'conflicted' | 'switched' | 'reverted' | 'failed' | 'unchanged' | 'built' | 'stopped';
 
 export interface SwitchAuditEntry {
   time: string;

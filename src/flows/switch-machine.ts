@@ -1,4 +1,4 @@
-import type { ServiceMeasurement, StackDefinition, StackVariant } from '../domain/stacks';
+import type { ServiceMeasurement, StackDefinition, StackMeasurements, StackVariant } from '../domain/stacks';
 import { blockingChecks, type PreflightCheck, type SwitchPlan } from './switch-plan';
 
 export type SwitchPhase = 'checking' | 'down' | 'up' | 'wait' | 'measure';
@@ -124,11 +124,24 @@ export function finished(flow: SwitchFlow, outcome: SwitchOutcome, compared: Swi
   return { step: 'done', kind: flow.kind, plan: flow.plan, outcome, compared };
 }
 
-/** After a failure, the variant to go back to with one key: the one that ran before, if it was one. */
-export function revertTarget(flow: SwitchFlow): StackVariant | null {
+/**
+ * After a failure, the variant to go back to with one key: the one that ran before, else (nothing or both ran)
+ * the one that last came up healthy; never the target that just failed.
+ */
+export function revertTarget(flow: SwitchFlow, lastHealthy?: StackVariant): StackVariant | null {
   if (flow.step !== 'done' || flow.outcome.result !== 'failed') return null;
   const from = flow.outcome.from;
-  return from === 'alpine' || from === 'regular' ? from : null;
+  const back = from === 'alpine' || from === 'regular' ? from : lastHealthy;
+  return back && back !== flow.outcome.to ? back : null;
+}
+
+/** The stack's variant that last came up healthy, from the measurements kept between runs. */
+export function lastHealthyOf(flow: SwitchFlow | null, measurements: StackMeasurements): StackVariant | undefined {
+  return flow ? measurements[stackOf(flow).name]?.lastHealthy : undefined;
+}
+
+export function stackOf(flow: SwitchFlow): StackDefinition {
+  return flow.step === 'preflight' || flow.step === 'refused' ? flow.stack : flow.plan.stack;
 }
 
 /** What a phase is doing, in words (the console's dialog and the headless progress say the same). */

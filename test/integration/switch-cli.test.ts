@@ -236,3 +236,27 @@ describe('compare', { timeout: 300_000 }, () => {
     expect(await runningServices(engine, TEST_PROJECT)).toEqual(REGULAR_RUNNING);
   });
 });
+
+describe('demo', { timeout: 300_000 }, () => {
+  it('up refuses to replace a running stack without --yes; with it, bases and images are made and Alpine runs healthy; down keeps the volumes', async () => {
+    const refused = await cli(['demo', 'up']);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toBe('netra-console: project netra-test already has 6 container(s); demo up would replace them: add --yes, or use netra-console switch\n');
+    expect(await runningServices(engine, TEST_PROJECT)).toEqual(REGULAR_RUNNING);
+
+    const up = await cli(['demo', 'up', '--yes'], 300_000);
+    expect(up.code, up.stderr).toBe(0);
+    expect(up.stderr).toContain('making the local stand-in base images (docker/make-bases.sh)');
+    expect(up.stdout).toContain('✔ test switched to alpine, every service healthy in');
+    expect(up.stdout).toContain('Press 5 for Stacks, S to switch to regular.');
+    expect(await runningServices(engine, TEST_PROJECT)).toEqual(ALPINE_RUNNING);
+
+    const down = await cli(['demo', 'down']);
+    expect(down.code, down.stderr).toBe(0);
+    expect(down.stdout).toBe('test (project netra-test) is down; its volumes are kept\n');
+    expect(await runningServices(engine, TEST_PROJECT)).toEqual([]);
+    const volumes = await dockerOk(engine, ['volume', 'ls', '-q', '--filter', `label=com.docker.compose.project=${TEST_PROJECT}`]);
+    expect(volumes.split('\n')).toContain('netra-test_postgres-data-alpine');
+    expect(auditLines().slice(-2).map((l) => `${l.action} ${l.result}`)).toEqual(['demo down confirmed', 'demo down stopped']);
+  });
+});

@@ -228,3 +228,15 @@ describe('executeSwitch and sessions (in-memory port)', () => {
     expect(result).toMatchObject({ outcome: { result: 'switched', runningNow: null } });
   });
 });
+
+describe('revertTarget', () => {
+  const failed = (from: SwitchOutcome['from'], to: 'alpine' | 'regular' = 'regular'): SwitchOutcome => ({ result: 'failed', from, to, elapsedSeconds: 1, services: [], previous: null, error: 'x', failure: null, runningNow: to });
+  it('goes back to what ran, else to the variant that last came up healthy, never to the failed target', async () => {
+    const port = new FakeStackPort(runningStack('alpine'));
+    const running = startRunning(typeConfirmation(planned(startPreflight(STACK, 'regular'), await planFor(port, 'regular')), () => 'test'), 0);
+    expect(revertTarget(finished(running, failed('alpine')), 'regular')).toBe('alpine');
+    expect(revertTarget(finished(running, failed('mixed')), 'alpine')).toBe('alpine');
+    expect(revertTarget(finished(running, failed(null)), undefined)).toBeNull();
+    expect(revertTarget(finished(running, failed(null)), 'regular')).toBeNull();
+  });
+});

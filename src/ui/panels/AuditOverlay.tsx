@@ -11,6 +11,7 @@ const RESULT_COLOR: Record<AnyAuditEntry['result'], string | undefined> = {
   succeeded: 'green',
   switched: 'green',
   built: 'green',
+  stopped: 'green',
   unchanged: 'green',
   failed: 'red',
   conflicted: 'red',

@@ -6,7 +6,9 @@ import {
   canConfirm,
   confirmationWord,
   isConfirmed,
+  lastHealthyOf,
   revertTarget,
+  stackOf,
   type ServiceProgress,
   type SwitchFlow,
   type SwitchOutcome,
@@ -44,7 +46,6 @@ const PROGRESS_ICON: Record<ServiceProgress['state'], { icon: string; color?: st
   failed: { icon: '✘', color: 'red' },
 };
 
-const stackOf = (flow: SwitchFlow) => (flow.step === 'preflight' || flow.step === 'refused' ? flow.stack : flow.plan.stack);
 const targetOf = (flow: SwitchFlow) => (flow.step === 'preflight' || flow.step === 'refused' ? flow.to : flow.plan.to);
 const verb = (kind: Kind) => (kind === 'compare' ? 'compare' : 'switch');
 const variantText = (v: StackVariant | 'mixed' | null) => v ?? 'nothing';
@@ -409,7 +410,7 @@ export function SwitchDialog({ width, height }: ViewProps) {
   const { flow, notice, readOnly, measurements } = useAppState((s) => ({ flow: s.stacks.flow, notice: s.ui.notice, readOnly: s.readOnly, measurements: s.stacks.measurements }));
   if (!flow) return null;
   const inner = width - 4;
-  const hints = hintLine(shownBindings(keysFor(flow), readOnly));
+  const hints = hintLine(shownBindings(keysFor(flow, lastHealthyOf(flow, measurements)), readOnly));
   const prompt = flow.step === 'confirm' && canConfirm(flow) ? flow : null;
   const failed = flow.step === 'refused' || (flow.step === 'done' && (flow.outcome.result === 'failed' || flow.outcome.result === 'reverted'));
   const heading = title(flow);
@@ -512,7 +513,7 @@ function revertKey(variant: StackVariant): Binding {
 }
 
 /** The dialog's keys at each step; while images build or the switch runs, none (not even Ctrl-C). */
-export function keysFor(flow: SwitchFlow | null): BindingSet {
+export function keysFor(flow: SwitchFlow | null, lastHealthy?: StackVariant): BindingSet {
   const set = (bindings: Binding[]): BindingSet => ({ title: 'Stack switch', modal: true, bindings });
   if (!flow) return set([CLOSE_EMPTY]);
   switch (flow.step) {
@@ -524,7 +525,7 @@ export function keysFor(flow: SwitchFlow | null): BindingSet {
     case 'refused':
       return set([CLOSE_REFUSED, QUIT]);
     case 'done': {
-      const revert = revertTarget(flow);
+      const revert = revertTarget(flow, lastHealthy);
       return set([...(revert ? [revertKey(revert)] : []), CLOSE_DONE, QUIT]);
     }
     case 'confirm': {
@@ -543,4 +544,4 @@ export function keysFor(flow: SwitchFlow | null): BindingSet {
   }
 }
 
-export const SWITCH_DIALOG: OverlaySpec = { id: 'switch', component: SwitchDialog, dialog: true, keys: (state) => keysFor(state.stacks.flow) };
+export const SWITCH_DIALOG: OverlaySpec = { id: 'switch', component: SwitchDialog, dialog: true, keys: (state) => keysFor(state.stacks.flow, lastHealthyOf(state.stacks.flow, state.stacks.measurements)) };
