@@ -94,6 +94,7 @@ export async function runConsole(settings: Settings): Promise<number> {
     await instance.waitUntilExit();
   } finally {
     stopFatalExit();
+    await switching.stop();
     wiring.stop();
     await logs.stop();
     await (cloud as CloudRunRuntime | null)?.stop();

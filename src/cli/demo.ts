@@ -11,6 +11,9 @@ import { assertAuditWritable } from '../sources/audit-log';
 import type { CliOptions } from './args';
 import type { Settings } from './settings';
 import { findStack, openStackRuntime, stackRecorder, type StackRuntime } from './stack-runtime';
+import { typedConfirmation } from './typed-confirmation';
+import type { SwitchRecorder } from '../flows/switch-session';
+import { errorLine } from '../domain/printable';
 import { describeOutcome } from './switch-report';
 
 /** Local stand-in bases, made by docker/make-bases.sh: what the demo builds from, since nothing is pulled. */
@@ -69,6 +72,25 @@ async function buildBoth(stack: StackDefinition, runtime: StackRuntime): Promise
   }
 }
 
+/** `demo down`: confirmed (typed name or --yes), audited, the stack stopped with its volumes kept. */
+async function stopDemo(stack: StackDefinition, runtime: StackRuntime, recorder: SwitchRecorder, options: CliOptions): Promise<number> {
+  if (!options.yes) {
+    if (!process.stdin.isTTY) throw new UsageError(`refusing to stop ${stack.name} without a confirmation: no terminal to ask, so add --yes`);
+    if (!(await typedConfirmation(`Type ${stack.name} to stop it (volumes are kept): `, stack.name))) throw new UsageError(`cancelled: the typed name did not match ${stack.name}; nothing changed`);
+  }
+  const attempt = { stack, from: null, to: 'alpine' as const };
+  recorder.audit('demo down', attempt, 'confirmed');
+  try {
+    await runtime.port.down(stack, 'alpine');
+  } catch (error) {
+    recorder.audit('demo down', attempt, 'failed', { elapsedSeconds: 0, error: errorLine(error) });
+    throw error;
+  }
+  recorder.audit('demo down', attempt, 'stopped', { elapsedSeconds: 0, error: null });
+  process.stdout.write(`${stack.name} (project ${stack.project}) is down; its volumes are kept\n`);
+  return 0;
+}
+
 /** `demo up`: bases, both variants built, the Alpine stack started and waited for; `demo down`: stopped, volumes kept. */
 export async function runDemoCommand(settings: Settings, options: CliOptions): Promise<number> {
   if (settings.readOnly) throw new UsageError('this console is read-only (--read-only or readOnly: true): demo refused, nothing changed');
@@ -78,13 +100,7 @@ export async function runDemoCommand(settings: Settings, options: CliOptions): P
   const stack = demoStack(settings, options, root);
   const runtime = openStackRuntime(settings);
   const recorder = stackRecorder(settings, runtime, (_, problem) => problem && say(`netra-console: ${problem}`));
-  if (options.demoAction === 'down') {
-    recorder.audit('demo down', { stack, from: null, to: 'alpine' }, 'confirmed');
-    await runtime.port.down(stack, 'alpine');
-    recorder.audit('demo down', { stack, from: null, to: 'alpine' }, 'stopped', { elapsedSeconds: 0, error: null });
-    process.stdout.write(`${stack.name} (project ${stack.project}) is down; its volumes are kept\n`);
-    return 0;
-  }
+  if (options.demoAction === 'down') return stopDemo(stack, runtime, recorder, options);
   const existing = await runtime.port.containers(stack.project);
   if (existing.length > 0 && !options.yes) {
     throw new UsageError(`project ${stack.project} already has ${existing.length} container(s); demo up would replace them: add --yes, or use netra-console switch`);
@@ -97,7 +113,7 @@ export async function runDemoCommand(settings: Settings, options: CliOptions): P
   const blocking = blockingChecks(plan);
   if (blocking.length) throw new UsageError(`${stack.name}: ${blocking.map((c) => c.detail).join('; ')}`);
   say(`starting ${stack.name} (Alpine)…`);
-  const result = await runSwitchSession(plan, runtime.port, { leg: () => {}, phase: () => {}, progress: () => {} }, recorder, true);
+  const result = await runSwitchSession(plan, runtime.port, { leg: () => {}, phase: () => {}, progress: () => {} }, recorder, null);
   if ('conflict' in result) throw new UsageError(`${result.notice}; run demo up again`);
   process.stdout.write(`${describeOutcome(stack, result.outcome, [])}\n`);
   if (result.outcome.result !== 'switched') return 1;

@@ -1,3 +1,4 @@
+import { errorLine } from '../domain/printable';
 import { otherVariant, runningVariant, type StackVariant } from '../domain/stacks';
 import { preflight } from '../flows/switch-driver';
 import {
@@ -26,9 +27,6 @@ import { setNotice } from '../store/ui-actions';
 import type { Settings } from './settings';
 import { stackRecorder, type StackRuntime } from './stack-runtime';
 
-function oneLine(error: unknown): string {
-  return (error instanceof Error ? error.message : String(error)).split('\n')[0]!;
-}
 
 /** Runs the console's switch dialog: preflight, build, switch or compare, revert; every attempt audited. */
 export function switchControl(store: AppStore, settings: Settings, runtime: StackRuntime) {
@@ -49,7 +47,7 @@ export function switchControl(store: AppStore, settings: Settings, runtime: Stac
     try {
       write();
     } catch (error) {
-      notify(`${oneLine(error)}; not on record`);
+      notify(`${errorLine(error)}; not on record`);
     }
   };
   const hooks: SessionHooks = {
@@ -64,7 +62,7 @@ export function switchControl(store: AppStore, settings: Settings, runtime: Stac
   const plan = (started: SwitchFlow) => {
     if (started.step !== 'preflight') return;
     preflight(runtime.port, started.stack, started.to)
-      .catch((error: unknown) => ({ error: oneLine(error), checks: [] }))
+      .catch((error: unknown) => ({ error: errorLine(error), checks: [] }))
       .then((result) => {
         if (flow() === started) set(planned(started, result));
       });
@@ -79,10 +77,19 @@ export function switchControl(store: AppStore, settings: Settings, runtime: Stac
   };
   const fail = (error: unknown) => {
     const current = flow();
-    if (current?.step !== 'running') return notify(oneLine(error));
+    if (current?.step !== 'running') return notify(errorLine(error));
     // The `confirmed` line could not be written (nothing changed), or a step threw: the dialog says which.
-    const outcome = { result: 'failed' as const, from: current.plan.from, to: current.plan.to, elapsedSeconds: 0, services: [], previous: null, error: oneLine(error), failure: null, runningNow: current.plan.from };
+    const outcome = { result: 'failed' as const, from: current.plan.from, to: current.plan.to, elapsedSeconds: 0, services: [], previous: null, error: errorLine(error), failure: null, runningNow: current.plan.from };
     set(finished(current, outcome));
+  };
+  /** The session in progress: quitting ends its wait (and the compose behind it) and lets it audit how it ended. */
+  let session: { controller: AbortController; done: Promise<unknown> } | null = null;
+  const track = (run: (signal: AbortSignal) => Promise<unknown>) => {
+    const controller = new AbortController();
+    const done = run(controller.signal).finally(() => {
+      if (session?.controller === controller) session = null;
+    });
+    session = { controller, done };
   };
   return {
     startSwitch(name: string, kind: 'switch' | 'compare', to?: StackVariant): void {
@@ -103,8 +110,12 @@ export function switchControl(store: AppStore, settings: Settings, runtime: Stac
       if (!current || !isConfirmed(current) || current.step !== 'confirm') return;
       const running = startRunning(current, Date.now());
       set(running);
-      const session = current.kind === 'compare' ? runCompareSession(current.plan, runtime.port, hooks, recorder) : runSwitchSession(current.plan, runtime.port, hooks, recorder, false);
-      session.then((result) => settle(running, result), fail);
+      track((signal) =>
+        (current.kind === 'compare' ? runCompareSession(current.plan, runtime.port, hooks, recorder, { signal }) : runSwitchSession(current.plan, runtime.port, hooks, recorder, null, { signal })).then(
+          (result) => settle(running, result),
+          fail,
+        ),
+      );
     },
     buildMissing(): void {
       const current = flow();
@@ -114,7 +125,7 @@ export function switchControl(store: AppStore, settings: Settings, runtime: Stac
       try {
         recorder.audit('build', confirmed, 'confirmed');
       } catch (error) {
-        return notify(`${oneLine(error)}; nothing was built`);
+        return notify(`${errorLine(error)}; nothing was built`);
       }
       set(startBuilding(current));
       const started = Date.now();
@@ -128,8 +139,8 @@ export function switchControl(store: AppStore, settings: Settings, runtime: Stac
             plan(next);
           },
           (error: unknown) => {
-            auditQuietly(() => recorder.audit('build', confirmed, 'failed', { elapsedSeconds: (Date.now() - started) / 1000, error: oneLine(error) }));
-            set({ step: 'refused', kind: current.kind, stack: confirmed.stack, to: confirmed.to, checks: confirmed.checks, error: `the build failed: ${oneLine(error)}` });
+            auditQuietly(() => recorder.audit('build', confirmed, 'failed', { elapsedSeconds: (Date.now() - started) / 1000, error: errorLine(error) }));
+            set({ step: 'refused', kind: current.kind, stack: confirmed.stack, to: confirmed.to, checks: confirmed.checks, error: `the build failed: ${errorLine(error)}` });
           },
         );
     },
@@ -140,7 +151,13 @@ export function switchControl(store: AppStore, settings: Settings, runtime: Stac
       if (store.getState().readOnly) return notify('read-only console: revert refused');
       const running: SwitchFlow = { step: 'running', kind: current.kind, plan: current.plan, phase: 'checking', progress: [], startedMs: Date.now(), leg: `back to ${variant} (revert)` };
       set(running);
-      runRevert(variant, current.outcome, current.plan.stack, runtime.port, hooks, recorder).then((outcome) => set(finished(flow()!, outcome)), fail);
+      track((signal) => runRevert(variant, current.outcome, current.plan.stack, runtime.port, hooks, recorder, { signal }).then((outcome) => set(finished(flow()!, outcome)), fail));
+    },
+    /** On quit: a switch in progress stops waiting, audits `failed: interrupted` and what runs now; at most `maxMs`. */
+    async stop(maxMs = 15_000): Promise<void> {
+      if (!session) return;
+      session.controller.abort();
+      await Promise.race([session.done, new Promise((resolve) => setTimeout(resolve, maxMs).unref())]);
     },
     closeSwitch(): void {
       const current = flow();

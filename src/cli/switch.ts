@@ -1,16 +1,17 @@
 import { UsageError } from '../config/errors';
-import { serviceReady, type ServiceMeasurement, type StackDefinition, type StackVariant } from '../domain/stacks';
+import { runningVariant, serviceReady, type ServiceMeasurement, type StackDefinition, type StackVariant } from '../domain/stacks';
+import { errorLine } from '../domain/printable';
+import { loadMeasurements } from '../sources/stack-measurements';
 import { terminalJson } from '../domain/printable';
-import type { ContainerInfo } from '../domain/types';
-import { preflight } from '../flows/switch-driver';
-import { phaseText, type SwitchOutcome, type SwitchPhase } from '../flows/switch-machine';
+import { measurementOf, preflight } from '../flows/switch-driver';
+import { phaseText, revertVariant, type RunningNow, type SwitchOutcome, type SwitchPhase } from '../flows/switch-machine';
 import { blockingChecks, type SwitchPlan } from '../flows/switch-plan';
 import { runCompareSession, runSwitchSession, type SessionHooks, type SessionResult } from '../flows/switch-session';
 import { assertAuditWritable, AuditLogError } from '../sources/audit-log';
 import type { CliOptions } from './args';
 import { typedConfirmation } from './typed-confirmation';
 import type { Settings } from './settings';
-import { findStack, openStackRuntime, stackRecorder } from './stack-runtime';
+import { findStack, openStackRuntime, stackRecorder, type StackRuntime } from './stack-runtime';
 import { describePlan, describeOutcome } from './switch-report';
 
 const EXIT = { ok: 0, failed: 1, refused: 2 } as const;
@@ -24,7 +25,7 @@ export interface SwitchDocument {
   elapsedSeconds: number;
   services: ServiceMeasurement[];
   previous: ServiceMeasurement[] | null;
-  runningNow: StackVariant | 'mixed' | null;
+  runningNow: RunningNow;
   failure: SwitchOutcome['failure'];
   error: string | null;
 }
@@ -39,19 +40,19 @@ function round(seconds: number): number {
 }
 
 /** Progress on stderr, a line per phase and per service that becomes ready or fails (not in --json). */
-function progressHooks(quiet: boolean): SessionHooks {
+function progressHooks(first: SwitchPlan, quiet: boolean): SessionHooks {
   const said = new Set<string>();
   const say = (line: string) => {
     if (!quiet) process.stderr.write(`${line}\n`);
   };
-  let to = '';
+  let plan = first;
   return {
-    leg: (plan, label) => {
-      to = plan.to;
+    leg: (next, label) => {
+      plan = next;
       said.clear();
       say(label);
     },
-    phase: (phase: SwitchPhase) => say(`  ${phaseText(phase, to)}`),
+    phase: (phase: SwitchPhase) => say(`  ${phaseText(phase, plan)}`),
     progress: (list) => {
       for (const p of list) {
         const key = `${p.service}:${p.state}`;
@@ -67,20 +68,7 @@ function progressHooks(quiet: boolean): SessionHooks {
 /** What runs now, as read: for `unchanged`, the JSON shows the services as they are (nothing measured). */
 function asIs(plan: SwitchPlan): ServiceMeasurement[] {
   const byService = new Map(plan.current.map((c) => [c.service ?? c.name, c] as const));
-  return plan.model.services.map((s) => {
-    const c: ContainerInfo | undefined = byService.get(s.name);
-    return {
-      service: s.name,
-      variant: plan.to,
-      image: c?.image ?? s.image,
-      imageSizeBytes: c?.imageSizeBytes ?? plan.imageSizes[s.image] ?? null,
-      state: c?.state ?? 'missing',
-      health: c?.health ?? 'none',
-      healthySeconds: null,
-      memUsageBytes: null,
-      memLimitBytes: s.memLimitBytes,
-    };
-  });
+  return plan.model.services.map((s) => measurementOf(s, plan.to, byService.get(s.name), plan.imageSizes[s.image] ?? null, null, null));
 }
 
 function runsHealthy(plan: SwitchPlan): boolean {
@@ -96,9 +84,52 @@ function refuseBlocked(planned: SwitchPlan | { error: string }, stack: StackDefi
   return planned;
 }
 
-async function askFirst(options: CliOptions, question: string, expected: string): Promise<void> {
+async function askFirst(options: CliOptions, question: string, expected: string, cancelled: () => void): Promise<void> {
   if (options.yes) return;
-  if (!(await typedConfirmation(question, expected))) throw new UsageError(`cancelled: the typed name did not match ${expected}; nothing changed`);
+  if (await typedConfirmation(question, expected)) return;
+  cancelled();
+  throw new UsageError(`cancelled: the typed name did not match ${expected}; nothing changed`);
+}
+
+/** Preflight; an engine or compose CLI that cannot be read refuses in one line (nothing changed yet). */
+async function readPlan(runtime: StackRuntime, stack: StackDefinition, to: StackVariant, timeout?: number) {
+  try {
+    return await preflight(runtime.port, stack, to, timeout);
+  } catch (error) {
+    throw new UsageError(`${stack.name}: cannot read the stack: ${errorLine(error)}; nothing changed`);
+  }
+}
+
+/** --dry-run: the plan, on stderr as text or on stdout as JSON; nothing changes. */
+function dryRun(plan: SwitchPlan, options: CliOptions): number {
+  const { stack, from, to, checks, stops, limits, timeoutSeconds } = plan;
+  if (options.json) {
+    const doc = { stack: stack.name, project: stack.project, from, to, result: 'dry-run', checks, stops, starts: plan.model.services.map((s) => s.name), limits, timeoutSeconds };
+    process.stdout.write(`${terminalJson(doc, 2)}\n`);
+  } else {
+    process.stderr.write(`${describePlan(plan)}\n`);
+    process.stdout.write(`(dry run) ${stack.name} would switch ${from ?? 'nothing'} → ${to}; nothing changed\n`);
+  }
+  return EXIT.ok;
+}
+
+/**
+ * Ctrl-C, SIGTERM or a hang-up while the stack is between variants: the wait ends (killing the compose it waits
+ * on), the outcome says `interrupted` and what runs now, and is audited, instead of dying half-way.
+ */
+async function interruptible<T>(run: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const controller = new AbortController();
+  const stop = () => {
+    process.stderr.write('netra-console: interrupted; stopping the wait and reading what runs now…\n');
+    controller.abort();
+  };
+  const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+  for (const signal of signals) process.on(signal, stop);
+  try {
+    return await run(controller.signal);
+  } finally {
+    for (const signal of signals) process.off(signal, stop);
+  }
 }
 
 function beforeChanging(settings: Settings, options: CliOptions, what: string): void {
@@ -120,19 +151,18 @@ export async function runSwitchCommand(settings: Settings, options: CliOptions):
   const to = options.to as StackVariant;
   const runtime = openStackRuntime(settings);
   const recorder = stackRecorder(settings, runtime, (_, problem) => warnProblem(problem));
-  const plan = refuseBlocked(await preflight(runtime.port, stack, to, options.timeout), stack);
+  const plan = refuseBlocked(await readPlan(runtime, stack, to, options.timeout), stack);
   if (runsHealthy(plan)) {
     const outcome: SwitchOutcome = { result: 'unchanged', from: plan.from, to, elapsedSeconds: 0, services: asIs(plan), previous: null, error: null, failure: null, runningNow: to };
     if (!options.dryRun) recorder.audit('switch', plan, 'unchanged', outcome);
     return report(stack, outcome, options, EXIT.ok);
   }
+  if (options.dryRun) return dryRun(plan, options);
   if (!options.json) process.stderr.write(`${describePlan(plan)}\n`);
-  if (options.dryRun) {
-    process.stdout.write(`(dry run) ${stack.name} would switch ${plan.from ?? 'nothing'} → ${to}; nothing changed\n`);
-    return EXIT.ok;
-  }
-  await askFirst(options, `Type ${stack.name} to switch it to ${to}: `, stack.name);
-  const result = await guardedSession(() => runSwitchSession(plan, runtime.port, progressHooks(options.json), recorder, !options.noRevert));
+  await askFirst(options, `Type ${stack.name} to switch it to ${to}: `, stack.name, () => recorder.audit('switch', plan, 'cancelled'));
+  const lastHealthy = loadMeasurements(runtime.measurementsPath).measurements[stack.name]?.lastHealthy;
+  const revert = options.noRevert ? null : revertVariant(plan.from, to, lastHealthy);
+  const result = await interruptible((signal) => guardedSession(() => runSwitchSession(plan, runtime.port, progressHooks(plan, options.json), recorder, revert, { signal })));
   if ('conflict' in result) throw new UsageError(`${result.notice.replace(' Check and confirm again.', '')}; nothing changed (run the switch again)`);
   return report(stack, result.outcome, options, result.outcome.result === 'switched' ? EXIT.ok : EXIT.failed);
 }
@@ -143,13 +173,12 @@ export async function runCompareCommand(settings: Settings, options: CliOptions)
   const stack = findStack(settings, options.stack);
   const runtime = openStackRuntime(settings);
   const recorder = stackRecorder(settings, runtime, (_, problem) => warnProblem(problem));
-  const containers = await runtime.port.containers(stack.project);
-  const running = containers.find((c) => c.state === 'running' && (c.variant === 'alpine' || c.variant === 'regular'));
-  const first: StackVariant = running?.variant === 'alpine' ? 'regular' : 'alpine';
-  const plan = refuseBlocked(await preflight(runtime.port, stack, first), stack);
+  const running = runningVariant(await runtime.port.containers(stack.project).catch(() => []));
+  const first: StackVariant = running === 'alpine' ? 'regular' : 'alpine';
+  const plan = refuseBlocked(await readPlan(runtime, stack, first), stack);
   if (!options.json) process.stderr.write(`${describePlan(plan)}\n`);
-  await askFirst(options, `Type ${stack.name} to bring up ${first}, measure, and come back: `, stack.name);
-  const result = await guardedSession(() => runCompareSession(plan, runtime.port, progressHooks(options.json), recorder));
+  await askFirst(options, `Type ${stack.name} to bring up ${first}, measure, and come back: `, stack.name, () => recorder.audit('compare', plan, 'cancelled'));
+  const result = await interruptible((signal) => guardedSession(() => runCompareSession(plan, runtime.port, progressHooks(plan, options.json), recorder, { signal })));
   if ('conflict' in result) throw new UsageError(`${result.notice.replace(' Check and confirm again.', '')}; nothing changed (run the compare again)`);
   const code = result.outcome.result === 'switched' ? EXIT.ok : EXIT.failed;
   if (options.json) {

@@ -39,7 +39,9 @@ export function wireDocker(settings: WiringSettings, measurements: StackMeasurem
   });
   const batcher = new DockerBatcher(store);
   const docker = createDockerClient(endpoint);
-  const watcher = new DockerWatcher(docker, batcher, { scope: { projects: config.docker.projects, showAll } });
+  // The stacks' projects are watched too, whatever docker.projects says: the Stacks panel must see what runs.
+  const projects = [...new Set([...config.docker.projects, ...(settings.stacks ?? []).map((s) => s.project)])];
+  const watcher = new DockerWatcher(docker, batcher, { scope: { projects, showAll } });
   return {
     store,
     batcher,

@@ -45,3 +45,8 @@ export function boundedLine(text: string, wholeIn: string, maxBytes = MAX_LINE_B
   const prefix = Buffer.from(text.slice(0, maxBytes)).subarray(0, maxBytes).toString('utf8').replace(/\uFFFD$/, '');
   return `${prefix}… [cut: ${bytes} bytes, full line in ${wholeIn}]`;
 }
+
+/** An error as one printable line: its message's first line. */
+export function errorLine(error: unknown): string {
+  return printable((error instanceof Error ? error.message : String(error)).split('\n')[0]!);
+}

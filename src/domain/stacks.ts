@@ -1,7 +1,6 @@
 import type { ContainerInfo, Health } from './types';
 
-export const STACK_VARIANTS = ['alpine', 'regular'] as const;
-export type StackVariant = (typeof STACK_VARIANTS)[number];
+export type StackVariant = 'alpine' | 'regular';
 
 export function otherVariant(variant: StackVariant): StackVariant {
   return variant === 'alpine' ? 'regular' : 'alpine';
@@ -90,7 +89,8 @@ export function serviceReady(service: ComposeServiceModel, container: ContainerI
   if (!container) return false;
   if (service.oneShot) return container.state === 'exited' && container.exitCode === 0;
   if (container.state !== 'running') return false;
-  return service.health ? container.health === 'healthy' : true;
+  // A health check of the image's own (a Dockerfile HEALTHCHECK) counts as much as one in the compose file.
+  return service.health || container.health !== 'none' ? container.health === 'healthy' : true;
 }
 
 /** A service can no longer come up: a one-shot failed, a container died or was found unhealthy. */

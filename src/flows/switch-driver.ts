@@ -1,3 +1,4 @@
+import { errorLine } from '../domain/printable';
 import {
   median,
   otherVariant,
@@ -12,7 +13,7 @@ import {
 } from '../domain/stacks';
 import type { ContainerInfo } from '../domain/types';
 import type { StackEvent, StackPort } from './stack-port';
-import type { ServiceProgress, SwitchFailure, SwitchOutcome, SwitchPhase } from './switch-machine';
+import type { RunningNow, ServiceProgress, SwitchFailure, SwitchOutcome, SwitchPhase } from './switch-machine';
 import { planSwitch, type PreflightCheck, type SwitchPlan } from './switch-plan';
 
 export interface SwitchHooks {
@@ -21,6 +22,8 @@ export interface SwitchHooks {
 }
 
 export interface SwitchOptions {
+  /** Ends the wait (and the compose it waits on) as a failure: `interrupted`. */
+  signal?: AbortSignal;
   /** Memory samples per service after settling (their median is kept). */
   memorySamples?: number;
   now?: () => number;
@@ -34,9 +37,6 @@ export interface SwitchConflict {
 
 const LOG_LINES_ON_FAILURE = 20;
 
-function oneLine(error: unknown): string {
-  return (error instanceof Error ? error.message : String(error)).split('\n')[0]!;
-}
 
 /** Reads everything the plan needs: both variants' files, the containers, images, bases and the host. */
 export async function preflight(port: StackPort, stack: StackDefinition, to: StackVariant, timeoutSeconds?: number): Promise<SwitchPlan | { error: string; checks: PreflightCheck[] }> {
@@ -44,16 +44,16 @@ export async function preflight(port: StackPort, stack: StackDefinition, to: Sta
   try {
     target = await port.resolve(stack, to);
   } catch (error) {
-    target = { error: oneLine(error) };
+    target = { error: errorLine(error) };
   }
   const other = await port.resolve(stack, otherVariant(to)).catch(() => null);
-  if ('error' in target) return planSwitch({ stack, to, target, other, containers: [], imageSizes: {}, host: { memAvailableBytes: null, diskFreeBytes: null }, missingBases: [] });
+  if ('error' in target) return planSwitch({ stack, to, target, other, containers: [], imageSizes: {}, host: { memAvailableBytes: null, diskFreeBytes: null }, missingBases: [], volumes: [] });
   const images = target.services.map((s) => s.image);
-  const [containers, imageSizes, host] = await Promise.all([port.containers(stack.project), port.imageSizes(images), port.hostResources()]);
+  const [containers, imageSizes, host, volumes] = await Promise.all([port.containers(stack.project), port.imageSizes(images), port.hostResources(), port.volumes(stack.project)]);
   const bases = baseImages(target.services.filter((s) => imageSizes[s.image] == null));
   const baseSizes = bases.length ? await port.imageSizes(bases) : {};
   const missingBases = bases.filter((b) => baseSizes[b] == null);
-  return planSwitch({ stack, to, target, other, containers, imageSizes, host, missingBases, timeoutSeconds });
+  return planSwitch({ stack, to, target, other, containers, imageSizes, host, missingBases, volumes, timeoutSeconds });
 }
 
 /** Build args that name images (`*_IMAGE`, `BASE*`): what a build would start from. */
@@ -81,39 +81,55 @@ function fingerprint(containers: readonly ContainerInfo[]): string {
     .join(',');
 }
 
+/** What runs now, as read again; `unknown` when the engine cannot say (never a guess). */
+export async function readRunning(port: StackPort, project: string): Promise<RunningNow> {
+  return port.containers(project).then(runningVariant, () => 'unknown' as const);
+}
+
 /**
  * Runs a confirmed plan: checks nobody changed the stack, measures what runs, `down` (volumes kept), `up -d`,
- * waits for every service within the plan's bound, measures the target. Never reverts: the caller decides.
+ * waits for every service within the plan's bound, measures the target. Never reverts (the caller decides) and
+ * never throws: whatever fails is a `failed` outcome saying what runs now. `elapsedSeconds` runs from `down` to
+ * every service ready, the part a person doing it by hand would time.
  */
 export async function executeSwitch(plan: SwitchPlan, port: StackPort, hooks: SwitchHooks, options: SwitchOptions = {}): Promise<SwitchOutcome | SwitchConflict> {
   const now = options.now ?? Date.now;
-  const started = now();
-  hooks.phase('checking');
-  const containers = await port.containers(plan.stack.project);
-  if (fingerprint(containers) !== fingerprint(plan.current)) {
-    const fresh = await preflight(port, plan.stack, plan.to, plan.timeoutSeconds);
-    const what = runningVariant(containers) ?? 'nothing';
-    return { conflict: fresh, notice: `${plan.stack.name} changed meanwhile; now ${what === 'nothing' ? 'nothing runs' : `${what} runs`}. Check and confirm again.` };
-  }
   const from = plan.from;
-  const previous = from === null ? null : await measureRunning(port, plan, containers, options.memorySamples ?? 3);
-  const base = { from, to: plan.to, previous };
+  let started = now();
+  let previous: ServiceMeasurement[] | null = null;
+  const failed = async (error: string, failure: SwitchFailure | null = null, services: ServiceMeasurement[] = []): Promise<SwitchOutcome> => ({
+    from,
+    to: plan.to,
+    previous,
+    result: 'failed',
+    elapsedSeconds: (now() - started) / 1000,
+    services,
+    error,
+    failure,
+    runningNow: await readRunning(port, plan.stack.project),
+  });
   try {
+    hooks.phase('checking');
+    const containers = await port.containers(plan.stack.project);
+    if (fingerprint(containers) !== fingerprint(plan.current)) {
+      const fresh = await preflight(port, plan.stack, plan.to, plan.timeoutSeconds);
+      const what = runningVariant(containers);
+      return { conflict: fresh, notice: `${plan.stack.name} changed meanwhile; now ${what === null ? 'nothing runs' : `${what} runs`}. Check and confirm again.` };
+    }
+    previous = from === null ? null : await measureRunning(port, plan, containers, options.memorySamples ?? 3);
+    if (options.signal?.aborted) return { from, to: plan.to, previous, result: 'failed', elapsedSeconds: 0, services: [], error: 'interrupted before anything changed', failure: null, runningNow: from };
+    started = now();
     hooks.phase('down');
     await port.down(plan.stack, from === 'alpine' || from === 'regular' ? from : plan.to);
     hooks.phase('up');
-    const waited = await upAndWait(plan, port, hooks, now);
+    const waited = await upAndWait(plan, port, hooks, now, options.signal);
+    if (waited.failure) return await failed(waited.error ?? 'failed', waited.failure, waited.measured);
     const elapsedSeconds = (now() - started) / 1000;
-    if (waited.failure) {
-      const runningNow = runningVariant(await port.containers(plan.stack.project).catch(() => []));
-      return { ...base, result: 'failed', elapsedSeconds, services: waited.measured, error: waited.error, failure: waited.failure, runningNow };
-    }
     hooks.phase('measure');
     const services = await measureTarget(plan, port, waited.events, options.memorySamples ?? 3);
-    return { ...base, result: 'switched', elapsedSeconds, services, error: null, failure: null, runningNow: plan.to };
+    return { from, to: plan.to, previous, result: 'switched', elapsedSeconds, services, error: null, failure: null, runningNow: plan.to };
   } catch (error) {
-    const runningNow = runningVariant(await port.containers(plan.stack.project).catch(() => []));
-    return { ...base, result: 'failed', elapsedSeconds: (now() - started) / 1000, services: [], error: oneLine(error), failure: null, runningNow };
+    return failed(errorLine(error));
   }
 }
 
@@ -129,7 +145,7 @@ interface Waited {
  * Compose v1's `up -d` itself waits for the `depends_on` conditions, so progress is shown while it runs, and
  * when it gives up (a dependency failed) the containers say which service and why.
  */
-async function upAndWait(plan: SwitchPlan, port: StackPort, hooks: SwitchHooks, now: () => number): Promise<Waited> {
+async function upAndWait(plan: SwitchPlan, port: StackPort, hooks: SwitchHooks, now: () => number, signal?: AbortSignal): Promise<Waited> {
   const events: StackEvent[] = [];
   let wake: () => void = () => {};
   let streamError: Error | null = null;
@@ -148,6 +164,8 @@ async function upAndWait(plan: SwitchPlan, port: StackPort, hooks: SwitchHooks, 
     },
   );
   const abort = new AbortController();
+  const interrupt = () => wake();
+  signal?.addEventListener('abort', interrupt);
   const up = port.up(plan.stack, plan.to, abort.signal).then(
     () => {
       upDone = true;
@@ -156,7 +174,7 @@ async function upAndWait(plan: SwitchPlan, port: StackPort, hooks: SwitchHooks, 
     },
     (error: unknown) => {
       upDone = true;
-      upError = oneLine(error);
+      upError = errorLine(error);
       wake();
     },
   );
@@ -169,8 +187,9 @@ async function upAndWait(plan: SwitchPlan, port: StackPort, hooks: SwitchHooks, 
       const failed = plan.model.services.map((s) => serviceFailed(s, containers.get(s.name))).find((f) => f !== null);
       if (failed) return failure(plan, port, containers, failed.split(' ')[0]!, failed, events);
       if (plan.model.services.every((s) => serviceReady(s, containers.get(s.name)))) return { events, failure: null, error: null, measured: [] };
+      if (signal?.aborted) return failure(plan, port, containers, firstWaiting(progress), 'interrupted while waiting', events);
       if (upError !== null) return failure(plan, port, containers, firstWaiting(progress), upError, events);
-      if (streamError) return failure(plan, port, containers, firstWaiting(progress), `engine events stopped: ${oneLine(streamError)}`, events);
+      if (streamError) return failure(plan, port, containers, firstWaiting(progress), `engine events stopped: ${errorLine(streamError)}`, events);
       const left = deadline - now();
       if (left <= 0) {
         const waiting = firstWaiting(progress);
@@ -187,6 +206,7 @@ async function upAndWait(plan: SwitchPlan, port: StackPort, hooks: SwitchHooks, 
     }
   } finally {
     stop();
+    signal?.removeEventListener('abort', interrupt);
     // A compose still waiting on a dependency must not go on starting things behind the revert.
     abort.abort();
     await up;
@@ -235,7 +255,7 @@ export function progressOf(model: ComposeModel, containers: Map<string, Containe
   });
 }
 
-function measurementOf(
+export function measurementOf(
   service: ComposeServiceModel,
   variant: StackVariant,
   container: ContainerInfo | undefined,
@@ -256,17 +276,22 @@ function measurementOf(
   };
 }
 
-async function memoryOf(port: StackPort, container: ContainerInfo | undefined, samples: number): Promise<number | null> {
+/** The median of `samples` memory readings about a second apart, after `settle` readings left out. */
+async function memoryOf(port: StackPort, container: ContainerInfo | undefined, samples: number, settle = 0): Promise<number | null> {
   if (!container || container.state !== 'running') return null;
-  return median(await port.memorySamples(container.id, samples).catch(() => []));
+  const readings = await port.memorySamples(container.id, settle + samples).catch(() => []);
+  return median(readings.slice(settle));
 }
+
+/** A service that just turned healthy is still warming up: its first readings are left out. */
+const SETTLE_SAMPLES = 2;
 
 async function measureTarget(plan: SwitchPlan, port: StackPort, events: StackEvent[], samples: number): Promise<ServiceMeasurement[]> {
   const containers = latestByService(await port.containers(plan.stack.project));
   return Promise.all(
     plan.model.services.map(async (s) => {
       const c = containers.get(s.name);
-      return measurementOf(s, plan.to, c, plan.imageSizes[s.image] ?? null, readySeconds(events, c, s), await memoryOf(port, c, samples));
+      return measurementOf(s, plan.to, c, plan.imageSizes[s.image] ?? null, readySeconds(events, c, s), await memoryOf(port, c, samples, SETTLE_SAMPLES));
     }),
   );
 }

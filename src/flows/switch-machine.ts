@@ -19,6 +19,9 @@ export interface SwitchFailure {
   logLines: string[];
 }
 
+/** What runs, as last read: a variant, both (`mixed`), nothing (null), or `unknown` when the engine could not say. */
+export type RunningNow = StackVariant | 'mixed' | 'unknown' | null;
+
 export interface SwitchOutcome {
   result: 'switched' | 'reverted' | 'failed' | 'unchanged';
   from: StackVariant | 'mixed' | null;
@@ -29,8 +32,7 @@ export interface SwitchOutcome {
   previous: ServiceMeasurement[] | null;
   error: string | null;
   failure: SwitchFailure | null;
-  /** What runs now, as last read. */
-  runningNow: StackVariant | 'mixed' | null;
+  runningNow: RunningNow;
 }
 
 /** A switch (`compare`: there and back, measuring both) as a pure state machine; the driver does the work. */
@@ -71,8 +73,7 @@ export function canConfirm(flow: SwitchFlow): boolean {
 
 /** Missing images that a build would make: the build is offered. */
 export function canBuild(flow: SwitchFlow): boolean {
-  if (flow.step !== 'confirm' || flow.plan.missingImages.length === 0) return false;
-  return blockingChecks(flow.plan).every((c) => c.name === 'images') && !flow.plan.checks.some((c) => c.name === 'images' && c.detail.includes('cannot be built'));
+  return flow.step === 'confirm' && flow.plan.buildable && blockingChecks(flow.plan).every((c) => c.name === 'images');
 }
 
 export function typeConfirmation(flow: SwitchFlow, edit: (typed: string) => string): SwitchFlow {
@@ -130,9 +131,13 @@ export function finished(flow: SwitchFlow, outcome: SwitchOutcome, compared: Swi
  */
 export function revertTarget(flow: SwitchFlow, lastHealthy?: StackVariant): StackVariant | null {
   if (flow.step !== 'done' || flow.outcome.result !== 'failed') return null;
-  const from = flow.outcome.from;
+  return revertVariant(flow.outcome.from, flow.outcome.to, lastHealthy);
+}
+
+/** Where a switch that failed goes back to: what ran before, else the variant that last came up healthy. */
+export function revertVariant(from: RunningNow, to: StackVariant, lastHealthy: StackVariant | undefined): StackVariant | null {
   const back = from === 'alpine' || from === 'regular' ? from : lastHealthy;
-  return back && back !== flow.outcome.to ? back : null;
+  return back && back !== to ? back : null;
 }
 
 /** The stack's variant that last came up healthy, from the measurements kept between runs. */
@@ -144,13 +149,18 @@ export function stackOf(flow: SwitchFlow): StackDefinition {
   return flow.step === 'preflight' || flow.step === 'refused' ? flow.stack : flow.plan.stack;
 }
 
+/** How a person reads what runs: a variant, `mixed`, `unknown`, or `nothing`. */
+export function runningText(running: RunningNow): string {
+  return running ?? 'nothing';
+}
+
 /** What a phase is doing, in words (the console's dialog and the headless progress say the same). */
-export function phaseText(phase: SwitchPhase, to: string): string {
+export function phaseText(phase: SwitchPhase, plan: Pick<SwitchPlan, 'from' | 'to' | 'timeoutSeconds'>): string {
   return {
-    checking: 'checking nobody changed the stack…',
-    down: 'stopping what runs (volumes kept)…',
-    up: `starting ${to}…`,
-    wait: 'waiting for every service to be healthy…',
-    measure: 'measuring start-up and memory…',
+    checking: 'checking the stack has not changed since it was planned…',
+    down: `stopping ${runningText(plan.from)} (volumes kept)…`,
+    up: `starting ${plan.to}…`,
+    wait: `waiting for health (at most ${plan.timeoutSeconds} s)…`,
+    measure: 'measuring start-up, memory and image sizes…',
   }[phase];
 }

@@ -27,8 +27,10 @@ export interface SwitchPlan {
   stops: string[];
   limits: LimitChange[];
   imageSizes: Record<string, number | null>;
-  /** Target images not on the engine (they can be built; nothing is pulled). */
+  /** Target images not on the engine (nothing is pulled). */
   missingImages: string[];
+  /** Every missing image can be built here: its service has a build section and its base images are on the engine. */
+  buildable: boolean;
   checks: PreflightCheck[];
   timeoutSeconds: number;
 }
@@ -46,6 +48,8 @@ export interface PreflightFacts {
   host: HostResources;
   /** Base images named by build args of missing images that are not on the engine either. */
   missingBases: string[];
+  /** The project's named volumes already on the engine. */
+  volumes: string[];
   timeoutSeconds?: number;
 }
 
@@ -64,6 +68,7 @@ export function planSwitch(facts: PreflightFacts): SwitchPlan | { error: string;
   }
   const from = runningVariant(facts.containers);
   const missingImages = target.services.map((s) => s.image).filter((image) => facts.imageSizes[image] == null);
+  const unbuildable = target.services.filter((s) => missingImages.includes(s.image) && s.build === null).map((s) => s.image);
   const running = facts.containers.filter((c) => c.state === 'running' || c.state === 'restarting');
   return {
     stack,
@@ -72,23 +77,25 @@ export function planSwitch(facts: PreflightFacts): SwitchPlan | { error: string;
     model: target,
     current: facts.containers,
     stops: [...new Set(running.map((c) => c.service ?? c.name))],
-    limits: limitChanges(target, facts.other, from),
+    limits: limitChanges(target, facts.other, from, to),
     imageSizes: facts.imageSizes,
     missingImages,
+    buildable: missingImages.length > 0 && unbuildable.length === 0 && facts.missingBases.length === 0,
     checks: [
       { name: 'compose files', status: 'ok', detail: `${stack.files[to].length} file(s) valid` },
-      imagesCheck(missingImages, facts.missingBases),
+      imagesCheck(missingImages, unbuildable, facts.missingBases),
       memoryCheck(target, facts.host),
       diskCheck(facts.host),
-      volumesCheck(target, facts.other, to),
+      volumesCheck(target, facts.other, to, facts.volumes),
       runningCheck(from, to, facts.containers),
     ],
     timeoutSeconds: facts.timeoutSeconds ?? healthWaitSeconds(target),
   };
 }
 
-function limitChanges(target: ComposeModel, other: ComposeModel | null, from: StackVariant | 'mixed' | null): LimitChange[] {
-  const before = from === null ? null : other;
+/** Limits before are the running variant's: the target's own when it runs already, unknown when both or none run. */
+function limitChanges(target: ComposeModel, other: ComposeModel | null, from: StackVariant | 'mixed' | null, to: StackVariant): LimitChange[] {
+  const before = from === to ? target : from === otherVariant(to) ? other : null;
   return target.services.map((s) => {
     const was = before?.services.find((o) => o.name === s.name);
     return {
@@ -99,8 +106,11 @@ function limitChanges(target: ComposeModel, other: ComposeModel | null, from: St
   });
 }
 
-function imagesCheck(missing: string[], missingBases: string[]): PreflightCheck {
+function imagesCheck(missing: string[], unbuildable: string[], missingBases: string[]): PreflightCheck {
   if (missing.length === 0) return { name: 'images', status: 'ok', detail: 'every target image is on the engine' };
+  if (unbuildable.length > 0) {
+    return { name: 'images', status: 'fail', detail: `missing ${missing.join(', ')}; ${unbuildable.join(', ')} has no build section and nothing is pulled: pull it yourself (docker pull)` };
+  }
   if (missingBases.length > 0) {
     return {
       name: 'images',
@@ -128,10 +138,16 @@ function diskCheck(host: HostResources): PreflightCheck {
 }
 
 /** Postgres data made under musl must not be opened under glibc (collation differs): no volume may be shared. */
-function volumesCheck(target: ComposeModel, other: ComposeModel | null, to: StackVariant): PreflightCheck {
+function volumesCheck(target: ComposeModel, other: ComposeModel | null, to: StackVariant, existing: string[]): PreflightCheck {
   const otherVolumes = new Set(other?.services.flatMap((s) => s.volumes) ?? []);
-  const shared = [...new Set(target.services.flatMap((s) => s.volumes))].filter((v) => otherVolumes.has(v));
-  if (shared.length === 0) return { name: 'volumes', status: 'ok', detail: `${to} uses its own volumes` };
+  const own = [...new Set(target.services.flatMap((s) => s.volumes))];
+  const shared = own.filter((v) => otherVolumes.has(v));
+  if (shared.length === 0) {
+    const kept = own.filter((v) => existing.includes(v));
+    const fresh = own.filter((v) => !existing.includes(v));
+    const parts = [kept.length ? `${kept.join(', ')} kept from its last run` : '', fresh.length ? `${fresh.join(', ')} new` : ''].filter(Boolean);
+    return { name: 'volumes', status: 'ok', detail: `${to} uses its own volumes${parts.length ? ` (${parts.join('; ')})` : ''}` };
+  }
   return {
     name: 'volumes',
     status: 'fail',
@@ -144,11 +160,6 @@ function runningCheck(from: StackVariant | 'mixed' | null, to: StackVariant, con
   if (from === 'mixed') return { name: 'running', status: 'warn', detail: 'both variants (or unknown images) run now; all of them stop' };
   if (from === to) return { name: 'running', status: 'ok', detail: `${to} already runs` };
   return { name: 'running', status: 'ok', detail: `${from} runs now` };
-}
-
-/** Nothing to do: the target already runs, every service of it is up. */
-export function alreadyThere(plan: SwitchPlan, ready: boolean): boolean {
-  return plan.from === plan.to && ready;
 }
 
 export function blockingChecks(plan: { checks: PreflightCheck[] }): PreflightCheck[] {

@@ -1,7 +1,8 @@
 import type { SwitchAuditEntry, SwitchAuditResult } from '../domain/audit';
 import { otherVariant, type StackDefinition, type StackVariant, type VariantMeasurement } from '../domain/stacks';
 import type { StackPort } from './stack-port';
-import { executeSwitch, preflight, type SwitchConflict, type SwitchHooks, type SwitchOptions } from './switch-driver';
+import { errorLine } from '../domain/printable';
+import { executeSwitch, preflight, readRunning, type SwitchConflict, type SwitchHooks, type SwitchOptions } from './switch-driver';
 import type { SwitchOutcome } from './switch-machine';
 import { blockingChecks, type SwitchPlan } from './switch-plan';
 
@@ -32,7 +33,7 @@ async function leg(action: SwitchAuditEntry['action'], plan: SwitchPlan, port: S
     try {
       recorder.audit(action, plan, 'conflicted', { elapsedSeconds: 0, error: result.notice });
     } catch (error) {
-      return { ...result, notice: `${result.notice} (${(error as Error).message.split('\n')[0]}; not on record)` };
+      return { ...result, notice: `${result.notice} (${errorLine(error)}; not on record)` };
     }
     return result;
   }
@@ -46,36 +47,40 @@ function auditAfter(write: () => void, outcome: SwitchOutcome): SwitchOutcome {
     write();
     return outcome;
   } catch (error) {
-    const note = `${(error as Error).message.split('\n')[0]}; this result is not on record`;
+    const note = `${errorLine(error)}; this result is not on record`;
     return { ...outcome, error: outcome.error ? `${outcome.error}; ${note}` : note };
   }
 }
 
+/** A plan that can go ahead, or why not (a preflight that threw is a reason too, never an exception). */
+async function readyPlan(port: StackPort, stack: StackDefinition, variant: StackVariant): Promise<SwitchPlan | string> {
+  const planned = await preflight(port, stack, variant).catch((error: unknown) => ({ error: errorLine(error), checks: [] }));
+  if ('error' in planned) return planned.error;
+  const blocking = blockingChecks(planned);
+  return blocking.length ? blocking.map((c) => c.detail).join('; ') : planned;
+}
+
 /** A failed leg goes back to `variant` (audited as a revert); the outcome says whether that came up. */
 async function revertTo(variant: StackVariant, failed: SwitchOutcome, stack: StackDefinition, port: StackPort, hooks: SessionHooks, recorder: SwitchRecorder, options: SwitchOptions): Promise<SwitchOutcome> {
-  const planned = await preflight(port, stack, variant);
-  if ('error' in planned || blockingChecks(planned).length > 0) {
-    const why = 'error' in planned ? planned.error : blockingChecks(planned).map((c) => c.detail).join('; ');
-    return { ...failed, error: `${failed.error}; the revert to ${variant} could not start: ${why}` };
-  }
+  const planned = await readyPlan(port, stack, variant);
+  if (typeof planned === 'string') return { ...failed, error: `${failed.error}; the revert to ${variant} could not start: ${planned}` };
   hooks.leg(planned, `back to ${variant} (revert)`);
   const back = await leg('revert', planned, port, hooks, recorder, options);
-  if ('conflict' in back) return { ...failed, error: `${failed.error}; the revert stopped: ${back.notice}` };
+  if ('conflict' in back) return { ...failed, error: `${failed.error}; the revert stopped: ${back.notice}`, runningNow: await readRunning(port, stack.project) };
   if (back.result !== 'switched') return { ...failed, error: `${failed.error}; the revert to ${variant} failed too: ${back.error}`, runningNow: back.runningNow };
   return { ...failed, result: 'reverted', runningNow: variant };
 }
 
 /**
- * Runs a confirmed switch; on failure, reverts to the variant that ran before when `revert` (the console asks
- * first; headless reverts unless --no-revert). Throws only when the `confirmed` line cannot be written.
+ * Runs a confirmed switch; on failure, goes back to `revert` (what ran before, or the variant that last came up
+ * healthy; the console asks first, headless reverts unless --no-revert). Throws only when the `confirmed` line
+ * cannot be written, before anything changed.
  */
-export async function runSwitchSession(plan: SwitchPlan, port: StackPort, hooks: SessionHooks, recorder: SwitchRecorder, revert: boolean, options: SwitchOptions = {}): Promise<SessionResult> {
+export async function runSwitchSession(plan: SwitchPlan, port: StackPort, hooks: SessionHooks, recorder: SwitchRecorder, revert: StackVariant | null, options: SwitchOptions = {}): Promise<SessionResult> {
   const outcome = await leg('switch', plan, port, hooks, recorder, options);
   if ('conflict' in outcome) return outcome;
-  const from = outcome.from;
-  if (outcome.result !== 'failed' || !revert || (from !== 'alpine' && from !== 'regular') || from === plan.to) return { outcome, compared: [] };
-  const reverted = await revertTo(from, outcome, plan.stack, port, hooks, recorder, options);
-  return { outcome: reverted, compared: [] };
+  if (outcome.result !== 'failed' || revert === null || revert === plan.to || options.signal?.aborted) return { outcome, compared: [] };
+  return { outcome: await revertTo(revert, outcome, plan.stack, port, hooks, recorder, options), compared: [] };
 }
 
 /** After a failed switch in the console: the revert the user asked for, as its own audited leg. */
@@ -86,35 +91,58 @@ export async function runRevert(variant: StackVariant, failed: SwitchOutcome, st
 /**
  * `compare_performance.sh` done right: the other variant up and measured, then the original back up and
  * measured (so both numbers are from this run), leaving the stack as it was; nothing running → both measured,
- * then down again.
+ * then down again. The way back is checked before anything changes: a compare that could not come back is refused.
  */
 export async function runCompareSession(plan: SwitchPlan, port: StackPort, hooks: SessionHooks, recorder: SwitchRecorder, options: SwitchOptions = {}): Promise<SessionResult> {
-  const first = await leg('compare', plan, port, hooks, recorder, options);
-  if ('conflict' in first) return first;
   const original = plan.from === 'alpine' || plan.from === 'regular' ? plan.from : null;
   const back = original ?? otherVariant(plan.to);
-  const planned = await preflight(port, plan.stack, back);
-  if ('error' in planned || blockingChecks(planned).length > 0) {
-    const why = 'error' in planned ? planned.error : blockingChecks(planned).map((c) => c.detail).join('; ');
-    return { outcome: { ...first, result: 'failed', error: `${first.error ?? ''}${first.error ? '; ' : ''}the way back to ${back} could not start: ${why}` }, compared: [first] };
+  const wayBack = await readyPlan(port, plan.stack, back);
+  if (typeof wayBack === 'string') {
+    const error = `the way back to ${back} could not start: ${wayBack}; nothing changed`;
+    return { outcome: { result: 'failed', from: plan.from, to: plan.to, elapsedSeconds: 0, services: [], previous: null, error, failure: null, runningNow: plan.from }, compared: [] };
   }
+  const first = await leg('compare', plan, port, hooks, recorder, options);
+  if ('conflict' in first) return first;
+  if (first.result !== 'switched') {
+    // The first variant did not come up: go back to what ran (measured anew), as a revert.
+    const outcome = original ? await revertTo(original, first, plan.stack, port, hooks, recorder, options) : first;
+    return { outcome, compared: [first] };
+  }
+  const planned = await readyPlan(port, plan.stack, back);
+  if (typeof planned === 'string') return { outcome: { ...first, result: 'failed', error: `the way back to ${back} could not start: ${planned}` }, compared: [first] };
   hooks.leg(planned, `back to ${back}`);
   const second = await leg('compare', planned, port, hooks, recorder, options);
-  if ('conflict' in second) return { outcome: { ...first, result: 'failed', error: second.notice }, compared: [first] };
-  if (original === null && second.result === 'switched') {
-    hooks.phase('down');
-    await port.down(plan.stack, back);
-    second.runningNow = null;
-  }
-  const ok = first.result === 'switched' && second.result === 'switched';
+  if ('conflict' in second) return { outcome: { ...first, result: 'failed', error: second.notice, runningNow: await readRunning(port, plan.stack.project) }, compared: [first] };
+  const ended = original === null && second.result === 'switched' ? await stopAgain(planned, port, hooks, recorder) : second;
+  const ok = first.result === 'switched' && ended.result === 'switched';
   const outcome: SwitchOutcome = {
-    ...second,
+    ...ended,
     result: ok ? 'switched' : 'failed',
     from: plan.from,
     to: plan.to,
     elapsedSeconds: first.elapsedSeconds + second.elapsedSeconds,
-    error: first.error ?? second.error,
-    failure: first.failure ?? second.failure,
+    error: first.error ?? ended.error,
+    failure: first.failure ?? ended.failure,
   };
   return { outcome, compared: [first, second] };
+}
+
+/** Nothing ran before the compare: the variant measured last goes down again (audited), leaving nothing running. */
+async function stopAgain(plan: SwitchPlan, port: StackPort, hooks: SwitchHooks, recorder: SwitchRecorder): Promise<SwitchOutcome> {
+  const after = { stack: plan.stack, from: plan.to, to: plan.to };
+  const measured = { from: plan.to, to: plan.to, elapsedSeconds: 0, services: [], previous: null, failure: null };
+  try {
+    recorder.audit('compare', after, 'confirmed');
+  } catch (error) {
+    return { ...measured, result: 'failed', error: `${errorLine(error)}; ${plan.to} left running`, runningNow: plan.to };
+  }
+  hooks.phase('down');
+  try {
+    await port.down(plan.stack, plan.to);
+  } catch (error) {
+    const outcome: SwitchOutcome = { ...measured, result: 'failed', error: `stopping ${plan.to} again failed: ${errorLine(error)}`, runningNow: await readRunning(port, plan.stack.project) };
+    return auditAfter(() => recorder.audit('compare', after, 'failed', outcome), outcome);
+  }
+  const outcome: SwitchOutcome = { ...measured, result: 'switched', error: null, runningNow: null };
+  return auditAfter(() => recorder.audit('compare', after, 'stopped', outcome), outcome);
 }

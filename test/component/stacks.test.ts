@@ -86,6 +86,7 @@ function plan(overrides: Partial<SwitchPlan> = {}): SwitchPlan {
     ],
     imageSizes: { 'postgres:16-alpine': 276e6, 'netra-backend:alpine': 186e6, 'netra-frontend:alpine': 52e6 },
     missingImages: [],
+    buildable: false,
     checks: OK_CHECKS,
     timeoutSeconds: 180,
     ...overrides,
@@ -313,7 +314,7 @@ describe('switch dialog', () => {
 
   it('build offer: b builds the missing images when they can be built, and the switch cannot be confirmed yet', async () => {
     const checks: PreflightCheck[] = [...OK_CHECKS.filter((c) => c.name !== 'images'), { name: 'images', status: 'fail', detail: 'missing netra-backend:alpine; build them first (nothing is pulled)' }];
-    const missing = plan({ checks, missingImages: ['netra-backend:alpine'], imageSizes: { ...plan().imageSizes, 'netra-backend:alpine': null } });
+    const missing = plan({ checks, missingImages: ['netra-backend:alpine'], buildable: true, imageSizes: { ...plan().imageSizes, 'netra-backend:alpine': null } });
     const app = await dialog({ step: 'confirm', kind: 'switch', plan: missing, typed: '', notice: null });
     const frame = await app.waitFor('Missing images: netra-backend:alpine. b builds them here');
     expect(frame).toContain('netra-backend:alpine (missing)');

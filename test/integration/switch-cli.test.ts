@@ -251,7 +251,10 @@ describe('demo', { timeout: 300_000 }, () => {
     expect(up.stdout).toContain('Press 5 for Stacks, S to switch to regular.');
     expect(await runningServices(engine, TEST_PROJECT)).toEqual(ALPINE_RUNNING);
 
-    const down = await cli(['demo', 'down']);
+    const unconfirmed = await cli(['demo', 'down']);
+    expect(unconfirmed.code).toBe(2);
+    expect(unconfirmed.stderr).toBe('netra-console: refusing to stop test without a confirmation: no terminal to ask, so add --yes\n');
+    const down = await cli(['demo', 'down', '--yes']);
     expect(down.code, down.stderr).toBe(0);
     expect(down.stdout).toBe('test (project netra-test) is down; its volumes are kept\n');
     expect(await runningServices(engine, TEST_PROJECT)).toEqual([]);

@@ -60,6 +60,13 @@ describe('stack domain', () => {
     expect(serviceFailed(backend, undefined)).toBeNull();
   });
 
+  it('a health check of the image\'s own counts even when the compose file has none', () => {
+    const plain = serviceModel('frontend', 'alpine', { health: null });
+    expect(serviceReady(plain, container('frontend', 'alpine', { health: 'starting' }))).toBe(false);
+    expect(serviceReady(plain, container('frontend', 'alpine', { health: 'none' }))).toBe(true);
+    expect(serviceReady(plain, container('frontend', 'alpine', { health: 'healthy' }))).toBe(true);
+  });
+
   it('bounds the wait along the longest depends_on chain, start_period included', () => {
     // postgres: 30 + (1+1)*4 = 38; migration: 10 + 38; backend: 38 + 48; + 60 grace.
     expect(healthWaitSeconds(model('regular'))).toBe(38 + 10 + 38 + 60);
@@ -74,7 +81,7 @@ describe('stack domain', () => {
 });
 
 describe('planSwitch', () => {
-  const facts = { stack: STACK, to: 'regular' as const, target: model('regular'), other: model('alpine'), containers: runningStack('alpine'), imageSizes: {}, host: HOST, missingBases: [] };
+  const facts = { stack: STACK, to: 'regular' as const, target: model('regular'), other: model('alpine'), containers: runningStack('alpine'), imageSizes: {}, host: HOST, missingBases: [], volumes: ['postgres-data-regular'] };
 
   it('plans what stops, what starts and the limits before → after', () => {
     const sizes = Object.fromEntries(model('regular').services.map((s) => [s.image, 1]));
@@ -87,6 +94,8 @@ describe('planSwitch', () => {
       after: { memLimitBytes: 1024 * 1024 ** 2, cpus: 1 },
     });
     expect(blockingChecks(plan)).toEqual([]);
+    expect(plan.checks.find((c) => c.name === 'volumes')!.detail).toBe('regular uses its own volumes (postgres-data-regular kept from its last run)');
+    expect(plan.buildable).toBe(false);
   });
 
   it('a compose error refuses with its line', () => {
@@ -98,8 +107,14 @@ describe('planSwitch', () => {
     const plan = planSwitch(facts) as SwitchPlan;
     expect(plan.missingImages).toHaveLength(3);
     expect(plan.checks.find((c) => c.name === 'images')).toMatchObject({ status: 'fail', detail: expect.stringContaining('build them first') });
+    expect(plan.buildable).toBe(true);
     const unbuildable = planSwitch({ ...facts, missingBases: ['python:3.11-slim'] }) as SwitchPlan;
     expect(unbuildable.checks.find((c) => c.name === 'images')!.detail).toContain('base image python:3.11-slim is not on the engine and nothing is pulled');
+    expect(unbuildable.buildable).toBe(false);
+    const pulledOnly = { services: model('regular').services.map((s) => (s.name === 'postgres' ? { ...s, build: null } : s)) };
+    const noBuild = planSwitch({ ...facts, target: pulledOnly }) as SwitchPlan;
+    expect(noBuild.buildable).toBe(false);
+    expect(noBuild.checks.find((c) => c.name === 'images')!.detail).toContain('netra-test-postgres:latest has no build section and nothing is pulled');
   });
 
   it('a volume shared by both variants is refused: data made under musl must not be opened under glibc', () => {
@@ -156,7 +171,7 @@ describe('executeSwitch and sessions (in-memory port)', () => {
     expect(outcome).toMatchObject({ result: 'switched', from: 'alpine', to: 'regular', runningNow: 'regular', error: null });
     const services = (outcome as SwitchOutcome).services;
     expect(services.map((s) => s.service)).toEqual(['postgres', 'migration', 'backend']);
-    expect(services.find((s) => s.service === 'backend')).toMatchObject({ healthySeconds: expect.any(Number), memUsageBytes: 41 * 1024 ** 2, memLimitBytes: 1024 ** 3 });
+    expect(services.find((s) => s.service === 'backend')).toMatchObject({ healthySeconds: expect.any(Number), memUsageBytes: 43 * 1024 ** 2, memLimitBytes: 1024 ** 3 });
     expect(services.find((s) => s.service === 'migration')!.memUsageBytes).toBeNull();
     const previous = (outcome as SwitchOutcome).previous!;
     expect(previous.map((s) => `${s.service} ${s.variant} ${s.state}`).sort()).toEqual(['backend alpine running', 'migration alpine exited', 'postgres alpine running']);
@@ -192,14 +207,14 @@ describe('executeSwitch and sessions (in-memory port)', () => {
   it('a failed switch reverts (audited as a revert) unless told not to', async () => {
     const port = new FakeStackPort(runningStack('alpine'), { unhealthy: { regular: ['backend'] } });
     const { rec, lines, measured } = recorder();
-    const result = await runSwitchSession(await planFor(port, 'regular'), port, NO_HOOKS, rec, true);
+    const result = await runSwitchSession(await planFor(port, 'regular'), port, NO_HOOKS, rec, 'alpine');
     expect(result).toMatchObject({ outcome: { result: 'reverted', runningNow: 'alpine', error: 'backend is unhealthy' } });
     expect(port.calls).toEqual(['down alpine', 'up regular', 'down regular', 'up alpine']);
     expect(lines).toEqual(['switch alpine→regular confirmed', 'switch alpine→regular failed (backend is unhealthy)', 'revert regular→alpine confirmed', 'revert regular→alpine switched']);
     expect(measured.map((m) => m.variant)).toEqual(['alpine']);
 
     const stay = new FakeStackPort(runningStack('alpine'), { unhealthy: { regular: ['backend'] } });
-    const kept = await runSwitchSession(await planFor(stay, 'regular'), stay, NO_HOOKS, recorder().rec, false);
+    const kept = await runSwitchSession(await planFor(stay, 'regular'), stay, NO_HOOKS, recorder().rec, null);
     expect(kept).toMatchObject({ outcome: { result: 'failed', runningNow: 'regular' } });
     expect(stay.calls).toEqual(['down alpine', 'up regular']);
   });
@@ -207,7 +222,7 @@ describe('executeSwitch and sessions (in-memory port)', () => {
   it('an audit log that cannot take the confirmed line stops the switch before anything changes', async () => {
     const port = new FakeStackPort(runningStack('alpine'));
     const rec: SwitchRecorder = { audit: () => { throw new Error('cannot write the audit log /x: EACCES'); }, measured: () => {} };
-    await expect(runSwitchSession(await planFor(port, 'regular'), port, NO_HOOKS, rec, true)).rejects.toThrow('EACCES');
+    await expect(runSwitchSession(await planFor(port, 'regular'), port, NO_HOOKS, rec, 'alpine')).rejects.toThrow('EACCES');
     expect(port.calls).toEqual([]);
   });
 
@@ -221,11 +236,49 @@ describe('executeSwitch and sessions (in-memory port)', () => {
     expect(measured.map((m) => m.variant)).toEqual(['regular', 'alpine']);
   });
 
-  it('compare from nothing running measures both and leaves nothing running', async () => {
+  it('compare from nothing running measures both and leaves nothing running (the last down audited too)', async () => {
     const port = new FakeStackPort([]);
-    const result = await runCompareSession(await planFor(port, 'alpine'), port, NO_HOOKS, recorder().rec);
+    const { rec, lines } = recorder();
+    const result = await runCompareSession(await planFor(port, 'alpine'), port, NO_HOOKS, rec);
     expect(port.calls).toEqual(['down alpine', 'up alpine', 'down alpine', 'up regular', 'down regular']);
     expect(result).toMatchObject({ outcome: { result: 'switched', runningNow: null } });
+    expect(lines.slice(-2)).toEqual(['compare regular→regular confirmed', 'compare regular→regular stopped']);
+  });
+
+  it('compare whose way back could not start is refused before anything changes', async () => {
+    const port = new FakeStackPort(runningStack('alpine'), { missingImages: ['netra-alpine-test-backend:latest'] });
+    const { rec, lines } = recorder();
+    const result = await runCompareSession(await planFor(port, 'regular'), port, NO_HOOKS, rec);
+    expect(result).toMatchObject({ outcome: { result: 'failed', runningNow: 'alpine', error: expect.stringMatching(/^the way back to alpine could not start: missing netra-alpine-test-backend:latest.*; nothing changed$/) } });
+    expect(port.calls).toEqual([]);
+    expect(lines).toEqual([]);
+  });
+
+  it('compare whose first variant fails goes back to what ran', async () => {
+    const port = new FakeStackPort(runningStack('alpine'), { unhealthy: { regular: ['backend'] } });
+    const result = await runCompareSession(await planFor(port, 'regular'), port, NO_HOOKS, recorder().rec);
+    expect(result).toMatchObject({ outcome: { result: 'reverted', runningNow: 'alpine' } });
+    expect(port.calls).toEqual(['down alpine', 'up regular', 'down regular', 'up alpine']);
+  });
+
+  it('an engine that fails mid-switch is a failed outcome saying what runs now is unknown, never a throw', async () => {
+    const port = new FakeStackPort(runningStack('alpine'));
+    const plan = await planFor(port, 'regular');
+    port.down = async () => {
+      port.containers = async () => { throw new Error('connect ECONNREFUSED /var/run/docker.sock'); };
+      throw new Error('docker-compose down failed: Cannot connect to the Docker daemon');
+    };
+    const outcome = await executeSwitch(plan, port, NO_HOOKS);
+    expect(outcome).toMatchObject({ result: 'failed', error: 'docker-compose down failed: Cannot connect to the Docker daemon', runningNow: 'unknown' });
+  });
+
+  it('an interrupted wait ends as a failure saying so, and is not reverted', async () => {
+    const port = new FakeStackPort(runningStack('alpine'), { hang: ['backend'] });
+    const controller = new AbortController();
+    const pending = runSwitchSession(await planFor(port, 'regular'), port, { ...NO_HOOKS, progress: () => controller.abort() }, recorder().rec, 'alpine', { signal: controller.signal });
+    const result = await pending;
+    expect(result).toMatchObject({ outcome: { result: 'failed', error: 'interrupted while waiting' } });
+    expect(port.calls).toEqual(['down alpine', 'up regular']);
   });
 });
 

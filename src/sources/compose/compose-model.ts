@@ -60,7 +60,7 @@ function scalarText(value: unknown): string | null {
 }
 
 /** Null when the service has no health check of its own or it is disabled (`disable: true`, `test: [NONE]`). */
-export function healthFromCompose(healthcheck: unknown): HealthCheckModel | null {
+function healthFromCompose(healthcheck: unknown): HealthCheckModel | null {
   if (!isMap(healthcheck)) return null;
   if (healthcheck.disable === true || healthcheck.disable === 'true') return null;
   const test = healthcheck.test;

@@ -28,7 +28,8 @@ export interface StackPortOptions {
 
 const TIMEOUTS = {
   configMs: 60_000,
-  upMs: 15 * 60_000,
+  // Longer than the longest health wait a switch may ask for (--timeout ≤ 3600 s): the switch aborts `up` itself.
+  upMs: 65 * 60_000,
   downMs: 10 * 60_000,
   buildMs: 60 * 60_000,
 };
@@ -63,7 +64,7 @@ interface EnginePayload {
   timeNano?: number;
 }
 
-export function stackEventFromPayload(payload: unknown): StackEvent | null {
+function stackEventFromPayload(payload: unknown): StackEvent | null {
   const event = payload as EnginePayload;
   if (!event || typeof event !== 'object') return null;
   const containerId = event.Actor?.ID ?? event.id;

@@ -7,7 +7,9 @@ import {
   confirmationWord,
   isConfirmed,
   lastHealthyOf,
+  phaseText,
   revertTarget,
+  runningText,
   stackOf,
   type ServiceProgress,
   type SwitchFlow,
@@ -48,22 +50,7 @@ const PROGRESS_ICON: Record<ServiceProgress['state'], { icon: string; color?: st
 
 const targetOf = (flow: SwitchFlow) => (flow.step === 'preflight' || flow.step === 'refused' ? flow.to : flow.plan.to);
 const verb = (kind: Kind) => (kind === 'compare' ? 'compare' : 'switch');
-const variantText = (v: StackVariant | 'mixed' | null) => v ?? 'nothing';
-
-function phaseText(phase: SwitchPhase, plan: SwitchPlan): string {
-  switch (phase) {
-    case 'checking':
-      return 'checking the stack has not changed since it was planned…';
-    case 'down':
-      return `stopping ${variantText(plan.from)}…`;
-    case 'up':
-      return `starting ${plan.to}…`;
-    case 'wait':
-      return `waiting for health (at most ${plan.timeoutSeconds} s)…`;
-    case 'measure':
-      return 'measuring start-up, memory and image sizes…';
-  }
-}
+const variantText = runningText;
 
 function mib(bytes: number | null): string {
   return bytes === null ? 'no limit' : `${Math.round(bytes / MIB)} MiB`;
