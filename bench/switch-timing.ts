@@ -356,14 +356,13 @@ try {
   }
   const widths = head.map((hd, i) => Math.max(hd.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]) => cells.map((cell, i) => (i < 2 || i === cells.length - 1 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ');
-  console.log(line(head));
+  console.log(line(head).trimEnd());
   console.log(widths.map((w) => '-'.repeat(w)).join('  '));
   rows.forEach((r) => console.log(line(r).trimEnd()));
   console.log(
     '\nwall: console = process start to exit; by hand = `down` to the poll that saw all ready. reported: the console\'s elapsedSeconds.\n' +
-      'Phases from engine events: before down = start → first kill; down → last destroy; gap → first create;\n' +
-      'up→healthy = first create → last\n' +
-      'health_status: healthy / migration exit; after = that → method done; engine total = start → last ready (medians).',
+      'Phases from engine events (medians): before down = start → first kill; down = → last destroy; gap = → first create;\n' +
+      'up→healthy = → last health_status: healthy / migration exit; after = → method done; engine total = start → last ready.',
   );
   for (const to of ['regular', 'alpine'] as const) {
     const dir = to === 'regular' ? 'alpine→regular' : 'regular→alpine';

@@ -51,8 +51,9 @@ export function describeOutcome(stack: StackDefinition, outcome: SwitchOutcome, 
     if (leg.services.length) lines.push(`  ${leg.to}:`, ...measured(leg));
   }
   if (outcome.failure) {
-    lines.push(`  ${outcome.failure.service}, last health checks:`, ...outcome.failure.healthOutputs.slice(-3).map((l) => `    ${l}`));
-    lines.push(`  ${outcome.failure.service}, last log lines:`, ...outcome.failure.logLines.slice(-10).map((l) => `    ${l}`));
+    const { service, healthOutputs, logLines } = outcome.failure;
+    if (healthOutputs.length) lines.push(`  ${service}, last health checks:`, ...healthOutputs.slice(-3).map((l) => `    ${l}`));
+    if (logLines.length) lines.push(`  ${service}, last log lines:`, ...logLines.slice(-10).map((l) => `    ${l}`));
   }
   return lines.join('\n');
 }

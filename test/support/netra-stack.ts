@@ -15,12 +15,13 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { ROOT } from './cli-process';
 import { DOCKER_BIN, docker, dockerOk, type PrivateEngine } from './docker-engine';
 import { sleep } from './wait';
 
 /** Top level of the repository (where the compose files are). */
-export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url)).replace(/\/$/, '');
+/** The checkout (found upwards, so that a bench bundled elsewhere finds it too). */
+export const REPO_ROOT = ROOT;
 export const MAKE_BASES = join(REPO_ROOT, 'docker', 'make-bases.sh');
 export const COMPOSE_BIN = existsSync('/usr/bin/docker-compose') ? '/usr/bin/docker-compose' : 'docker-compose';
 
