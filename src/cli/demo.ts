@@ -73,11 +73,12 @@ async function buildBoth(stack: StackDefinition, runtime: StackRuntime): Promise
 }
 
 /** `demo down`: confirmed (typed name or --yes), audited, the stack stopped with its volumes kept. */
-async function stopDemo(stack: StackDefinition, runtime: StackRuntime, recorder: SwitchRecorder, options: CliOptions): Promise<number> {
+async function stopDemo(stack: StackDefinition, runtime: StackRuntime, recorder: SwitchRecorder, options: CliOptions, auditPath: string): Promise<number> {
   if (!options.yes) {
     if (!process.stdin.isTTY) throw new UsageError(`refusing to stop ${stack.name} without a confirmation: no terminal to ask, so add --yes`);
     if (!(await typedConfirmation(`Type ${stack.name} to stop it (volumes are kept): `, stack.name))) throw new UsageError(`cancelled: the typed name did not match ${stack.name}; nothing changed`);
   }
+  assertAuditWritable(auditPath);
   const attempt = { stack, from: null, to: 'alpine' as const };
   recorder.audit('demo down', attempt, 'confirmed');
   try {
@@ -96,15 +97,15 @@ export async function runDemoCommand(settings: Settings, options: CliOptions): P
   if (settings.readOnly) throw new UsageError('this console is read-only (--read-only or readOnly: true): demo refused, nothing changed');
   const root = checkoutRoot();
   if (!root) throw new UsageError('demo needs the netra-console checkout (docker/ and the compose files); run it from a clone of the repository');
-  assertAuditWritable(settings.dockerAuditPath);
   const stack = demoStack(settings, options, root);
   const runtime = openStackRuntime(settings);
   const recorder = stackRecorder(settings, runtime, (_, problem) => problem && say(`netra-console: ${problem}`));
-  if (options.demoAction === 'down') return stopDemo(stack, runtime, recorder, options);
+  if (options.demoAction === 'down') return stopDemo(stack, runtime, recorder, options, settings.dockerAuditPath);
   const existing = await runtime.port.containers(stack.project);
   if (existing.length > 0 && !options.yes) {
     throw new UsageError(`project ${stack.project} already has ${existing.length} container(s); demo up would replace them: add --yes, or use netra-console switch`);
   }
+  assertAuditWritable(settings.dockerAuditPath);
   say('making the local stand-in base images (docker/make-bases.sh)…');
   await makeBases(root, settings);
   await buildBoth(stack, runtime);

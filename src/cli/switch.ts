@@ -137,7 +137,6 @@ function beforeChanging(settings: Settings, options: CliOptions, what: string): 
   if (!options.yes && !options.dryRun && !process.stdin.isTTY) {
     throw new UsageError(`refusing to ${what} without a confirmation: no terminal to ask, so add --yes${what === 'switch' ? ' (or try --dry-run first)' : ''}`);
   }
-  if (!options.dryRun) assertAuditWritable(settings.dockerAuditPath);
 }
 
 function warnProblem(problem: string | null): void {
@@ -152,6 +151,8 @@ export async function runSwitchCommand(settings: Settings, options: CliOptions):
   const runtime = openStackRuntime(settings);
   const recorder = stackRecorder(settings, runtime, (_, problem) => warnProblem(problem));
   const plan = refuseBlocked(await readPlan(runtime, stack, to, options.timeout), stack);
+  // Only a plan that can go ahead touches the state directory (a refusal leaves nothing behind).
+  if (!options.dryRun) assertAuditWritable(settings.dockerAuditPath);
   if (runsHealthy(plan)) {
     const outcome: SwitchOutcome = { result: 'unchanged', from: plan.from, to, elapsedSeconds: 0, services: asIs(plan), previous: null, error: null, failure: null, runningNow: to };
     if (!options.dryRun) recorder.audit('switch', plan, 'unchanged', outcome);
@@ -176,6 +177,7 @@ export async function runCompareCommand(settings: Settings, options: CliOptions)
   const running = runningVariant(await runtime.port.containers(stack.project).catch(() => []));
   const first: StackVariant = running === 'alpine' ? 'regular' : 'alpine';
   const plan = refuseBlocked(await readPlan(runtime, stack, first), stack);
+  assertAuditWritable(settings.dockerAuditPath);
   if (!options.json) process.stderr.write(`${describePlan(plan)}\n`);
   await askFirst(options, `Type ${stack.name} to bring up ${first}, measure, and come back: `, stack.name, () => recorder.audit('compare', plan, 'cancelled'));
   const result = await interruptible((signal) => guardedSession(() => runCompareSession(plan, runtime.port, progressHooks(plan, options.json), recorder, { signal })));

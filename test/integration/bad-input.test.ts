@@ -35,6 +35,19 @@ const add = (name: string, args: string[], more: Omit<Case, 'name' | 'args'> = {
 
 // ---- Commands and flags ----
 add('unknown command', ['stats'], { says: /unknown command "stats"/ });
+// ---- Stacks: switch, compare, demo ----
+add('switch without --to', ['switch'], { says: /switch needs --to alpine or --to regular/ });
+add('switch to an unknown variant', ['switch', '--to', 'musl'], { says: /is not a variant/ });
+add('switch --stack with a slash', ['switch', '--to', 'alpine', '--stack', 'a/b'], { says: /is not a stack name/ });
+add('switch to an unknown stack', ['switch', '--to', 'alpine', '--yes', '--stack', 'prod'], { says: /unknown stack "prod"; the configured stacks are: test, staging/ });
+add('switch when the compose files are missing', ['switch', '--to', 'alpine', '--yes'], { says: /compose file .*docker-compose\.alpine-test\.yml does not exist/ });
+add('switch without --yes and no terminal', ['switch', '--to', 'regular'], { says: /refusing to switch without a confirmation/ });
+add('switch in read-only', ['switch', '--to', 'regular', '--yes', '--read-only'], { says: /read-only/ });
+add('compare --no-revert', ['compare', '--no-revert']);
+add('compare in read-only', ['compare', '--yes', '--read-only'], { says: /read-only/ });
+add('demo without up or down', ['demo'], { says: /demo needs up or down/ });
+add('demo start', ['demo', 'start'], { says: /demo takes up or down/ });
+add('demo down without --yes and no terminal', ['demo', 'down', '--docker-host', 'unix:///nonexistent/docker.sock'], { says: /refusing to stop test without a confirmation/ });
 add('a command twice', ['status', 'status']);
 add('misspelt command', ['rollbak']);
 add('unknown long option', ['--verbose'], { says: /unknown option "--verbose"/ });
@@ -103,7 +116,9 @@ add('--service= empty', ['logs', '--service=']);
 const config = (name: string, text: string | Buffer, says?: RegExp) =>
   add(`config: ${name}`, ['status'], { setup: (home) => writeFileSync(join(home, '.netra-console.yaml'), text), says });
 config('unknown top-level key', 'colour: true\n', /unknown key "colour"/);
-config('unknown nested key', 'docker:\n  cli: docker\n', /unknown key "docker.cli"/);
+config('a stack without its files', 'stacks:\n  test: { project: netra-test }\n', /"stacks\.test\.alpine"/);
+config('a stack name with a slash', 'stacks:\n  "a/b": { project: x, alpine: [a.yml], regular: [b.yml] }\n', /a stack name is lowercase letters/);
+config('unknown nested key', 'docker:\n  cmd: docker\n', /unknown key "docker.cmd"/);
 config('wrong type', 'ui:\n  maxFps: fast\n');
 config('number too big', 'ui:\n  maxFps: 500\n');
 config('negative threshold', 'thresholds:\n  memory: { warning: -5 }\n');
