@@ -2,7 +2,7 @@ import { parseArgs as tokenize } from 'node:util';
 import { UsageError } from '../config/errors';
 
 /** The commands typed after `netra-console`; with none, the console opens. */
-export const COMMANDS = ['status', 'sandbox', 'rollback', 'logs', 'switch', 'compare', 'demo'] as const;
+export const COMMANDS = ['status', 'sandbox', 'rollback', 'logs', 'switch', 'compare', 'demo', 'rebuild'] as const;
 export type Command = 'console' | (typeof COMMANDS)[number];
 
 export interface CliOptions {
@@ -26,6 +26,13 @@ export interface CliOptions {
   noRevert: boolean;
   /** demo: up or down */
   demoAction?: 'up' | 'down';
+  /** rebuild: the variant to build (default: the one running, else alpine) */
+  variant?: 'alpine' | 'regular';
+  /** rebuild: every --service given (default: all of the variant) */
+  services: string[];
+  noCache: boolean;
+  prune: boolean;
+  restart: boolean;
   auditLog?: string;
   /** rollback: bounded total seconds for Cloud Run's operation */
   timeout?: number;
@@ -83,7 +90,7 @@ const EVERY: readonly Command[] = ['console', ...COMMANDS];
 /** The commands that read the config, the engine and Cloud Run; the sandbox command serves and reads nothing. */
 const READERS: readonly Command[] = ['console', 'status', 'rollback', 'logs'];
 /** The commands that act on compose stacks: they read the config and the engine, not Cloud Run. */
-const STACKS: readonly Command[] = ['switch', 'compare', 'demo'];
+const STACKS: readonly Command[] = ['switch', 'compare', 'demo', 'rebuild'];
 const STACK_NAME = /^[a-z0-9][a-z0-9_-]{0,62}$/;
 const SANDBOX_HINT = '--port and --log-rate work with the sandbox command: netra-console sandbox --port 8085';
 
@@ -129,20 +136,25 @@ export const FLAGS: readonly FlagSpec[] = [
     description: 'audit log (default: $XDG_STATE_HOME/netra-console/audit.log; audit-sandbox.log for a sandbox)',
   },
   {
-    name: 'json', key: 'json', commands: ['status', 'rollback', 'logs', 'switch', 'compare'], description: 'print JSON instead of text',
+    name: 'json', key: 'json', commands: ['status', 'rollback', 'logs', 'switch', 'compare', 'rebuild'], description: 'print JSON instead of text',
     notes: {
+      rebuild: 'stack, variant, noCache, result, elapsedSeconds, services (size, budget, cache hits, steps, largest layers), pruned, error',
       switch: 'stack, project, from, to, result, elapsedSeconds, services, previous and error',
       compare: 'stack, project, result and one switch document per variant under "variants"',
       status: 'one document: docker, cloudRun and alerts',
       rollback: 'before, requested, after and result (with --all, one such object per service under "results")',
       logs: 'one object a line: insertId, timestamp, severity, source, message (insertId is null for container lines)',
     },
-    elsewhere: '--json works with the status, rollback, logs, switch and compare commands: netra-console status --json',
+    elsewhere: '--json works with the status, rollback, logs, switch, compare and rebuild commands: netra-console status --json',
   },
   {
-    name: 'service', key: 'service', value: 'NAME', example: 'netra-backend-staging', commands: ['rollback', 'logs'], validate: serviceNameProblem,
-    description: 'a Cloud Run service of the region',
-    notes: { rollback: 'the one to roll back', logs: 'only its entries; a name the region does not have is exit 2, naming those it has' },
+    name: 'service', key: 'service', value: 'NAME', example: 'netra-backend-staging', commands: ['rollback', 'logs', 'rebuild'], validate: serviceNameProblem,
+    description: 'a Cloud Run service of the region; with rebuild, a compose service of the stack',
+    notes: {
+      rollback: 'the one to roll back',
+      logs: 'only its entries; a name the region does not have is exit 2, naming those it has',
+      rebuild: 'only this service (give it again for more)',
+    },
   },
   { name: 'previous', key: 'previous', commands: ['rollback'], description: 'to the newest Ready revision older than the ones serving now (the default)' },
   { name: 'to-regular', key: 'toRegular', commands: ['rollback'], description: 'to the newest revision on a regular (non-Alpine) image' },
@@ -155,11 +167,22 @@ export const FLAGS: readonly FlagSpec[] = [
     name: 'stack', key: 'stack', value: 'NAME', example: 'test', commands: STACKS, validate: (v) => (STACK_NAME.test(v) ? null : `--stack ${JSON.stringify(v)} is not a stack name: lowercase letters, digits, - and _, e.g. --stack test`),
     description: 'a stack of the config (stacks:); default: the first one (test)',
   },
+  {
+    name: 'variant', key: 'variant', value: 'VARIANT', example: 'alpine', commands: ['rebuild'],
+    validate: (v) => (v === 'alpine' || v === 'regular' ? null : `--variant ${JSON.stringify(v)} is not a variant: write --variant alpine or --variant regular`),
+    description: 'alpine or regular (default: the variant running, else alpine)',
+  },
+  { name: 'no-cache', key: 'noCache', commands: ['rebuild'], description: 'a clean build: no step comes from the cache' },
+  {
+    name: 'prune', key: 'prune', commands: ['rebuild'],
+    description: "first remove this stack's dangling images and stopped containers and builder cache older than 24 h (images of other projects and every volume stay)",
+  },
+  { name: 'restart', key: 'restart', commands: ['rebuild'], description: 'bring the stack up on the new images afterwards, healthy (as switch does)' },
   { name: 'no-revert', key: 'noRevert', commands: ['switch'], description: 'when the target does not come up healthy, leave it as it is (default: revert to the variant that ran)' },
   { name: 'dry-run', key: 'dryRun', commands: ['rollback', 'switch'], description: 'print the change and change nothing' },
   {
-    name: 'yes', key: 'yes', commands: ['rollback', 'switch', 'compare', 'demo'], description: 'do not ask to type the name (needed without a terminal)',
-    notes: { rollback: 'the service name', switch: 'the stack name', compare: 'the stack name' },
+    name: 'yes', key: 'yes', commands: ['rollback', 'switch', 'compare', 'demo', 'rebuild'], description: 'do not ask to type the name (needed without a terminal)',
+    notes: { rollback: 'the service name', switch: 'the stack name', compare: 'the stack name', rebuild: 'the stack name' },
   },
   {
     name: 'timeout', key: 'timeout', value: 'SECONDS', example: '120', number: { min: 1, max: 3600, integer: false }, commands: ['status', 'rollback', 'switch'],
@@ -238,6 +261,11 @@ const COMMAND_HELP: Record<Command, CommandSpec> = {
     summary: 'bring each variant up in turn, measure both, leave the stack as it was',
     details: 'Exit 0 both measured, 1 a variant failed (the stack is reverted to what ran), 2 bad usage or a preflight refusal.',
   },
+  rebuild: {
+    usage: ['rebuild [--stack] [--variant] [--service]… [--no-cache] [--prune] [--restart] [--yes] [--json]'],
+    summary: 'build a stack with BuildKit, with cache hits, sizes against budgets and the largest layers',
+    details: 'Exit 0 built (an image over its budget is reported, not a failure), 1 a build failed, 2 bad usage: nothing changed.',
+  },
   demo: {
     usage: ['demo up|down [--stack] [--yes]'],
     summary: 'build local stand-in images and start (or stop) the Alpine test stack on this engine',
@@ -263,6 +291,10 @@ export function defaultOptions(): CliOptions {
     yes: false,
     noRevert: false,
     follow: false,
+    services: [],
+    noCache: false,
+    prune: false,
+    restart: false,
   };
 }
 
@@ -283,6 +315,8 @@ export function parseArgs(argv: readonly string[]): CliOptions {
   if (command) options.command = command;
   const misplaced = given.find((flag) => !flag.commands.includes(options.command as Command));
   if (misplaced) throw new UsageError(misplaced.elsewhere ?? worksWith(misplaced));
+  // Only rebuild takes --service more than once; elsewhere `service` is the one that counts.
+  if (options.command !== 'rebuild') options.services = [];
   if (options.command === 'rollback') validateRollback(options);
   if (options.command === 'switch') validateSwitch(options);
   if (options.command === 'demo' && !options.demoAction) throw new UsageError('demo needs up or down, e.g. netra-console demo up');
@@ -327,7 +361,10 @@ function applyFlag(options: CliOptions, token: Extract<Token, { kind: 'option' }
     if (flag.key === 'help' || flag.key === 'version') options.command = flag.key;
     else Object.assign(options, { [flag.key]: true });
   } else {
-    Object.assign(options, { [flag.key]: readValue(flag, raw) });
+    const value = readValue(flag, raw);
+    Object.assign(options, { [flag.key]: value });
+    // --service may be given more than once (rebuild builds each); elsewhere the last one counts.
+    if (flag.key === 'service') options.services.push(String(value));
   }
   return flag;
 }

@@ -14,6 +14,7 @@ import { defaultMeasurementsPath, loadMeasurements } from '../sources/stack-meas
 import { setNotice } from '../store/ui-actions';
 import { openStackRuntime } from './stack-runtime';
 import { switchControl } from './switch-control';
+import { rebuildControl } from './rebuild-control';
 
 /** A slow or hung engine must not hold Cloud Run back for long. */
 const CLOUD_START_WAIT_MAX_MS = 1_500;
@@ -44,6 +45,7 @@ export async function runConsole(settings: Settings): Promise<number> {
   const stacks = openStackRuntime(settings, process.env, docker);
   if (saved.problem) setNotice(store, saved.problem);
   const switching = switchControl(store, settings, stacks);
+  const rebuilding = rebuildControl(store, settings, stacks);
   const logs = startLogSources(store, docker, settings);
   let cloud: CloudRunRuntime | null = null;
   const rollback = rollbackControl(store, settings, () => cloud);
@@ -57,6 +59,9 @@ export async function runConsole(settings: Settings): Promise<number> {
     buildMissing: switching.buildMissing,
     revertSwitch: switching.revertSwitch,
     closeSwitch: switching.closeSwitch,
+    startRebuild: rebuilding.startRebuild,
+    runRebuild: rebuilding.runRebuild,
+    closeRebuild: rebuilding.closeRebuild,
     saveLogs: async () => logs.save(settings.cwd),
     loadLogEntry: (line) => void logs.loadEntry(line),
   };
@@ -95,6 +100,7 @@ export async function runConsole(settings: Settings): Promise<number> {
   } finally {
     stopFatalExit();
     await switching.stop();
+    await rebuilding.stop();
     wiring.stop();
     await logs.stop();
     await (cloud as CloudRunRuntime | null)?.stop();

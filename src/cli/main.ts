@@ -28,6 +28,10 @@ export async function main(argv: readonly string[]): Promise<number> {
       const { runSwitchCommand, runCompareCommand } = await import('./switch');
       return await (options.command === 'switch' ? runSwitchCommand : runCompareCommand)(settings, options);
     }
+    if (options.command === 'rebuild') {
+      const { runRebuildCommand } = await import('./rebuild');
+      return await runRebuildCommand(settings, options);
+    }
     if (options.command === 'demo') {
       const { runDemoCommand } = await import('./demo');
       return await runDemoCommand(settings, options);

@@ -47,6 +47,16 @@ export const configSchema = z
       })
       // Absent, not defaulted here: the default stacks are relative to the working directory, not the config file.
       .optional(),
+    /** Image size budgets (guides 000–003): a warning over warningMB, over budget above a service's budget. */
+    images: z
+      .object({
+        warningMB: z.number().positive().default(250),
+        /** The budget of a service not named in budgetsMB. */
+        criticalMB: z.number().positive().default(500),
+        budgetsMB: z.record(z.string().min(1), z.number().positive()).default({ backend: 500, frontend: 200 }),
+      })
+      .strict()
+      .prefault({}),
     thresholds: z
       .object({
         memory: z

@@ -25,13 +25,13 @@ export interface AuditEntry extends AuditSource {
 }
 
 /** A stack switch, compare, revert or image build: the Docker side of the audit log. */
-export type SwitchAuditResult = 'confirmed' | 'cancelled' | 'conflicted' | 'switched' | 'reverted' | 'failed' | 'unchanged' | 'built' | 'stopped';
+export type SwitchAuditResult = 'confirmed' | 'cancelled' | 'conflicted' | 'switched' | 'reverted' | 'failed' | 'unchanged' | 'built' | 'stopped' | 'pruned';
 
 export interface SwitchAuditEntry {
   time: string;
   user: string;
   host: string;
-  action: 'switch' | 'compare' | 'revert' | 'build' | 'demo down';
+  action: 'switch' | 'compare' | 'revert' | 'build' | 'prune' | 'demo down';
   stack: string;
   project: string;
   /** The engine the stack runs on. */

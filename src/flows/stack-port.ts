@@ -16,6 +16,12 @@ export interface HostResources {
   diskFreeBytes: number | null;
 }
 
+/** How `StackPort.build` builds. */
+export interface StackBuildOptions {
+  /** `--no-cache`: no step is taken from the builder cache. */
+  noCache?: boolean;
+}
+
 /**
  * What the switch flow needs from the compose CLI and the engine; the composition root implements it with the
  * real `docker compose`/`docker-compose` and dockerode. Every method fails with a one-line Error.
@@ -30,8 +36,17 @@ export interface StackPort {
   /** The project's named volumes on the engine, as named in the compose file (without the project prefix). */
   volumes(project: string): Promise<string[]>;
   hostResources(): Promise<HostResources>;
-  /** `compose build` of these services (all when empty); each output line goes to `onLine`. */
-  build(stack: StackDefinition, variant: StackVariant, services: readonly string[], onLine: (line: string) => void): Promise<void>;
+  /**
+   * `compose build [--no-cache]` of these services (all when empty); each output line goes to `onLine`. `noCache`
+   * rebuilds every step (the BuildKit cache is neither read nor removed).
+   */
+  build(
+    stack: StackDefinition,
+    variant: StackVariant,
+    services: readonly string[],
+    onLine: (line: string) => void,
+    options?: StackBuildOptions,
+  ): Promise<void>;
   /** `compose down` of the variant (volumes kept). */
   down(stack: StackDefinition, variant: StackVariant): Promise<void>;
   /**

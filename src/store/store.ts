@@ -5,6 +5,7 @@ import type { Thresholds } from '../domain/thresholds';
 
 import type { RollbackFlow } from '../flows/rollback-machine';
 import type { SwitchFlow } from '../flows/switch-machine';
+import type { RebuildFlow } from '../flows/rebuild-machine';
 import type { StackDefinition, StackMeasurements } from '../domain/stacks';
 import { initialLogsState, type LogsState } from './logs-state';
 import { initialCloudRunState, type CloudRunMode, type CloudRunState } from './cloud-run-state';
@@ -55,6 +56,8 @@ export interface StacksState {
   definitions: StackDefinition[];
   measurements: StackMeasurements;
   flow: SwitchFlow | null;
+  /** The rebuild dialog's flow (options, confirmation, live build, report). */
+  rebuild: RebuildFlow | null;
 }
 
 export interface AppState {
@@ -94,7 +97,7 @@ export function createAppStore(init: StoreInit): AppStore {
     audit: [],
     logs: initialLogsState(),
     auditPath: init.auditPath ?? '',
-    stacks: { definitions: init.stacks ?? [], measurements: init.measurements ?? {}, flow: null },
+    stacks: { definitions: init.stacks ?? [], measurements: init.measurements ?? {}, flow: null, rebuild: null },
     readOnly: init.readOnly ?? false,
     ui: {
       focus: 'health',

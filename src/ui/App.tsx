@@ -40,7 +40,7 @@ export function App() {
   }));
   const store = useAppStore();
   // The footer depends on the mode only: recomputed when it changes, not on every stream flush.
-  const mode = useAppState((s) => [s.ui.overlay, s.ui.focus, s.ui.filterEditing, s.readOnly, s.rollback, s.stacks.flow]);
+  const mode = useAppState((s) => [s.ui.overlay, s.ui.focus, s.ui.filterEditing, s.readOnly, s.rollback, s.stacks.flow, s.stacks.rebuild]);
   const footer = useMemo(() => footerText(store.getState()), [store, ...mode]);
   if (columns < MIN_COLUMNS || rows < MIN_ROWS) return <TooSmall columns={columns} rows={rows} />;
 

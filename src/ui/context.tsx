@@ -27,6 +27,15 @@ export interface AppActions {
   revertSwitch(): void;
   /** Closes the switch dialog; a plan that was not confirmed is audited as cancelled. Nothing runs on. */
   closeSwitch(): void;
+  /**
+   * Opens the rebuild dialog for a stack (one service when given), reading its services and what a prune would
+   * reclaim; `variant` defaults to the one running (else alpine). Refused (a notice) in --read-only.
+   */
+  startRebuild(stack: string, service?: string, variant?: StackVariant): void;
+  /** Runs the confirmed rebuild in the store to its end (audited): prune, build, measure, restart as chosen. */
+  runRebuild(): void;
+  /** Closes the rebuild dialog; a confirmation that was not given is audited as cancelled. Nothing runs on. */
+  closeRebuild(): void;
   /** Writes the filtered log lines to a file; resolves with a one-line notice. */
   saveLogs(): Promise<string>;
   /** Fetches the whole Cloud Logging entry behind a line into the store's `logs.entry`. */

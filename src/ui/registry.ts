@@ -13,6 +13,7 @@ import { ROLLBACK_DIALOG } from './panels/RollbackDialog';
 import { STACKS_PANEL } from './panels/StacksPanel';
 import { STATS_PANEL } from './panels/StatsPanel';
 import { SWITCH_DIALOG } from './panels/SwitchDialog';
+import { REBUILD_DIALOG } from './panels/RebuildDialog';
 
 /** Every panel of the main screen, in focus order (Tab); each brings its number key, title, view and keys. */
 export const PANELS: readonly PanelSpec[] = [CONTAINERS_PANEL, STATS_PANEL, CLOUD_RUN_PANEL, LOGS_PANEL, STACKS_PANEL];
@@ -27,6 +28,7 @@ export const OVERLAYS: readonly OverlaySpec[] = [
   LOG_ENTRY_OVERLAY,
   ALERTS_OVERLAY,
   SWITCH_DIALOG,
+  REBUILD_DIALOG,
 ];
 
 export function panelSpec(id: PanelId): PanelSpec {

@@ -190,6 +190,9 @@ export async function renderApp(options: RenderAppOptions = {}): Promise<Rendere
     buildMissing: () => {},
     revertSwitch: () => {},
     closeSwitch: () => {},
+    startRebuild: () => {},
+    runRebuild: () => {},
+    closeRebuild: () => {},
     saveLogs: async () => 'saved 0 lines to netra-logs-test.log',
     loadLogEntry: () => {},
   };

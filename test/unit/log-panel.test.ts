@@ -29,6 +29,9 @@ const noActions: AppActions = {
   buildMissing: () => undefined,
   revertSwitch: () => undefined,
   closeSwitch: () => undefined,
+  startRebuild: () => undefined,
+  runRebuild: () => undefined,
+  closeRebuild: () => undefined,
   saveLogs: async () => '',
   loadLogEntry: () => undefined,
 };

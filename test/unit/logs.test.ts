@@ -835,7 +835,7 @@ describe('parseArgs: logs', () => {
     [['logs', '--severity', '--json'], '--severity needs a value, e.g. --severity WARNING'],
     [['logs', '--filter='], '--filter needs a value, e.g. --filter "timeout|refused"'],
     [['logs', '--follow=yes'], '--follow takes no value; write --follow alone'],
-    [['logs', '--yes'], '--yes works with the rollback, switch, compare and demo commands: e.g. netra-console rollback --yes …'],
+    [['logs', '--yes'], '--yes works with the rollback, switch, compare, demo and rebuild commands: e.g. netra-console rollback --yes …'],
     [['logs', '--dry-run'], '--dry-run works with the rollback and switch commands: e.g. netra-console rollback --dry-run …'],
     [['logs', '--log-rate', '5'], '--port and --log-rate work with the sandbox command: netra-console sandbox --port 8085'],
   ])('refuses %j', (argv, message) => {
@@ -856,9 +856,9 @@ describe('parseArgs: logs', () => {
     expect(usageError(() => parseArgs(argv))).toBe(`${flag} works with the logs command: e.g. netra-console logs ${flag} …`);
   });
 
-  it('refuses --service outside rollback and logs, naming both', () => {
+  it('refuses --service outside rollback, logs and rebuild, naming them', () => {
     expect(usageError(() => parseArgs(['status', '--service', 'netra-auth']))).toBe(
-      '--service works with the rollback and logs commands: e.g. netra-console rollback --service …',
+      '--service works with the rollback, logs and rebuild commands: e.g. netra-console rollback --service …',
     );
   });
 });

@@ -24,10 +24,24 @@ describe('switch, compare and demo arguments', () => {
     [['compare', '--to', 'alpine'], '--to works with the rollback and switch commands: e.g. netra-console rollback --to …'],
     [['demo'], 'demo needs up or down, e.g. netra-console demo up'],
     [['demo', 'start'], 'demo takes up or down, not "start", e.g. netra-console demo up'],
-    [['demo', 'up', 'down'], 'unknown command "down"; the commands are: status, sandbox, rollback, logs, switch, compare, demo (run netra-console --help)'],
-    [['status', '--stack', 'test'], '--stack works with the switch, compare and demo commands: e.g. netra-console switch --stack …'],
+    [['demo', 'up', 'down'], 'unknown command "down"; the commands are: status, sandbox, rollback, logs, switch, compare, demo, rebuild (run netra-console --help)'],
+    [['status', '--stack', 'test'], '--stack works with the switch, compare, demo and rebuild commands: e.g. netra-console switch --stack …'],
   ])('refuses %j with one line', (argv, message) => {
     expect(usageError(() => parseArgs(argv))).toBe(message);
+  });
+
+  it('rebuild takes --service more than once; the other commands keep the last', () => {
+    expect(parseArgs(['rebuild', '--service', 'backend', '--service', 'auth', '--no-cache', '--prune', '--restart', '--variant', 'regular'])).toMatchObject({
+      command: 'rebuild',
+      services: ['backend', 'auth'],
+      noCache: true,
+      prune: true,
+      restart: true,
+      variant: 'regular',
+    });
+    expect(parseArgs(['logs', '--service', 'netra-auth', '--service', 'netra-backend-staging'])).toMatchObject({ service: 'netra-backend-staging', services: [] });
+    expect(usageError(() => parseArgs(['rebuild', '--variant', 'musl']))).toBe('--variant "musl" is not a variant: write --variant alpine or --variant regular');
+    expect(usageError(() => parseArgs(['switch', '--to', 'alpine', '--no-cache']))).toBe('--no-cache works with the rebuild command: e.g. netra-console rebuild --no-cache …');
   });
 
   it('takes demo up and down', () => {

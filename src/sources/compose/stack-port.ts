@@ -186,8 +186,8 @@ export function createStackPort(docker: Docker, options: StackPortOptions): Stac
       return { memAvailableBytes, diskFreeBytes };
     },
 
-    async build(stack, variant, services, onLine) {
-      await run(stack, variant, ['build', ...services], timeouts.buildMs, onLine);
+    async build(stack, variant, services, onLine, buildOptions) {
+      await run(stack, variant, ['build', ...(buildOptions?.noCache ? ['--no-cache'] : []), ...services], timeouts.buildMs, onLine);
     },
 
     async down(stack, variant) {

@@ -30,5 +30,18 @@ export const COMPARE_KEY: Binding = {
   run: startOnSelected('compare'),
 };
 
-/** The Stacks panel's keys: move, filter, switch, compare (there is no details view of a stack: no Enter). */
-export const STACKS_KEYS: readonly Binding[] = [...MOVE_KEYS, FILTER_KEY, CLEAR_FILTER_KEY, SWITCH_KEY, COMPARE_KEY];
+export const REBUILD_KEY: Binding = {
+  keys: [{ input: 'B' }],
+  label: 'B',
+  description: 'Rebuild the images of the selected stack (choose services, clean or cached, restart, prune), after a typed confirmation',
+  hint: 'rebuild',
+  mutating: 'rebuild',
+  run: ({ store, actions }: KeyContext) => {
+    const stack = selectedRowId(store.getState(), 'stacks');
+    if (stack) actions.startRebuild(stack);
+    else setNotice(store, 'no stack selected: configure stacks in the config file (stacks:)');
+  },
+};
+
+/** The Stacks panel's keys: move, filter, switch, compare, rebuild (there is no details view of a stack: no Enter). */
+export const STACKS_KEYS: readonly Binding[] = [...MOVE_KEYS, FILTER_KEY, CLEAR_FILTER_KEY, SWITCH_KEY, COMPARE_KEY, REBUILD_KEY];

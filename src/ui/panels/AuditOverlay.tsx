@@ -12,6 +12,7 @@ const RESULT_COLOR: Record<AnyAuditEntry['result'], string | undefined> = {
   switched: 'green',
   built: 'green',
   stopped: 'green',
+  pruned: 'green',
   unchanged: 'green',
   failed: 'red',
   conflicted: 'red',
