@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildCli, runCli, type Run } from '../support/cli-process';
 import { docker, dockerOk, DOCKER_BIN, FIXTURE_IMAGES } from '../support/docker-engine';
 import { providedEngine } from '../support/engine-context';
-import { ensureNetraBases, REPO_ROOT, STACK_FILES, STANDIN_PREFIX, TEST_PROJECT } from '../support/netra-stack';
+import { composeDown, ensureNetraBases, REPO_ROOT, STACK_FILES, STANDIN_PREFIX, TEST_PROJECT } from '../support/netra-stack';
 
 const engine = providedEngine();
 const PROJECT = TEST_PROJECT;
@@ -45,7 +45,7 @@ interface RebuildDoc {
 }
 
 function writeConfig(images: object = {}): void {
-  const stack = { project: PROJECT, alpine: [join(stackDir, STACK_FILES.alpineTest)], regular: [join(stackDir, STACK_FILES.test)], env: { NETRA_BASE_PREFIX: STANDIN_PREFIX } };
+  const stack = { project: PROJECT, alpine: [join(stackDir, STACK_FILES.alpineTest)], regular: [join(stackDir, STACK_FILES.test)], env: { NETRA_BASE_PREFIX: STANDIN_PREFIX, NETRA_START_SCALE: '10' } };
   writeFileSync(join(home, '.netra-console.yaml'), JSON.stringify({ docker: { cli: DOCKER_BIN, host: engine.host }, stacks: { test: stack }, images }));
 }
 
@@ -69,7 +69,8 @@ beforeAll(async () => {
   writeConfig();
 }, 300_000);
 
-afterAll(() => {
+afterAll(async () => {
+  await composeDown(engine, join(stackDir, STACK_FILES.alpineTest), PROJECT, { volumes: true }).catch(() => undefined);
   rmSync(home, { recursive: true, force: true });
   rmSync(stackDir, { recursive: true, force: true });
 });
@@ -90,18 +91,22 @@ describe('rebuild', { timeout: 300_000 }, () => {
     expect(backend(doc).largestLayers[0]!.createdBy).not.toBe('');
   });
 
-  it('clean (--no-cache): no cacheable step comes from the cache (ratio 0)', async () => {
+  it('clean (--no-cache): nothing that copies or runs comes from the cache (ratio about 0)', async () => {
     const { run, doc } = await rebuild(['--no-cache', '--service', 'backend']);
     expect(run.code, run.stderr).toBe(0);
     expect(doc.noCache).toBe(true);
-    expect(backend(doc)).toMatchObject({ cachedSteps: 0, cacheHitRatio: 0 });
-    expect(backend(doc).cacheableSteps).toBeGreaterThan(3);
+    // BuildKit still answers an instruction it already ran in this very build (WORKDIR of two stages alike) from
+    // that run: what it says is what is shown. Nothing that copies or runs anything comes from the cache.
+    const b = backend(doc);
+    expect(b.cacheableSteps).toBeGreaterThan(3);
+    expect(b.cacheHitRatio).toBeLessThan(0.2);
+    expect(b.steps.filter((s) => s.cached && /\b(RUN|COPY)\b/.test(s.name))).toEqual([]);
   });
 
   it('unchanged: every cacheable step comes from the cache (ratio 1)', async () => {
     const { run, doc } = await rebuild(['--service', 'backend', '--service', 'auth']);
     expect(run.code, run.stderr).toBe(0);
-    expect(doc.services.map((s) => s.service)).toEqual(['backend', 'auth']);
+    expect(doc.services.map((s) => s.service).sort()).toEqual(['auth', 'backend']);
     for (const s of doc.services) expect({ service: s.service, ratio: s.cacheHitRatio }).toEqual({ service: s.service, ratio: 1 });
     expect(backend(doc).previous).toMatchObject({ firstBroken: null });
   });
@@ -166,6 +171,15 @@ describe('rebuild', { timeout: 300_000 }, () => {
     expect(volumes).toContain(`${PROJECT}_postgres-data-alpine`);
   });
 
+  it('--restart brings the stack up on the new images, healthy, as a switch does', async () => {
+    const { run, doc } = await rebuild(['--service', 'backend', '--restart']);
+    expect(run.code, run.stderr).toBe(0);
+    const restart = (doc as RebuildDoc & { restart: { result: string; runningNow: string; services: Array<{ service: string; health: string }> } }).restart;
+    expect(restart).toMatchObject({ result: 'switched', runningNow: 'alpine' });
+    expect(restart.services.find((s) => s.service === 'backend')!.health).toBe('healthy');
+    await composeDown(engine, join(stackDir, STACK_FILES.alpineTest), PROJECT);
+  });
+
   it('read-only refuses (exit 2), nothing built', async () => {
     const run = await runCli(['rebuild', '--yes', '--read-only'], { cwd: home });
     expect(run.code).toBe(2);
@@ -174,7 +188,8 @@ describe('rebuild', { timeout: 300_000 }, () => {
 
   it('every build and prune is on the audit log', () => {
     const lines = readFileSync(join(home, 'state', 'netra-console', 'audit.log'), 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l) as { action: string; result: string });
-    expect(lines.filter((l) => l.action === 'build').map((l) => l.result)).toEqual([...Array(6).fill(['confirmed', 'built']).flat(), 'confirmed', 'failed', 'confirmed', 'built']);
+    expect(lines.filter((l) => l.action === 'build').map((l) => l.result)).toEqual([...Array(6).fill(['confirmed', 'built']).flat(), 'confirmed', 'failed', 'confirmed', 'built', 'confirmed', 'built']);
+    expect(lines.filter((l) => l.action === 'switch').map((l) => l.result)).toEqual(['confirmed', 'switched']);
     expect(lines.filter((l) => l.action === 'prune').map((l) => l.result)).toEqual(['confirmed', 'pruned']);
   });
 });

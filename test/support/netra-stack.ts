@@ -14,7 +14,7 @@
  */
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { ROOT } from './cli-process';
 import { DOCKER_BIN, docker, dockerOk, type PrivateEngine } from './docker-engine';
 import { sleep } from './wait';
@@ -125,7 +125,7 @@ export function compose(
   args: string[],
   opts: { extraEnv?: Record<string, string>; timeoutMs?: number } = {},
 ): Promise<RunResult> {
-  return run(COMPOSE_BIN, ['-f', join(REPO_ROOT, file), '-p', project, ...args], {
+  return run(COMPOSE_BIN, ['-f', resolve(REPO_ROOT, file), '-p', project, ...args], {
     env: composeEnv(engine, opts.extraEnv),
     timeoutMs: opts.timeoutMs,
   });
