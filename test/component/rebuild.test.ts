@@ -99,7 +99,7 @@ describe('rebuild dialog: options', () => {
     expect(frame).toMatch(/volumes\s+800 MB\s+120 MB/);
     expect(frame).toContain('Prune first: yes, scoped to netra');
     expect(frame).toContain('The prune removes (netra only):');
-    expect(frame).toContain('2 dangling images of netra (412 MB)');
+    expect(frame).toContain('2 dangling images of netra (up to 412 MB: layers other images share stay)');
     expect(frame).toContain('1 stopped container: netra-migrate-1');
     expect(frame).toContain('builder cache older than 24 h');
     expect(frame).toContain('Images of other projects and every volume survive.');
@@ -184,7 +184,7 @@ describe('rebuild dialog: confirm', () => {
     expect(text).toContain('Services: backend, worker');
     expect(text).toContain('Build: clean (--no-cache: every step runs again)');
     expect(text).toContain('Restart afterwards: yes');
-    expect(text).toContain('prune first: 2 dangling images (412 MB), 1 stopped container, builder cache older than 24 h');
+    expect(text).toContain('prune first: 2 dangling images (up to 412 MB), 1 stopped container, builder cache older than 24 h');
     expect(text).toContain('Images of other projects and every volume survive.');
     expect(text).toContain('Type netra and press Enter to rebuild; Esc cancels (nothing changes):');
   });

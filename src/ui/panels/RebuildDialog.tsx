@@ -74,7 +74,8 @@ function prunePlanText(plan: PrunePlan): string[] {
   const images = plan.danglingImages.reduce((sum, i) => sum + i.sizeBytes, 0);
   const names = plan.stoppedContainers.map((c) => c.name).join(', ');
   return [
-    `${plan.danglingImages.length} dangling image${plan.danglingImages.length === 1 ? '' : 's'} of ${plan.project} (${diskText(images)})`,
+    // An image's size counts layers it shares with others; those stay, so the space freed can be far less.
+    `${plan.danglingImages.length} dangling image${plan.danglingImages.length === 1 ? '' : 's'} of ${plan.project} (up to ${diskText(images)}: layers other images share stay)`,
     `${plan.stoppedContainers.length} stopped container${plan.stoppedContainers.length === 1 ? '' : 's'}${names ? `: ${names}` : ''}`,
     `builder cache older than ${plan.cacheOlderThanHours} h`,
   ];
@@ -85,7 +86,7 @@ function pruneSummary(options: RebuildOptions, plan: PrunePlan | null, stack: st
   if (!plan) return `prune first: ${stack}'s dangling images and stopped containers, builder cache older than ${options.pruneHours} h`;
   const images = plan.danglingImages.reduce((sum, i) => sum + i.sizeBytes, 0);
   const [dangling, stopped] = [plan.danglingImages.length, plan.stoppedContainers.length];
-  return `prune first: ${dangling} dangling image${dangling === 1 ? '' : 's'} (${diskText(images)}), ${stopped} stopped container${stopped === 1 ? '' : 's'}, builder cache older than ${plan.cacheOlderThanHours} h`;
+  return `prune first: ${dangling} dangling image${dangling === 1 ? '' : 's'} (up to ${diskText(images)}), ${stopped} stopped container${stopped === 1 ? '' : 's'}, builder cache older than ${plan.cacheOlderThanHours} h`;
 }
 
 /** Rows `text` takes wrapped at `width` cells (about: Ink wraps at word boundaries). */
