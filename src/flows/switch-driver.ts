@@ -116,7 +116,8 @@ export async function executeSwitch(plan: SwitchPlan, port: StackPort, hooks: Sw
       const what = runningVariant(containers);
       return { conflict: fresh, notice: `${plan.stack.name} changed meanwhile; now ${what === null ? 'nothing runs' : `${what} runs`}. Check and confirm again.` };
     }
-    previous = from === null ? null : await measureRunning(port, plan, containers, options.memorySamples ?? 3);
+    // The variant about to stop has been running for a while: one reading of it now is enough.
+    previous = from === null ? null : await measureRunning(port, plan, containers, 1);
     if (options.signal?.aborted) return { from, to: plan.to, previous, result: 'failed', elapsedSeconds: 0, services: [], error: 'interrupted before anything changed', failure: null, runningNow: from };
     started = now();
     hooks.phase('down');

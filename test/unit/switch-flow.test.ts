@@ -175,7 +175,7 @@ describe('executeSwitch and sessions (in-memory port)', () => {
     expect(services.find((s) => s.service === 'migration')!.memUsageBytes).toBeNull();
     const previous = (outcome as SwitchOutcome).previous!;
     expect(previous.map((s) => `${s.service} ${s.variant} ${s.state}`).sort()).toEqual(['backend alpine running', 'migration alpine exited', 'postgres alpine running']);
-    expect(previous.find((s) => s.service === 'backend')).toMatchObject({ memUsageBytes: 41 * 1024 ** 2, memLimitBytes: 256 * 1024 ** 2 });
+    expect(previous.find((s) => s.service === 'backend')).toMatchObject({ memUsageBytes: 40 * 1024 ** 2, memLimitBytes: 256 * 1024 ** 2 });
   });
 
   it('someone changing the stack after the plan: nothing is done, a fresh plan comes back', async () => {
