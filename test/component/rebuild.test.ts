@@ -5,7 +5,7 @@ import type { StackDefinition } from '../../src/domain/stacks';
 import type { RebuildFlow, RebuildOptions, RebuildReport, ServiceBuildReport } from '../../src/flows/rebuild-machine';
 import type { SwitchOutcome } from '../../src/flows/switch-machine';
 import type { AppStore } from '../../src/store/store';
-import { cleanupApps, footerLine, KEY, renderApp, sgrAt, type RenderAppOptions } from '../support/render-app';
+import { cleanupApps, container, dockerWith, footerLine, KEY, renderApp, sgrAt, type RenderAppOptions } from '../support/render-app';
 
 afterEach(cleanupApps);
 
@@ -475,6 +475,20 @@ describe('rebuild dialog: done', () => {
     expect(sgrAt(app.colorFrame(), '✘ restart failed')).toContain('31');
     await app.press(KEY.esc);
     expect(app.calls('closeRebuild')).toHaveLength(1);
+  });
+});
+
+describe('B on the Containers panel', () => {
+  it("rebuilds the selected container's service, in the stack of its compose project", async () => {
+    const docker = dockerWith([container({ id: 'api', project: 'netra', service: 'backend' }), container({ id: 'loose', name: 'loose', project: null, service: null })]);
+    const app = await renderApp({ state: { docker, stacks: { definitions: [NETRA], measurements: {} } } });
+    await app.waitFor('[1] Containers');
+    expect(footerLine(app.lastFrame())).toContain('B rebuild');
+    await app.press('B');
+    expect(app.calls('startRebuild')).toEqual([['netra', 'backend']]);
+    await app.press('j', 'B');
+    await app.waitFor('the selected container is not a service of a configured stack (stacks:)');
+    expect(app.calls('startRebuild')).toHaveLength(1);
   });
 });
 

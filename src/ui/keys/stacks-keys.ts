@@ -43,5 +43,22 @@ export const REBUILD_KEY: Binding = {
   },
 };
 
+/** From the Containers panel: rebuild the selected container's service, in the stack its compose project is. */
+export const REBUILD_SERVICE_KEY: Binding = {
+  keys: [{ input: 'B' }],
+  label: 'B',
+  description: "Rebuild the selected container's service image (its stack's rebuild dialog, that service chosen)",
+  hint: 'rebuild',
+  mutating: 'rebuild',
+  run: ({ store, actions }: KeyContext) => {
+    const state = store.getState();
+    const id = selectedRowId(state, 'health');
+    const container = id ? state.docker.containers[id] : undefined;
+    const stack = state.stacks.definitions.find((s) => s.project === container?.project);
+    if (!container || !stack || !container.service) return setNotice(store, 'the selected container is not a service of a configured stack (stacks:)');
+    actions.startRebuild(stack.name, container.service);
+  },
+};
+
 /** The Stacks panel's keys: move, filter, switch, compare, rebuild (there is no details view of a stack: no Enter). */
 export const STACKS_KEYS: readonly Binding[] = [...MOVE_KEYS, FILTER_KEY, CLEAR_FILTER_KEY, SWITCH_KEY, COMPARE_KEY, REBUILD_KEY];
