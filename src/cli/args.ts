@@ -86,6 +86,14 @@ export function serviceNameProblem(name: string): string | null {
   return `--service ${JSON.stringify(name)} is not a Cloud Run service name: lowercase letters, digits and hyphens, starting with a letter, not ending with a hyphen, at most 49 characters, e.g. --service netra-auth`;
 }
 
+/** Compose's rule for service names (letters, digits, `_`, `.`, `-`; a letter or digit first). */
+const COMPOSE_SERVICE_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/;
+
+function composeServiceProblem(name: string): string | null {
+  if (COMPOSE_SERVICE_NAME.test(name)) return null;
+  return `--service ${JSON.stringify(name)} is not a compose service name: letters, digits, _, . and -, starting with a letter or digit, e.g. --service backend`;
+}
+
 const EVERY: readonly Command[] = ['console', ...COMMANDS];
 /** The commands that read the config, the engine and Cloud Run; the sandbox command serves and reads nothing. */
 const READERS: readonly Command[] = ['console', 'status', 'rollback', 'logs'];
@@ -148,7 +156,7 @@ export const FLAGS: readonly FlagSpec[] = [
     elsewhere: '--json works with the status, rollback, logs, switch, compare and rebuild commands: netra-console status --json',
   },
   {
-    name: 'service', key: 'service', value: 'NAME', example: 'netra-backend-staging', commands: ['rollback', 'logs', 'rebuild'], validate: serviceNameProblem,
+    name: 'service', key: 'service', value: 'NAME', example: 'netra-backend-staging', commands: ['rollback', 'logs', 'rebuild'],
     description: 'a Cloud Run service of the region; with rebuild, a compose service of the stack',
     notes: {
       rollback: 'the one to roll back',
@@ -175,7 +183,7 @@ export const FLAGS: readonly FlagSpec[] = [
   { name: 'no-cache', key: 'noCache', commands: ['rebuild'], description: 'a clean build: no step comes from the cache' },
   {
     name: 'prune', key: 'prune', commands: ['rebuild'],
-    description: "first remove this stack's dangling images and stopped containers and builder cache older than 24 h (images of other projects and every volume stay)",
+    description: "first remove this stack's dangling images and stopped containers, and builder cache older than 24 h (the engine's, of every project); images of other projects and every volume stay",
   },
   { name: 'restart', key: 'restart', commands: ['rebuild'], description: 'bring the stack up on the new images afterwards, healthy (as switch does)' },
   { name: 'no-revert', key: 'noRevert', commands: ['switch'], description: 'when the target does not come up healthy, leave it as it is (default: revert to the variant that ran)' },
@@ -315,8 +323,10 @@ export function parseArgs(argv: readonly string[]): CliOptions {
   if (command) options.command = command;
   const misplaced = given.find((flag) => !flag.commands.includes(options.command as Command));
   if (misplaced) throw new UsageError(misplaced.elsewhere ?? worksWith(misplaced));
-  // Only rebuild takes --service more than once; elsewhere `service` is the one that counts.
+  // Only rebuild takes --service more than once (compose names); elsewhere `service` is a Cloud Run one.
   if (options.command !== 'rebuild') options.services = [];
+  const badService = options.command === 'rebuild' ? options.services.map(composeServiceProblem).find(Boolean) : options.service === undefined ? null : serviceNameProblem(options.service);
+  if (badService) throw new UsageError(badService);
   if (options.command === 'rollback') validateRollback(options);
   if (options.command === 'switch') validateSwitch(options);
   if (options.command === 'demo' && !options.demoAction) throw new UsageError('demo needs up or down, e.g. netra-console demo up');

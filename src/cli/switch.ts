@@ -10,6 +10,7 @@ import { runCompareSession, runSwitchSession, type SessionHooks, type SessionRes
 import { assertAuditWritable, AuditLogError } from '../sources/audit-log';
 import type { CliOptions } from './args';
 import { typedConfirmation } from './typed-confirmation';
+import { interruptible } from './interruptible';
 import type { Settings } from './settings';
 import { findStack, openStackRuntime, stackRecorder, type StackRuntime } from './stack-runtime';
 import { describePlan, describeOutcome } from './switch-report';
@@ -113,25 +114,6 @@ function dryRun(plan: SwitchPlan, options: CliOptions): number {
   return EXIT.ok;
 }
 
-/**
- * Ctrl-C, SIGTERM or a hang-up while the stack is between variants: the wait ends (killing the compose it waits
- * on), the outcome says `interrupted` and what runs now, and is audited, instead of dying half-way.
- */
-async function interruptible<T>(run: (signal: AbortSignal) => Promise<T>): Promise<T> {
-  const controller = new AbortController();
-  const stop = () => {
-    process.stderr.write('netra-console: interrupted; stopping the wait and reading what runs now…\n');
-    controller.abort();
-  };
-  const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
-  for (const signal of signals) process.on(signal, stop);
-  try {
-    return await run(controller.signal);
-  } finally {
-    for (const signal of signals) process.off(signal, stop);
-  }
-}
-
 function beforeChanging(settings: Settings, options: CliOptions, what: string): void {
   if (settings.readOnly) throw new UsageError(`this console is read-only (--read-only or readOnly: true): ${what} refused, nothing changed`);
   if (!options.yes && !options.dryRun && !process.stdin.isTTY) {
@@ -163,7 +145,7 @@ export async function runSwitchCommand(settings: Settings, options: CliOptions):
   await askFirst(options, `Type ${stack.name} to switch it to ${to}: `, stack.name, () => recorder.audit('switch', plan, 'cancelled'));
   const lastHealthy = loadMeasurements(runtime.measurementsPath).measurements[stack.name]?.lastHealthy;
   const revert = options.noRevert ? null : revertVariant(plan.from, to, lastHealthy);
-  const result = await interruptible((signal) => guardedSession(() => runSwitchSession(plan, runtime.port, progressHooks(plan, options.json), recorder, revert, { signal })));
+  const result = await interruptible('wait', (signal) => guardedSession(() => runSwitchSession(plan, runtime.port, progressHooks(plan, options.json), recorder, revert, { signal })));
   if ('conflict' in result) throw new UsageError(`${result.notice.replace(' Check and confirm again.', '')}; nothing changed (run the switch again)`);
   return report(stack, result.outcome, options, result.outcome.result === 'switched' ? EXIT.ok : EXIT.failed);
 }
@@ -180,7 +162,7 @@ export async function runCompareCommand(settings: Settings, options: CliOptions)
   assertAuditWritable(settings.dockerAuditPath);
   if (!options.json) process.stderr.write(`${describePlan(plan)}\n`);
   await askFirst(options, `Type ${stack.name} to bring up ${first}, measure, and come back: `, stack.name, () => recorder.audit('compare', plan, 'cancelled'));
-  const result = await interruptible((signal) => guardedSession(() => runCompareSession(plan, runtime.port, progressHooks(plan, options.json), recorder, { signal })));
+  const result = await interruptible('wait', (signal) => guardedSession(() => runCompareSession(plan, runtime.port, progressHooks(plan, options.json), recorder, { signal })));
   if ('conflict' in result) throw new UsageError(`${result.notice.replace(' Check and confirm again.', '')}; nothing changed (run the compare again)`);
   const code = result.outcome.result === 'switched' ? EXIT.ok : EXIT.failed;
   if (options.json) {

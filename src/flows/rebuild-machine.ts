@@ -1,4 +1,5 @@
 import type { BuildStep, DiskUsage, ImageLayer, PrunePlan, ServiceBuild } from '../domain/build';
+import type { BuildComparison } from '../domain/build-analysis';
 import type { StackDefinition, StackVariant } from '../domain/stacks';
 import type { ServiceProgress, SwitchOutcome } from './switch-machine';
 
@@ -14,15 +15,6 @@ export interface RebuildOptions {
   pruneHours: number;
 }
 
-/** How one service's new image compares with its last build (kept in the state directory). */
-export interface BuildComparison {
-  secondsDelta: number | null;
-  sizeDeltaBytes: number | null;
-  ratioDelta: number | null;
-  /** The first step whose cache broke, and the likely reason. */
-  firstBroken: { name: string; reason: string } | null;
-}
-
 export interface ServiceBuildReport {
   service: string;
   image: string;
@@ -32,6 +24,8 @@ export interface ServiceBuildReport {
   /** ok, warning (over the guides' warning size), over (over its budget). */
   level: 'ok' | 'warning' | 'over';
   seconds: number | null;
+  /** Not built this time: compose stopped before it (another service failed), or the build never started. */
+  notBuilt: boolean;
   cacheableSteps: number;
   cachedSteps: number;
   cacheHitRatio: number | null;
@@ -49,7 +43,10 @@ export interface RebuildReport {
   result: 'built' | 'failed';
   elapsedSeconds: number;
   services: ServiceBuildReport[];
-  pruned: { reclaimedBytes: number } | null;
+  /** The slowest vertices of the build, export and FROM included (guide 003: "export 20 s"). */
+  slowestSteps: Array<{ service: string; name: string; seconds: number }>;
+  /** What the prune reclaimed, and what it had to leave (e.g. a container running again by then). */
+  pruned: { reclaimedBytes: number; errors: string[] } | null;
   /** The restart on the new images, when asked for. */
   restart: SwitchOutcome | null;
   error: string | null;
@@ -90,7 +87,7 @@ function onOptions(flow: RebuildFlow, change: (flow: Options) => RebuildFlow): R
   return flow.step === 'options' ? change(flow) : flow;
 }
 
-/** New options for another variant: its services are read again (preflight), so the caller restarts the flow. */
+/** Clean or cached, restart afterwards, prune first: on or off. */
 export function toggle(flow: RebuildFlow, what: 'noCache' | 'restart' | 'prune'): RebuildFlow {
   return onOptions(flow, (f) => ({ ...f, options: { ...f.options, [what]: !f.options[what] }, notice: null }));
 }

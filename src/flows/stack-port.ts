@@ -20,6 +20,8 @@ export interface HostResources {
 export interface StackBuildOptions {
   /** `--no-cache`: no step is taken from the builder cache. */
   noCache?: boolean;
+  /** Aborting ends the build: compose and the docker build it runs are killed. */
+  signal?: AbortSignal;
 }
 
 /**

@@ -111,11 +111,6 @@ export function withBuilds(history: BuildHistory, stack: string, variant: StackV
   return { ...history, [stack]: { ...history[stack], [variant]: services } };
 }
 
-/** The last build of one service, if there is one. */
-export function lastBuild(history: BuildHistory, stack: string, variant: StackVariant, service: string): BuildRecord | null {
-  return history[stack]?.[variant]?.[service] ?? null;
-}
-
 /** A temp file that may not exist, in a directory that may not be one: best effort. */
 function removeQuietly(path: string): void {
   try {

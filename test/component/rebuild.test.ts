@@ -98,7 +98,7 @@ describe('rebuild dialog: options', () => {
     expect(frame).toMatch(/build cache\s+2\.30 GB\s+1\.90 GB/);
     expect(frame).toMatch(/volumes\s+800 MB\s+120 MB/);
     expect(frame).toContain('Prune first: yes, scoped to netra');
-    expect(frame).toContain('The prune removes (netra only):');
+    expect(frame).toContain("The prune removes (images and containers of netra only; the cache is the engine's):");
     expect(frame).toContain('2 dangling images of netra (up to 412 MB: layers other images share stay)');
     expect(frame).toContain('1 stopped container: netra-migrate-1');
     expect(frame).toContain('builder cache older than 24 h');
@@ -280,7 +280,7 @@ describe('rebuild dialog: running', () => {
     expect(frame).toContain('worker: failed to solve');
     expect(frame).toMatch(/stage-0\s+3\/3\s+RUN apk add gcc\s+error/);
     // Dockerfile steps only (internal and FROM are not): 5 seen, 3 done of which 2 cached.
-    expect(frame).toContain('3 of 5 build steps done · 2 cache hits so far');
+    expect(frame).toContain('3 build steps done so far · 2 cache hits');
     expect(frame).toContain('Slowest steps so far');
     expect(frame).toMatch(/41\.7 s\s+backend\s+RUN pip install -r requirements\.txt/);
     expect(frame).toMatch(/1\.2 s\s+backend\s+FROM python/);
@@ -312,7 +312,7 @@ describe('rebuild dialog: running', () => {
     const frame = await app.waitFor('RUN step-60');
     expect(frame).toMatch(/… \d+ earlier steps/);
     expect(frame).not.toContain('RUN step-1 ');
-    expect(frame).toContain('59 of 60 build steps done · 59 cache hits so far');
+    expect(frame).toContain('59 build steps done so far · 59 cache hits');
   });
 
   it('pruning and measuring say what they do', async () => {
@@ -351,6 +351,7 @@ describe('rebuild dialog: done', () => {
       overBudget: false,
       level: 'ok',
       seconds: 42.1,
+      notBuilt: false,
       cacheableSteps: 6,
       cachedSteps: 4,
       cacheHitRatio: 4 / 6,
@@ -375,7 +376,7 @@ describe('rebuild dialog: done', () => {
   };
 
   function report(overrides: Partial<RebuildReport> = {}): RebuildReport {
-    return { stack: 'netra', variant: 'alpine', noCache: false, result: 'built', elapsedSeconds: 84.2, services: [], pruned: null, restart: null, error: null, ...overrides };
+    return { stack: 'netra', variant: 'alpine', noCache: false, result: 'built', elapsedSeconds: 84.2, services: [], slowestSteps: [], pruned: null, restart: null, error: null, ...overrides };
   }
 
   const done = (r: RebuildReport, opts: Partial<RebuildOptions> = {}): RebuildFlow => ({ step: 'done', stack: NETRA, options: options(opts), report: r });
@@ -403,7 +404,7 @@ describe('rebuild dialog: done', () => {
       service({ service: 'frontend', imageSizeBytes: 290e6, level: 'warning', seconds: 12, cacheableSteps: 4, cachedSteps: 4, previous: { secondsDelta: -3, sizeDeltaBytes: -4e6, ratioDelta: 0.25, firstBroken: null } }),
       service({ service: 'worker', imageSizeBytes: 90e6, seconds: 8.5, cacheableSteps: 3, cachedSteps: 0 }),
     ];
-    const app = await dialog(done(report({ services, pruned: { reclaimedBytes: 1.35e9 }, restart: switched }), { restart: true, prune: true }));
+    const app = await dialog(done(report({ services, pruned: { reclaimedBytes: 1.35e9, errors: ['container netra-migrate-1 kept: it is running now'] }, slowestSteps: [{ service: 'backend', name: '[builder 4/5] RUN pip install -r requirements.txt', seconds: 41.7 }, { service: 'backend', name: 'exporting to image', seconds: 20.5 }], restart: switched }), { restart: true, prune: true }));
     const frame = await app.waitFor('✔ built backend, frontend, worker (alpine, cached) in 84.2 s');
     expect(frame).toMatch(/SERVICE\s+IMAGE\s+SIZE \/ BUDGET\s+TIME\s+CACHED/);
     expect(frame).toMatch(/backend\s+netra-backend:alpine\s+✘ 612 MB \/ 500 MB\s+42\.1 s\s+4\/6 \(67 %\)/);
@@ -422,11 +423,11 @@ describe('rebuild dialog: done', () => {
     expect(text).toContain('no previous build to compare with');
     expect(frame).toContain('✔ restarted on the new images: alpine healthy in 14.2 s');
     expect(frame).toContain('pruned first: 1.35 GB reclaimed');
+    expect(frame).toContain('not pruned: container netra-migrate-1 kept: it is running now');
+    // The report's slowest vertices, the export included (guide 003: "export 20 s").
     expect(frame).toContain('Slowest steps');
-    expect(frame).toMatch(/61\.3 s\s+backend\s+\[builder 3\/5\] RUN pip install/);
-    expect(frame).toMatch(/2\.5 s\s+backend\s+\[stage-1 4\/4\] COPY --from=builder/);
-    // The cached step took no time of its own: not among the slowest.
-    expect(frame).not.toMatch(/backend\s+\[builder 2\/5\] COPY requirements/);
+    expect(frame).toMatch(/41\.7 s\s+backend\s+\[builder 4\/5\] RUN pip install/);
+    expect(frame).toMatch(/20\.5 s\s+backend\s+exporting to image/);
     expect(frame).toContain('Largest layers');
     expect(frame).toMatch(/410 MB\s+RUN \/bin\/sh -c pip install -r requirements\.txt/);
     expect(frame).toMatch(/180 MB\s+\/bin\/sh -c #\(nop\) ADD file:abc in \//);
@@ -465,6 +466,13 @@ describe('rebuild dialog: done', () => {
     await app.press(KEY.enter);
     await app.waitFor((f) => !f.includes('rebuilding netra failed'), 'closed');
     expect(app.calls('closeRebuild')).toHaveLength(1);
+  });
+
+  it('a service compose never got to is said to be not built, not shown with its old image', async () => {
+    const r = report({ result: 'failed', error: 'backend failed', services: [service({ service: 'worker', notBuilt: true, imageSizeBytes: null, cacheableSteps: 0, cachedSteps: 0, cacheHitRatio: null })] });
+    const app = await dialog(done(r));
+    const frame = await app.waitFor('not built: compose stopped before it (its image is unchanged)');
+    expect(frame).not.toContain('netra-worker:alpine');
   });
 
   it('a restart that failed says what runs now; Esc closes', async () => {

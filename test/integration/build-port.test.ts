@@ -35,7 +35,7 @@ import { waitFor } from '../support/wait';
 const engine = providedEngine();
 const client = new Docker({ socketPath: engine.socketPath });
 const endpoint: DockerEndpoint = { kind: 'socket', socketPath: engine.socketPath, display: engine.host };
-const port: BuildPort = createBuildPort(client, { cli: DOCKER_BIN, endpoint });
+const port: BuildPort = createBuildPort(client);
 const stackPort = createStackPort(client, { cli: DOCKER_BIN, endpoint });
 
 const LABEL = 'com.docker.compose.project';

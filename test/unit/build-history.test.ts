@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { BuildRecord } from '../../src/domain/build';
-import { defaultBuildHistoryPath, lastBuild, loadBuildHistory, saveBuildHistory, withBuilds } from '../../src/sources/build-history';
+import { defaultBuildHistoryPath, loadBuildHistory, saveBuildHistory, withBuilds } from '../../src/sources/build-history';
 
 const BACKEND: BuildRecord = {
   service: 'backend',
@@ -52,9 +52,8 @@ describe('build history in the state directory', () => {
       test: { regular: { backend: regular }, alpine: { backend: { ...BACKEND, seconds: 1 }, auth: AUTH } },
       staging: { alpine: { auth: AUTH } },
     });
-    expect(lastBuild(history, 'test', 'alpine', 'auth')).toEqual(AUTH);
-    expect(lastBuild(history, 'test', 'regular', 'auth')).toBeNull();
-    expect(lastBuild(history, 'nope', 'alpine', 'auth')).toBeNull();
+    expect(history.test?.alpine?.auth).toEqual(AUTH);
+    expect(history.test?.regular?.auth).toBeUndefined();
   });
 
   it('a missing file is nothing built yet; a corrupt or foreign one is ignored with one line, and left as it is', () => {

@@ -49,3 +49,11 @@ describe('switch, compare and demo arguments', () => {
     expect(parseArgs(['demo', 'down'])).toMatchObject({ command: 'demo', demoAction: 'down' });
   });
 });
+
+describe('--service names', () => {
+  it('rebuild takes compose names; rollback and logs keep Cloud Run\'s rule', () => {
+    expect(parseArgs(['rebuild', '--service', 'db_primary'])).toMatchObject({ services: ['db_primary'] });
+    expect(usageError(() => parseArgs(['rebuild', '--service', '../x']))).toBe('--service "../x" is not a compose service name: letters, digits, _, . and -, starting with a letter or digit, e.g. --service backend');
+    expect(usageError(() => parseArgs(['rollback', '--service', 'db_primary']))).toContain('is not a Cloud Run service name');
+  });
+});

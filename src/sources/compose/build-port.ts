@@ -19,12 +19,6 @@ import { printable } from '../../domain/printable';
 import type { BuildPort, PruneResult } from '../../flows/build-port';
 import { describeEngineError } from '../docker/client';
 
-export interface BuildPortOptions {
-  /** The docker CLI (config `docker.cli`); the port itself talks to the engine API only. */
-  cli: string;
-  endpoint: DockerEndpoint;
-}
-
 const PROJECT_LABEL = 'com.docker.compose.project';
 /** Container states a prune may remove; running, paused, restarting and removing ones are left alone. */
 const STOPPED_STATES = ['exited', 'created', 'dead'] as const;
@@ -110,7 +104,7 @@ export function diskUsageOf(df: EngineDiskUsage): DiskUsage {
   };
 }
 
-export function createBuildPort(docker: Docker, _options: BuildPortOptions): BuildPort {
+export function createBuildPort(docker: Docker): BuildPort {
   function df(): Promise<EngineDiskUsage> {
     return docker.df() as Promise<EngineDiskUsage>;
   }

@@ -187,7 +187,7 @@ export function createStackPort(docker: Docker, options: StackPortOptions): Stac
     },
 
     async build(stack, variant, services, onLine, buildOptions) {
-      await run(stack, variant, ['build', ...(buildOptions?.noCache ? ['--no-cache'] : []), ...services], timeouts.buildMs, onLine);
+      await run(stack, variant, ['build', ...(buildOptions?.noCache ? ['--no-cache'] : []), ...services], timeouts.buildMs, onLine, buildOptions?.signal);
     },
 
     async down(stack, variant) {

@@ -1,6 +1,7 @@
 import { Box, Text } from 'ink';
 import stringWidth from 'string-width';
 import type { BuildStep, DiskUsage, PrunePlan, ServiceBuild } from '../../domain/build';
+import { slowestSteps } from '../../domain/build-analysis';
 import { otherVariant } from '../../domain/stacks';
 import {
   isConfirmed,
@@ -77,7 +78,7 @@ function prunePlanText(plan: PrunePlan): string[] {
     // An image's size counts layers it shares with others; those stay, so the space freed can be far less.
     `${plan.danglingImages.length} dangling image${plan.danglingImages.length === 1 ? '' : 's'} of ${plan.project} (up to ${diskText(images)}: layers other images share stay)`,
     `${plan.stoppedContainers.length} stopped container${plan.stoppedContainers.length === 1 ? '' : 's'}${names ? `: ${names}` : ''}`,
-    `builder cache older than ${plan.cacheOlderThanHours} h`,
+    `builder cache older than ${plan.cacheOlderThanHours} h (of every project: the cache is shared)`,
   ];
 }
 
@@ -118,7 +119,7 @@ function Usage({ usage }: { usage: DiskUsage }) {
 function PruneWhat({ plan }: { plan: PrunePlan }) {
   return (
     <Box flexDirection="column" marginTop={1}>
-      <Text>{`The prune removes (${plan.project} only):`}</Text>
+      <Text>{`The prune removes (images and containers of ${plan.project} only; the cache is the engine's):`}</Text>
       {prunePlanText(plan).map((line) => (
         <Text key={line} color="yellow" wrap="truncate">{`  ${line}`}</Text>
       ))}
@@ -258,9 +259,6 @@ interface Slow {
   seconds: number;
 }
 
-function slowest(all: Slow[], count: number): Slow[] {
-  return [...all].sort((a, b) => b.seconds - a.seconds).slice(0, count);
-}
 
 function SlowestSteps({ steps, title, width }: { steps: Slow[]; title: string; width: number }) {
   if (steps.length === 0) return null;
@@ -311,10 +309,7 @@ function Running({ flow, rows, width }: { flow: Step<'running'>; rows: number; w
   const steps = flow.builds.flatMap((b) => b.steps.filter((s) => s.kind === 'step'));
   const done = steps.filter((s) => s.state === 'done' || s.state === 'cached').length;
   const cached = steps.filter((s) => s.state === 'cached').length;
-  const slow = slowest(
-    flow.builds.flatMap((b) => b.steps.filter((s) => s.kind !== 'internal' && s.state === 'done' && s.seconds !== null).map((s) => ({ service: b.service, name: s.instruction ?? s.name, seconds: s.seconds! }))),
-    SLOWEST_LIVE,
-  );
+  const slow = slowestSteps(flow.builds, SLOWEST_LIVE).map(({ service, step }) => ({ service, name: step.instruction ?? step.name, seconds: step.seconds ?? 0 }));
   const restarting = flow.phase === 'restarting' || flow.restart.length > 0;
   const phase = `${PHASE_TEXT[flow.phase](flow)}  (${Math.max(0, Math.floor((now - flow.startedMs) / 1000))} s so far)`;
   const fixed = rowsOf(phase, width) + 1 + (slow.length ? 2 + slow.length : 0) + (restarting ? 1 + flow.restart.length : 0) + rowsOf(RUNNING_NOTE, width);
@@ -323,7 +318,7 @@ function Running({ flow, rows, width }: { flow: Step<'running'>; rows: number; w
       <Text color="cyan" wrap="wrap">
         {phase}
       </Text>
-      <Text wrap="truncate">{`${done} of ${steps.length} build steps done · ${cached} cache hit${cached === 1 ? '' : 's'} so far`}</Text>
+      <Text wrap="truncate">{`${done} build step${done === 1 ? '' : 's'} done so far · ${cached} cache hit${cached === 1 ? '' : 's'}`}</Text>
       <StepTable builds={flow.builds} rows={rows - fixed} width={width} />
       <SlowestSteps steps={slow} title="Slowest steps so far" width={width} />
       {restarting ? (
@@ -351,6 +346,9 @@ const COL = { service: 12, size: 19, time: 8, cache: 13 };
 
 function ServiceRow({ report, width }: { report: ServiceBuildReport; width: number }) {
   const imageWidth = Math.max(10, width - COL.service - COL.size - COL.time - COL.cache - 4);
+  if (report.notBuilt) {
+    return <Text color="yellow" wrap="truncate">{`${fit(report.service, COL.service)}not built: compose stopped before it (its image is unchanged)`}</Text>;
+  }
   const level = LEVEL[report.level];
   const size = `${level.mark}${imageSizeText(report.imageSizeBytes)} / ${imageSizeText(report.budgetBytes)}`;
   return (
@@ -444,10 +442,7 @@ function restartLine(outcome: SwitchOutcome): { text: string; color?: string } {
 function Done({ flow, width }: { flow: Step<'done'>; width: number }) {
   const { report, options } = flow;
   const built = report.result === 'built';
-  const slow = slowest(
-    report.services.flatMap((s) => s.steps.filter((st) => !st.cached && st.seconds !== null).map((st) => ({ service: s.service, name: st.name, seconds: st.seconds! }))),
-    SLOWEST_SHOWN,
-  );
+  const slow = report.slowestSteps.slice(0, SLOWEST_SHOWN);
   const restart = report.restart ? restartLine(report.restart) : options.restart ? { text: built ? 'not restarted' : 'not restarted: the build failed; what ran before still runs' } : null;
   return (
     <Box flexDirection="column">
@@ -464,6 +459,9 @@ function Done({ flow, width }: { flow: Step<'done'>; width: number }) {
         </Text>
       ) : null}
       {report.pruned ? <Text wrap="wrap">{`pruned first: ${diskText(report.pruned.reclaimedBytes)} reclaimed`}</Text> : null}
+      {report.pruned?.errors.map((e) => (
+        <Text key={e} color="yellow" wrap="wrap">{`  not pruned: ${e}`}</Text>
+      ))}
       <SlowestSteps steps={slow} title="Slowest steps" width={width} />
       <Layers services={report.services} width={width} />
     </Box>
