@@ -41,6 +41,13 @@ add('switch to an unknown variant', ['switch', '--to', 'musl'], { says: /is not 
 add('switch --stack with a slash', ['switch', '--to', 'alpine', '--stack', 'a/b'], { says: /is not a stack name/ });
 add('switch to an unknown stack', ['switch', '--to', 'alpine', '--yes', '--stack', 'prod'], { says: /unknown stack "prod"; the configured stacks are: test, staging/ });
 add('switch when the compose files are missing', ['switch', '--to', 'alpine', '--yes'], { says: /compose file .*docker-compose\.alpine-test\.yml does not exist/ });
+add('switch with no compose CLI on PATH', ['switch', '--to', 'alpine', '--yes'], {
+  env: { PATH: '/nonexistent' },
+  setup: (home) => {
+    for (const file of ['docker-compose.alpine-test.yml', 'docker-compose.test.yml']) writeFileSync(join(home, file), 'services: {}\n');
+  },
+  says: /no compose CLI found: install docker-compose/,
+});
 add('switch without --yes and no terminal', ['switch', '--to', 'regular'], { says: /refusing to switch without a confirmation/ });
 add('switch in read-only', ['switch', '--to', 'regular', '--yes', '--read-only'], { says: /read-only/ });
 add('compare --no-revert', ['compare', '--no-revert']);
