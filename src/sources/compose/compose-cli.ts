@@ -95,7 +95,8 @@ function execute(
     const errLines = splitter();
     const errDecoder = new TextDecoder();
     child.stdout.on('data', (chunk: Buffer) => {
-      stdout.push(chunk);
+      // A caller that takes the lines (a build's progress) does not need them again: a long build stays bounded.
+      if (!emit) stdout.push(chunk);
       outLines?.(chunk);
     });
     child.stderr.on('data', (chunk: Buffer) => {
