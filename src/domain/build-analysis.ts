@@ -1,5 +1,4 @@
 import type { BuildRecord, BuildStep, ImageLayer, ServiceBuild } from './build';
-import type { StackVariant } from './stacks';
 
 /** Cache hits of one service build. Only `step` vertices can hit the cache (not internal, FROM or export ones). */
 export interface CacheStats {
@@ -28,14 +27,8 @@ export function slowestSteps(builds: readonly ServiceBuild[], n: number): Array<
   return timed.sort((a, b) => (b.step.seconds ?? 0) - (a.step.seconds ?? 0)).slice(0, Math.max(0, Math.floor(n)));
 }
 
-export interface RecordMeta {
-  variant: StackVariant;
-  image: string;
-  noCache: boolean;
-  builtAt: string;
-  seconds: number;
-  imageSizeBytes: number | null;
-}
+/** What a record says beyond the build itself: the fields of BuildRecord that toRecord does not derive. */
+export type RecordMeta = Pick<BuildRecord, 'variant' | 'image' | 'noCache' | 'builtAt' | 'seconds' | 'imageSizeBytes'>;
 
 /** The record kept for the next build to compare with: the cacheable steps, in the order they appeared. */
 export function toRecord(build: ServiceBuild, meta: RecordMeta): BuildRecord {
@@ -195,12 +188,8 @@ function copyFromStage(instruction: string | null): string | null {
   return /\s--from=(\S+)/.exec(instruction)?.[1] ?? null;
 }
 
-export interface ParsedStepName {
-  stage: string | null;
-  index: number | null;
-  total: number | null;
-  instruction: string | null;
-}
+/** What a step's name says: the fields of BuildStep that come from it. */
+export type ParsedStepName = Pick<BuildStep, 'stage' | 'index' | 'total' | 'instruction'>;
 
 /** `[builder 3/4] COPY requirements.txt .` → stage builder, 3 of 4, `COPY requirements.txt .`. */
 export function parseStepName(name: string): ParsedStepName {

@@ -1,8 +1,9 @@
 import { accessSync, closeSync, constants, fchmodSync, fstatSync, lstatSync, mkdirSync, openSync, statSync, writeSync } from 'node:fs';
-import { homedir, hostname, userInfo } from 'node:os';
-import { dirname, join } from 'node:path';
+import { hostname, userInfo } from 'node:os';
+import { dirname } from 'node:path';
 import { UsageError } from '../config/errors';
 import type { AnyAuditEntry, AuditEntry } from '../domain/audit';
+import { defaultStatePath } from './state-file';
 
 /** The audit log cannot be written; the user can fix it (a path, a mode), so it is a usage error: exit 2. */
 export class AuditLogError extends UsageError {
@@ -14,8 +15,7 @@ export class AuditLogError extends UsageError {
  * sandbox (in-process or at a plaintext endpoint) go to `audit-sandbox.log` beside it, apart from the real ones.
  */
 export function defaultAuditPath(env: NodeJS.ProcessEnv, sandbox: boolean): string {
-  const state = env.XDG_STATE_HOME || join(env.HOME || homedir(), '.local', 'state');
-  return join(state, 'netra-console', sandbox ? 'audit-sandbox.log' : 'audit.log');
+  return defaultStatePath(env, sandbox ? 'audit-sandbox.log' : 'audit.log');
 }
 
 function osUser(): string {

@@ -7,11 +7,6 @@ export function rowsOf(text: string, width: number): number {
   return text.split('\n').reduce((rows, line) => rows + Math.max(1, Math.ceil(stringWidth(line) / Math.max(1, width))), 0);
 }
 
-/** Cells inside a dialog of `width`: the double border and one column of padding on each side. */
-export function dialogInner(width: number): number {
-  return width - 4;
-}
-
 /** A typed confirmation: what to type (and what to press), and what has been typed so far. */
 export interface DialogPrompt {
   text: string;
@@ -48,7 +43,7 @@ function Prompt({ prompt }: { prompt: DialogPrompt }) {
  * hints. The title and what is under the content always show; the content gets the rest.
  */
 export function DialogFrame({ width, height, heading, failed, prompt, notice, hints, children }: DialogFrameProps) {
-  const inner = dialogInner(width);
+  const inner = width - 4; // the double border and one column of padding on each side
   const below = (prompt ? 1 + rowsOf(prompt.text + prompt.typed + ' ', inner) : 0) + (notice ? rowsOf(notice, inner) : 0) + (hints ? 1 + rowsOf(hints, inner) : 0);
   const contentRows = Math.max(1, height - 2 - rowsOf(heading, inner) - below);
   return (

@@ -3,45 +3,28 @@ import { setNotice } from '../../store/ui-actions';
 import type { Binding, KeyContext } from './bindings';
 import { CLEAR_FILTER_KEY, FILTER_KEY, MOVE_KEYS } from './list-keys';
 
-/** Opens the switch dialog for the selected stack: `switch` to the other variant, or `compare` both. */
-function startOnSelected(kind: 'switch' | 'compare'): Binding['run'] {
-  return ({ store, actions }: KeyContext) => {
-    const stack = selectedRowId(store.getState(), 'stacks');
-    if (stack) actions.startSwitch(stack, kind);
-    else setNotice(store, 'no stack selected: configure stacks in the config file (stacks:)');
+/** A key that starts a dialog on the selected stack, or says there is none. */
+function selectedStackKey(
+  { input, ...key }: Pick<Binding, 'description' | 'hint' | 'mutating'> & { input: string },
+  start: (actions: KeyContext['actions'], stack: string) => void,
+): Binding {
+  return {
+    keys: [{ input }],
+    label: input,
+    ...key,
+    run: ({ store, actions }: KeyContext) => {
+      const stack = selectedRowId(store.getState(), 'stacks');
+      if (stack) start(actions, stack);
+      else setNotice(store, 'no stack selected: configure stacks in the config file (stacks:)');
+    },
   };
 }
 
-export const SWITCH_KEY: Binding = {
-  keys: [{ input: 'S' }],
-  label: 'S',
-  description: 'Switch the selected stack to its other variant (Alpine ↔ regular), after checks and a typed confirmation',
-  hint: 'switch',
-  mutating: 'switch',
-  run: startOnSelected('switch'),
-};
+export const SWITCH_KEY = selectedStackKey({ input: 'S', description: 'Switch the selected stack to its other variant (Alpine ↔ regular), after checks and a typed confirmation', hint: 'switch', mutating: 'switch' }, (actions, stack) => actions.startSwitch(stack, 'switch'));
 
-export const COMPARE_KEY: Binding = {
-  keys: [{ input: 'C' }],
-  label: 'C',
-  description: 'Compare: bring each variant of the selected stack up in turn, measure both, leave it as it was',
-  hint: 'compare',
-  mutating: 'switch',
-  run: startOnSelected('compare'),
-};
+export const COMPARE_KEY = selectedStackKey({ input: 'C', description: 'Compare: bring each variant of the selected stack up in turn, measure both, leave it as it was', hint: 'compare', mutating: 'switch' }, (actions, stack) => actions.startSwitch(stack, 'compare'));
 
-export const REBUILD_KEY: Binding = {
-  keys: [{ input: 'B' }],
-  label: 'B',
-  description: 'Rebuild the images of the selected stack (choose services, clean or cached, restart, prune), after a typed confirmation',
-  hint: 'rebuild',
-  mutating: 'rebuild',
-  run: ({ store, actions }: KeyContext) => {
-    const stack = selectedRowId(store.getState(), 'stacks');
-    if (stack) actions.startRebuild(stack);
-    else setNotice(store, 'no stack selected: configure stacks in the config file (stacks:)');
-  },
-};
+export const REBUILD_KEY = selectedStackKey({ input: 'B', description: 'Rebuild the images of the selected stack (choose services, clean or cached, restart, prune), after a typed confirmation', hint: 'rebuild', mutating: 'rebuild' }, (actions, stack) => actions.startRebuild(stack));
 
 /** From the Containers panel: rebuild the selected container's service, in the stack its compose project is. */
 export const REBUILD_SERVICE_KEY: Binding = {

@@ -1,5 +1,4 @@
 import { Box, Text } from 'ink';
-import stringWidth from 'string-width';
 import type { BuildStep, DiskUsage, PrunePlan, ServiceBuild } from '../../domain/build';
 import { slowestSteps } from '../../domain/build-analysis';
 import { otherVariant } from '../../domain/stacks';
@@ -16,12 +15,15 @@ import {
   type RebuildPhase,
   type ServiceBuildReport,
 } from '../../flows/rebuild-machine';
-import { runningText, type ServiceProgress, type SwitchOutcome } from '../../flows/switch-machine';
+import { runningText, type SwitchOutcome } from '../../flows/switch-machine';
 import { changeRebuild } from '../../store/stack-actions';
-import { setNotice, setOverlay } from '../../store/ui-actions';
+import { setNotice } from '../../store/ui-actions';
+import { DialogFrame, rowsOf } from '../components/DialogFrame';
+import { ServiceProgressRows } from '../components/ServiceProgressRows';
 import { useAppState } from '../context';
 import { fit, shortImage } from '../format';
 import { hintLine, shownBindings, type Binding, type BindingSet } from '../keys/bindings';
+import { cancelKey, CLOSE_EMPTY, closeDoneKey, eraseKey, QUIT_NOTHING_CHANGES as QUIT, typedText, type EditTyped } from '../keys/dialog-keys';
 import type { OverlaySpec, ViewProps } from '../keys/view-spec';
 import { useNow } from '../use-now';
 import { imageSizeText, secondsText } from './StacksPanel';
@@ -88,11 +90,6 @@ function pruneSummary(options: RebuildOptions, plan: PrunePlan | null, stack: st
   const images = plan.danglingImages.reduce((sum, i) => sum + i.sizeBytes, 0);
   const [dangling, stopped] = [plan.danglingImages.length, plan.stoppedContainers.length];
   return `prune first: ${dangling} dangling image${dangling === 1 ? '' : 's'} (up to ${diskText(images)}), ${stopped} stopped container${stopped === 1 ? '' : 's'}, builder cache older than ${plan.cacheOlderThanHours} h`;
-}
-
-/** Rows `text` takes wrapped at `width` cells (about: Ink wraps at word boundaries). */
-function rowsOf(text: string, width: number): number {
-  return text.split('\n').reduce((rows, line) => rows + Math.max(1, Math.ceil(stringWidth(line) / Math.max(1, width))), 0);
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -186,17 +183,6 @@ function promptText(flow: Step<'confirm'>): string {
   return `Type ${flow.stack.name} and press ${CONFIRM.label} to rebuild; ${CANCEL.label} cancels (nothing changes): `;
 }
 
-function Prompt({ flow }: { flow: Step<'confirm'> }) {
-  return (
-    <Box marginTop={1}>
-      <Text wrap="wrap">
-        {promptText(flow)}
-        <Text color="cyan">{`${flow.typed}█`}</Text>
-      </Text>
-    </Box>
-  );
-}
-
 // ---------------------------------------------------------------------------------------------------------------
 // Running
 
@@ -273,35 +259,6 @@ function SlowestSteps({ steps, title, width }: { steps: Slow[]; title: string; w
   );
 }
 
-const PROGRESS_ICON: Record<ServiceProgress['state'], { icon: string; color?: string }> = {
-  waiting: { icon: '·' },
-  starting: { icon: '◌', color: 'yellow' },
-  ready: { icon: '✔', color: 'green' },
-  failed: { icon: '✘', color: 'red' },
-};
-
-function progressElapsed(p: ServiceProgress, now: number): string {
-  if (p.state === 'ready') return p.readySeconds === null ? 'ready' : `${p.readySeconds.toFixed(1)} s`;
-  if (p.startedMs === null) return '';
-  return `${Math.max(0, Math.floor((now - p.startedMs) / 1000))} s`;
-}
-
-function RestartRows({ progress, now }: { progress: readonly ServiceProgress[]; now: number }) {
-  const nameWidth = Math.min(16, Math.max(7, ...progress.map((p) => p.service.length)));
-  return (
-    <Box flexDirection="column">
-      {progress.map((p) => {
-        const { icon, color } = PROGRESS_ICON[p.state];
-        return (
-          <Text key={p.service} color={color} wrap="truncate">
-            {`  ${icon} ${fit(p.service, nameWidth)} ${fit(progressElapsed(p, now), 8, 'right')}  ${p.detail ?? p.state}`}
-          </Text>
-        );
-      })}
-    </Box>
-  );
-}
-
 const RUNNING_NOTE = 'No keys work while it runs (not even Ctrl-C).';
 
 function Running({ flow, rows, width }: { flow: Step<'running'>; rows: number; width: number }) {
@@ -323,7 +280,7 @@ function Running({ flow, rows, width }: { flow: Step<'running'>; rows: number; w
       <SlowestSteps steps={slow} title="Slowest steps so far" width={width} />
       {restarting ? (
         <Box flexDirection="column" marginTop={1}>
-          <RestartRows progress={flow.restart} now={now} />
+          <ServiceProgressRows progress={flow.restart} now={now} />
         </Box>
       ) : null}
       <Text dimColor wrap="wrap">
@@ -488,54 +445,29 @@ function title(flow: RebuildFlow): string {
 export function RebuildDialog({ width, height }: ViewProps) {
   const { flow, notice, readOnly } = useAppState((s) => ({ flow: s.stacks.rebuild, notice: s.ui.notice, readOnly: s.readOnly }));
   if (!flow) return null;
-  const inner = width - 4;
   const hints = hintLine(shownBindings(keysFor(flow), readOnly));
-  const prompt = flow.step === 'confirm' ? flow : null;
   const failed = flow.step === 'done' && (flow.report.result === 'failed' || (flow.report.restart !== null && flow.report.restart.result !== 'switched' && flow.report.restart.result !== 'unchanged'));
-  const heading = title(flow);
-  const below = (prompt ? 1 + rowsOf(promptText(prompt) + prompt.typed + ' ', inner) : 0) + (notice ? rowsOf(notice, inner) : 0) + (hints ? 1 + rowsOf(hints, inner) : 0);
-  const contentRows = Math.max(1, height - 2 - rowsOf(heading, inner) - below);
+  const prompt = flow.step === 'confirm' ? { text: promptText(flow), typed: flow.typed } : null;
   return (
-    <Box flexDirection="column" width={width} height={height} borderStyle="double" borderColor={failed ? 'red' : 'yellow'} paddingX={1}>
-      <Box flexShrink={0}>
-        <Text bold color="yellow" wrap="wrap">
-          {heading}
-        </Text>
-      </Box>
-      <Box flexDirection="column" flexShrink={1} overflow="hidden">
-        <Box flexDirection="column" flexShrink={0}>
+    <DialogFrame width={width} height={height} heading={title(flow)} failed={failed} prompt={prompt} notice={notice} hints={hints}>
+      {({ rows, width: inner }) => (
+        <>
           {flow.step === 'options' ? <Options flow={flow} /> : null}
           {flow.step === 'confirm' ? <Confirm flow={flow} /> : null}
-          {flow.step === 'running' ? <Running flow={flow} rows={contentRows} width={inner} /> : null}
+          {flow.step === 'running' ? <Running flow={flow} rows={rows} width={inner} /> : null}
           {flow.step === 'done' ? <Done flow={flow} width={inner} /> : null}
-        </Box>
-      </Box>
-      <Box flexDirection="column" flexShrink={0}>
-        {prompt ? <Prompt flow={prompt} /> : null}
-        {notice ? (
-          <Text color="red" wrap="wrap">
-            {notice}
-          </Text>
-        ) : null}
-        {hints ? (
-          <Box marginTop={1}>
-            <Text wrap="wrap">{hints}</Text>
-          </Box>
-        ) : null}
-      </Box>
-    </Box>
+        </>
+      )}
+    </DialogFrame>
   );
 }
 
 // ---------------------------------------------------------------------------------------------------------------
 // Keys
 
-const QUIT: Binding = { keys: [{ input: 'c', ctrl: true }], label: 'Ctrl-C', description: 'Quit the console (nothing changes)', run: ({ exit }) => exit() };
 const close: Binding['run'] = ({ actions }) => actions.closeRebuild();
-const CANCEL: Binding = { keys: [{ key: 'escape' }], label: 'Esc', description: 'Cancel: nothing changes', hint: 'cancel (nothing changes)', run: close };
-const CLOSE_DONE: Binding = { keys: [{ key: 'return' }, { key: 'escape' }], label: 'Enter, Esc', description: 'Close', hint: 'close', run: close };
-/** The dialog is open with nothing in it (it should not be): Esc still gets out. */
-const CLOSE_EMPTY: Binding = { keys: [{ key: 'escape' }], label: 'Esc', description: 'Close', hint: 'close', run: ({ store }) => setOverlay(store, null) };
+const CANCEL = cancelKey(close);
+const CLOSE_DONE = closeDoneKey(close);
 
 const CONTINUE: Binding = { keys: [{ key: 'return' }], label: 'Enter', description: 'Go on to the confirmation (nothing runs yet)', hint: 'continue', run: ({ store }) => changeRebuild(store, proceed) };
 const DOWN: Binding = { keys: [{ input: 'j' }, { key: 'downArrow' }], label: 'j, ↓', description: 'Next service', hint: 'move', run: ({ store }) => changeRebuild(store, (f) => moveCursor(f, 1)) };
@@ -572,12 +504,8 @@ const CONFIRM: Binding = {
     else if (flow?.step === 'confirm') setNotice(store, `type ${flow.stack.name} exactly to rebuild, or ${CANCEL.label} to cancel (nothing changes)`);
   },
 };
-const ERASE: Binding = {
-  keys: [{ key: 'backspace' }, { key: 'delete' }],
-  label: 'Backspace',
-  description: 'Delete the last typed character',
-  run: ({ store }) => changeRebuild(store, (f) => typeConfirmation(f, (t) => t.slice(0, -1))),
-};
+const editTyped: EditTyped = (store, edit) => changeRebuild(store, (f) => typeConfirmation(f, edit));
+const ERASE = eraseKey(editTyped);
 
 /** The dialog's keys at each step; while it runs, none (not even Ctrl-C). */
 export function keysFor(flow: RebuildFlow | null): BindingSet {
@@ -606,11 +534,7 @@ export function keysFor(flow: RebuildFlow | null): BindingSet {
     case 'confirm':
       return {
         ...set([CONFIRM, ERASE, CANCEL, QUIT]),
-        text: ({ store }, input, key) => {
-          if (!input || key.ctrl || key.meta) return false;
-          changeRebuild(store, (f) => typeConfirmation(f, (typed) => typed + input));
-          return true;
-        },
+        text: typedText(editTyped),
       };
   }
 }

@@ -7,6 +7,7 @@ import { closeRollback, editConfirmation, moveTarget, proceedToConfirm, submitCo
 import { setNotice } from '../../store/ui-actions';
 import { useAppState } from '../context';
 import { hintLine, shownBindings, type Binding, type BindingSet } from '../keys/bindings';
+import { closeDoneKey, eraseKey, typedText } from '../keys/dialog-keys';
 import type { OverlaySpec, ViewProps } from '../keys/view-spec';
 import { shortImage } from '../format';
 import { OPEN_AUDIT } from './AuditOverlay';
@@ -191,25 +192,16 @@ const CONFIRM: Binding = {
     else if (flow?.step === 'confirm') setNotice(store, `type ${flow.expected} exactly to confirm, or ${CANCEL.label} to cancel`);
   },
 };
-const ERASE: Binding = { keys: [{ key: 'backspace' }, { key: 'delete' }], label: 'Backspace', description: 'Delete the last typed character', run: ({ store }) => editConfirmation(store, (t) => t.slice(0, -1)) };
+const ERASE = eraseKey(editConfirmation);
 const NOTHING_TO_SEND: Binding = { ...CANCEL, description: 'Close: there is nothing to send', hint: 'close (nothing to send)' };
-const CLOSE_DONE: Binding = { keys: [{ key: 'return' }, { key: 'escape' }], label: 'Enter, Esc', description: 'Close', hint: 'close', run: ({ store }) => closeRollback(store) };
+const CLOSE_DONE = closeDoneKey(({ store }) => closeRollback(store));
 
 /** The dialog's keys at each step; while the change is being sent, none (not even Ctrl-C). */
 function keysFor(flow: RollbackFlow | null): BindingSet {
   const set = (bindings: Binding[]): BindingSet => ({ title: 'Rollback', modal: true, bindings });
   if (!flow || flow.step === 'running') return set([]);
   if (flow.step === 'done') return set([CLOSE_DONE, QUIT]);
-  if (flow.step === 'confirm') {
-    return {
-      ...set([CONFIRM, ERASE, CANCEL, QUIT]),
-      text: ({ store }, input, key) => {
-        if (!input || key.ctrl || key.meta) return false;
-        editConfirmation(store, (typed) => typed + input);
-        return true;
-      },
-    };
-  }
+  if (flow.step === 'confirm') return { ...set([CONFIRM, ERASE, CANCEL, QUIT]), text: typedText(editConfirmation) };
   const pick = flow.services.length === 1 ? PICK_KEYS : [];
   if (flow.error) return set([...pick, CANCEL, QUIT]);
   return set(nothingToDo(flow) ? [...pick, NOTHING_TO_SEND, QUIT] : [...pick, CONTINUE, CANCEL, QUIT]);

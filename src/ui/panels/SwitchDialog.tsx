@@ -1,5 +1,4 @@
 import { Box, Text } from 'ink';
-import stringWidth from 'string-width';
 import { GUIDE_EXPECTATIONS, otherVariant, type ServiceMeasurement, type StackMeasurements, type StackVariant } from '../../domain/stacks';
 import {
   canBuild,
@@ -11,7 +10,6 @@ import {
   revertTarget,
   runningText,
   stackOf,
-  type ServiceProgress,
   type SwitchFlow,
   type SwitchOutcome,
   type SwitchPhase,
@@ -19,10 +17,13 @@ import {
 import { blockingChecks, type LimitChange, type PreflightCheck, type SwitchPlan } from '../../flows/switch-plan';
 import { summarizeMeasurement } from '../../store/selectors';
 import { editSwitchConfirmation } from '../../store/stack-actions';
-import { setNotice, setOverlay } from '../../store/ui-actions';
+import { setNotice } from '../../store/ui-actions';
+import { DialogFrame, rowsOf } from '../components/DialogFrame';
+import { ServiceProgressRows } from '../components/ServiceProgressRows';
 import { useAppState } from '../context';
 import { fit, formatBytes, shortImage } from '../format';
 import { hintLine, shownBindings, type Binding, type BindingSet } from '../keys/bindings';
+import { cancelKey, CLOSE_EMPTY, closeDoneKey, eraseKey, QUIT_NOTHING_CHANGES as QUIT, typedText } from '../keys/dialog-keys';
 import type { OverlaySpec, ViewProps } from '../keys/view-spec';
 import { useNow } from '../use-now';
 import { imageSizeText, secondsText } from './StacksPanel';
@@ -39,13 +40,6 @@ const CHECK_ICON: Record<PreflightCheck['status'], { icon: string; color: string
   ok: { icon: '✔', color: 'green' },
   warn: { icon: '!', color: 'yellow' },
   fail: { icon: '✘', color: 'red' },
-};
-
-const PROGRESS_ICON: Record<ServiceProgress['state'], { icon: string; color?: string }> = {
-  waiting: { icon: '·' },
-  starting: { icon: '◌', color: 'yellow' },
-  ready: { icon: '✔', color: 'green' },
-  failed: { icon: '✘', color: 'red' },
 };
 
 const targetOf = (flow: SwitchFlow) => (flow.step === 'preflight' || flow.step === 'refused' ? flow.to : flow.plan.to);
@@ -146,17 +140,6 @@ function promptText(flow: Step<'confirm'>): string {
   return `Type ${confirmationWord(flow.plan)} and press ${CONFIRM.label} to ${verb(flow.kind)}; ${CANCEL.label} cancels (nothing changes): `;
 }
 
-function Prompt({ flow }: { flow: Step<'confirm'> }) {
-  return (
-    <Box marginTop={1}>
-      <Text wrap="wrap">
-        {promptText(flow)}
-        <Text color="cyan">{`${flow.typed}█`}</Text>
-      </Text>
-    </Box>
-  );
-}
-
 function Building({ flow }: { flow: Step<'building'> }) {
   return (
     <Box flexDirection="column">
@@ -168,26 +151,12 @@ function Building({ flow }: { flow: Step<'building'> }) {
   );
 }
 
-function progressElapsed(p: ServiceProgress, now: number): string {
-  if (p.state === 'ready') return p.readySeconds === null ? 'ready' : `${p.readySeconds.toFixed(1)} s`;
-  if (p.startedMs === null) return '';
-  return `${Math.max(0, Math.floor((now - p.startedMs) / 1000))} s`;
-}
-
 function Running({ flow }: { flow: Step<'running'> }) {
   const now = useNow();
-  const nameWidth = Math.min(16, Math.max(7, ...flow.progress.map((p) => p.service.length)));
   return (
     <Box flexDirection="column">
       <Text color="cyan" wrap="truncate">{`${phaseText(flow.phase, flow.plan)}  (${Math.max(0, Math.floor((now - flow.startedMs) / 1000))} s so far)`}</Text>
-      {flow.progress.map((p) => {
-        const { icon, color } = PROGRESS_ICON[p.state];
-        return (
-          <Text key={p.service} color={color} wrap="truncate">
-            {`  ${icon} ${fit(p.service, nameWidth)} ${fit(progressElapsed(p, now), 8, 'right')}  ${p.detail ?? p.state}`}
-          </Text>
-        );
-      })}
+      <ServiceProgressRows progress={flow.progress} now={now} />
       <Text dimColor wrap="wrap">No keys work while it runs (not even Ctrl-C): the stack is between variants.</Text>
     </Box>
   );
@@ -296,11 +265,6 @@ function resultLine(flow: Step<'done'>): { text: string; color?: string } {
   }
 }
 
-/** Rows `text` takes wrapped at `width` cells (about: Ink wraps at word boundaries). */
-function rowsOf(text: string, width: number): number {
-  return text.split('\n').reduce((rows, line) => rows + Math.max(1, Math.ceil(stringWidth(line) / Math.max(1, width))), 0);
-}
-
 /** The newest of `lines` that fit in `rows` wrapped rows: at least one, at most `max`. */
 function newestThatFit(lines: readonly string[], rows: number, width: number, max: number): string[] {
   const shown: string[] = [];
@@ -396,58 +360,32 @@ function title(flow: SwitchFlow): string {
 export function SwitchDialog({ width, height }: ViewProps) {
   const { flow, notice, readOnly, measurements } = useAppState((s) => ({ flow: s.stacks.flow, notice: s.ui.notice, readOnly: s.readOnly, measurements: s.stacks.measurements }));
   if (!flow) return null;
-  const inner = width - 4;
   const hints = hintLine(shownBindings(keysFor(flow, lastHealthyOf(flow, measurements)), readOnly));
-  const prompt = flow.step === 'confirm' && canConfirm(flow) ? flow : null;
   const failed = flow.step === 'refused' || (flow.step === 'done' && (flow.outcome.result === 'failed' || flow.outcome.result === 'reverted'));
-  const heading = title(flow);
-  // The title and what is under the content (the prompt, a notice, the keys) always show; the content gets the rest.
-  const below = (prompt ? 1 + rowsOf(promptText(prompt) + prompt.typed + ' ', inner) : 0) + (notice ? rowsOf(notice, inner) : 0) + (hints ? 1 + rowsOf(hints, inner) : 0);
-  const contentRows = Math.max(1, height - 2 - rowsOf(heading, inner) - below);
+  const prompt = flow.step === 'confirm' && canConfirm(flow) ? { text: promptText(flow), typed: flow.typed } : null;
   return (
-    <Box flexDirection="column" width={width} height={height} borderStyle="double" borderColor={failed ? 'red' : 'yellow'} paddingX={1}>
-      <Box flexShrink={0}>
-        <Text bold color="yellow" wrap="wrap">
-          {heading}
-        </Text>
-      </Box>
-      <Box flexDirection="column" flexShrink={1} overflow="hidden">
-        <Box flexDirection="column" flexShrink={0}>
+    <DialogFrame width={width} height={height} heading={title(flow)} failed={failed} prompt={prompt} notice={notice} hints={hints}>
+      {({ rows, width: inner }) => (
+        <>
           {flow.step === 'refused' ? <Refused flow={flow} /> : null}
           {flow.step === 'confirm' ? <Confirm flow={flow} /> : null}
           {flow.step === 'building' ? <Building flow={flow} /> : null}
           {flow.step === 'running' ? <Running flow={flow} /> : null}
-          {flow.step === 'done' ? <Done flow={flow} measurements={measurements} width={inner} rows={contentRows} /> : null}
-        </Box>
-      </Box>
-      <Box flexDirection="column" flexShrink={0}>
-        {prompt ? <Prompt flow={prompt} /> : null}
-        {notice ? (
-          <Text color="red" wrap="wrap">
-            {notice}
-          </Text>
-        ) : null}
-        {hints ? (
-          <Box marginTop={1}>
-            <Text wrap="wrap">{hints}</Text>
-          </Box>
-        ) : null}
-      </Box>
-    </Box>
+          {flow.step === 'done' ? <Done flow={flow} measurements={measurements} width={inner} rows={rows} /> : null}
+        </>
+      )}
+    </DialogFrame>
   );
 }
 
 // ---------------------------------------------------------------------------------------------------------------
 // Keys
 
-const QUIT: Binding = { keys: [{ input: 'c', ctrl: true }], label: 'Ctrl-C', description: 'Quit the console (nothing changes)', run: ({ exit }) => exit() };
 const close: Binding['run'] = ({ actions }) => actions.closeSwitch();
 const CLOSE_PREFLIGHT: Binding = { keys: [{ key: 'escape' }], label: 'Esc', description: 'Close: nothing has changed', hint: 'close', run: close };
 const CLOSE_REFUSED: Binding = { keys: [{ key: 'escape' }], label: 'Esc', description: 'Close: nothing was changed', hint: 'close (nothing was changed)', run: close };
-const CANCEL: Binding = { keys: [{ key: 'escape' }], label: 'Esc', description: 'Cancel: nothing changes', hint: 'cancel (nothing changes)', run: close };
-const CLOSE_DONE: Binding = { keys: [{ key: 'return' }, { key: 'escape' }], label: 'Enter, Esc', description: 'Close', hint: 'close', run: close };
-/** The dialog is open with nothing in it (it should not be): Esc still gets out. */
-const CLOSE_EMPTY: Binding = { keys: [{ key: 'escape' }], label: 'Esc', description: 'Close', hint: 'close', run: ({ store }) => setOverlay(store, null) };
+const CANCEL = cancelKey(close);
+const CLOSE_DONE = closeDoneKey(close);
 
 const CONFIRM: Binding = {
   keys: [{ key: 'return' }],
@@ -461,12 +399,7 @@ const CONFIRM: Binding = {
     else if (flow?.step === 'confirm') setNotice(store, `type ${confirmationWord(flow.plan)} exactly to ${verb(flow.kind)}, or ${CANCEL.label} to cancel (nothing changes)`);
   },
 };
-const ERASE: Binding = {
-  keys: [{ key: 'backspace' }, { key: 'delete' }],
-  label: 'Backspace',
-  description: 'Delete the last typed character',
-  run: ({ store }) => editSwitchConfirmation(store, (t) => t.slice(0, -1)),
-};
+const ERASE = eraseKey(editSwitchConfirmation);
 const BUILD: Binding = {
   keys: [{ input: 'b' }],
   label: 'b',
@@ -521,11 +454,7 @@ export function keysFor(flow: SwitchFlow | null, lastHealthy?: StackVariant): Bi
       if (!confirmable) return bindings;
       return {
         ...bindings,
-        text: ({ store }, input, key) => {
-          if (!input || key.ctrl || key.meta) return false;
-          editSwitchConfirmation(store, (typed) => typed + input);
-          return true;
-        },
+        text: typedText(editSwitchConfirmation),
       };
     }
   }
