@@ -67,13 +67,11 @@ export function switchControl(store: AppStore, settings: Settings, runtime: Stac
         if (flow() === started) set(planned(started, result));
       });
   };
-  const settle = (running: SwitchFlow, result: SessionResult) => {
-    if ('conflict' in result) {
-      const fresh = result.conflict;
-      set('error' in fresh ? { step: 'refused', kind: running.kind, stack: (running as { plan: SwitchPlan }).plan.stack, to: (running as { plan: SwitchPlan }).plan.to, checks: fresh.checks, error: fresh.error } : replanned(flow()!, fresh, result.notice));
-      return;
-    }
-    set(finished(flow()!, result.outcome, result.compared));
+  /** A conflict is planned afresh (or refused when the fresh plan cannot be made); anything else is done. */
+  const settle = (plan: SwitchPlan, kind: SwitchFlow['kind'], result: SessionResult) => {
+    if (!('conflict' in result)) return set(finished(flow()!, result.outcome, result.compared));
+    const fresh = result.conflict;
+    set('error' in fresh ? { step: 'refused', kind, stack: plan.stack, to: plan.to, checks: fresh.checks, error: fresh.error } : replanned(flow()!, fresh, result.notice));
   };
   const fail = (error: unknown) => {
     const current = flow();
@@ -108,11 +106,10 @@ export function switchControl(store: AppStore, settings: Settings, runtime: Stac
     runSwitch(): void {
       const current = flow();
       if (!current || !isConfirmed(current) || current.step !== 'confirm') return;
-      const running = startRunning(current, Date.now());
-      set(running);
+      set(startRunning(current, Date.now()));
       track((signal) =>
         (current.kind === 'compare' ? runCompareSession(current.plan, runtime.port, hooks, recorder, { signal }) : runSwitchSession(current.plan, runtime.port, hooks, recorder, null, { signal })).then(
-          (result) => settle(running, result),
+          (result) => settle(current.plan, current.kind, result),
           fail,
         ),
       );
@@ -149,8 +146,7 @@ export function switchControl(store: AppStore, settings: Settings, runtime: Stac
       const variant = current ? revertTarget(current, lastHealthyOf(current, store.getState().stacks.measurements)) : null;
       if (!current || current.step !== 'done' || !variant) return;
       if (store.getState().readOnly) return notify('read-only console: revert refused');
-      const running: SwitchFlow = { step: 'running', kind: current.kind, plan: current.plan, phase: 'checking', progress: [], startedMs: Date.now(), leg: `back to ${variant} (revert)` };
-      set(running);
+      set({ step: 'running', kind: current.kind, plan: current.plan, phase: 'checking', progress: [], startedMs: Date.now(), leg: `back to ${variant} (revert)` });
       track((signal) => runRevert(variant, current.outcome, current.plan.stack, runtime.port, hooks, recorder, { signal }).then((outcome) => set(finished(flow()!, outcome)), fail));
     },
     /** On quit: a switch in progress stops waiting, audits `failed: interrupted` and what runs now; at most `maxMs`. */
