@@ -7,18 +7,50 @@ const listeners = new Set<() => void>();
 let now = Date.now();
 let timer: NodeJS.Timeout | null = null;
 
+// Frame coalescing (see coalesceClockWith): a due tick waits for the next store update, at most `maxDelayMs`,
+// so the ages move in a frame that is drawn anyway instead of costing a frame of their own.
+let coalescing: { maxDelayMs: number } | null = null;
+let pending: NodeJS.Timeout | null = null;
+
+function fire(): void {
+  if (pending) clearTimeout(pending);
+  pending = null;
+  now = Date.now();
+  for (const notify of listeners) notify();
+}
+
+function tick(): void {
+  if (!coalescing) return fire();
+  pending ??= setTimeout(fire, coalescing.maxDelayMs);
+}
+
 function subscribe(listener: () => void): () => void {
   listeners.add(listener);
-  timer ??= setInterval(() => {
-    now = Date.now();
-    for (const notify of listeners) notify();
-  }, TICK_MS);
+  timer ??= setInterval(tick, TICK_MS);
   return () => {
     listeners.delete(listener);
     if (listeners.size === 0 && timer) {
       clearInterval(timer);
       timer = null;
+      if (pending) clearTimeout(pending);
+      pending = null;
     }
+  };
+}
+
+/**
+ * Lets each tick ride along with the next update of `subscribeToUpdates` (the store), so it renders in the same
+ * frame; a tick never waits longer than `maxDelayMs`. Returns the function that undoes it.
+ */
+export function coalesceClockWith(subscribeToUpdates: (listener: () => void) => () => void, maxDelayMs = 250): () => void {
+  coalescing = { maxDelayMs };
+  const unsubscribe = subscribeToUpdates(() => {
+    if (pending) fire();
+  });
+  return () => {
+    unsubscribe();
+    coalescing = null;
+    if (pending) fire();
   };
 }
 

@@ -1,5 +1,5 @@
 import { Box, Text } from 'ink';
-import { useEffect, useMemo } from 'react';
+import { memo, useEffect, useMemo } from 'react';
 import stringWidth from 'string-width';
 import type { LogLine, Severity } from '../../domain/log-line';
 import { selectedAmong, setLogRows } from '../../store/log-actions';
@@ -44,7 +44,8 @@ function highlight(text: string, regex: RegExp | null): Array<{ text: string; ma
   return parts;
 }
 
-function LogRow({ line, showTime, wrap, regex, selected }: { line: LogLine; showTime: boolean; wrap: boolean; regex: RegExp | null; selected: boolean }) {
+// Memoised: a new line re-renders only its own row, not every row on screen (ring lines are immutable objects).
+const LogRow = memo(function LogRow({ line, showTime, wrap, regex, selected }: { line: LogLine; showTime: boolean; wrap: boolean; regex: RegExp | null; selected: boolean }) {
   const time = showTime ? `${line.timestamp.slice(11, 23)} ` : '';
   const source = fit(line.source, SOURCE_WIDTH);
   const marked = line.origin === 'notice';
@@ -63,7 +64,7 @@ function LogRow({ line, showTime, wrap, regex, selected }: { line: LogLine; show
           ))}
     </Text>
   );
-}
+});
 
 /** One part of the header: its texts from the fullest to the shortest (possibly empty), and how it looks. */
 interface HeaderPart {
@@ -143,7 +144,9 @@ function fitHeader(parts: HeaderParts, width: number): Record<keyof HeaderParts,
   const keys = Object.keys(parts) as Array<keyof HeaderParts>;
   const level = Object.fromEntries(keys.map((k) => [k, 0])) as Record<keyof HeaderParts, number>;
   const text = (k: keyof HeaderParts) => parts[k].variants[level[k]] ?? '';
-  const total = () => keys.reduce((sum, k) => sum + stringWidth(text(k)), 0);
+  const widths = new Map<string, number>();
+  const cellWidth = (t: string) => widths.get(t) ?? widths.set(t, stringWidth(t)).get(t)!;
+  const total = () => keys.reduce((sum, k) => sum + cellWidth(text(k)), 0);
   for (const k of SHRINK_ORDER) if (total() > width && level[k] < parts[k].variants.length - 1) level[k]++;
   const texts = Object.fromEntries(keys.map((k) => [k, text(k)])) as Record<keyof HeaderParts, string>;
   const over = total() - width;
