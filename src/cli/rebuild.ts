@@ -3,6 +3,7 @@ import type { PrunePlan } from '../domain/build';
 import { errorLine, terminalJson } from '../domain/printable';
 import { runningVariant, type ComposeModel, type StackDefinition, type StackVariant } from '../domain/stacks';
 import { runRebuild } from '../flows/rebuild-driver';
+import { missingBaseImages } from '../flows/switch-driver';
 import { DEFAULT_PRUNE_HOURS, type RebuildOptions, type RebuildReport } from '../flows/rebuild-machine';
 import { assertAuditWritable, AuditLogError } from '../sources/audit-log';
 import type { CliOptions } from './args';
@@ -56,6 +57,8 @@ export async function runRebuildCommand(settings: Settings, options: CliOptions)
   const runtime = openRebuildRuntime(openStackRuntime(settings));
   const variant = await variantOf(options, runtime, stack);
   const { model, services } = await resolveServices(options, runtime, stack, variant);
+  const bases = await missingBaseImages(runtime.port, model.services.filter((s) => services.includes(s.name)));
+  if (bases.length) throw new UsageError(`${stack.name}: not on the engine, and nothing is pulled: base image ${bases.join(', ')}; get it onto the engine (or run netra-console demo up for local stand-ins); nothing changed`);
   const prunePlan = options.prune ? await planPrune(runtime, stack) : null;
   assertAuditWritable(settings.dockerAuditPath);
   const chosen: RebuildOptions = { variant, services, noCache: options.noCache, restart: options.restart, prune: options.prune, pruneHours: DEFAULT_PRUNE_HOURS };

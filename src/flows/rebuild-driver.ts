@@ -9,7 +9,7 @@ import type { RebuildOptions, RebuildPhase, RebuildReport, ServiceBuildReport } 
 import type { StackPort } from './stack-port';
 import type { ServiceProgress } from './switch-machine';
 import { blockingChecks } from './switch-plan';
-import { preflight } from './switch-driver';
+import { missingBaseImages, preflight } from './switch-driver';
 import { runSwitchSession, type SwitchRecorder } from './switch-session';
 
 export interface RebuildHooks {
@@ -50,8 +50,12 @@ export async function runRebuild(
 ): Promise<RebuildReport> {
   const now = extra.now ?? Date.now;
   const started = now();
-  recorder.audit('build', 'confirmed');
   const report: RebuildReport = { stack: stack.name, variant: options.variant, noCache: options.noCache, result: 'failed', elapsedSeconds: 0, services: [], slowestSteps: [], pruned: null, restart: null, error: null };
+  // BuildKit fetches a FROM image it does not find: a base missing here is a refusal, before anything is done.
+  const model = extra.model ?? (await ports.stack.resolve(stack, options.variant));
+  const missing = await missingBaseImages(ports.stack, model.services.filter((s) => options.services.includes(s.name)));
+  if (missing.length) return { ...report, error: `not on the engine, and nothing is pulled: base image ${missing.join(', ')}; nothing was built` };
+  recorder.audit('build', 'confirmed');
   if (options.prune) {
     hooks.phase('pruning');
     report.pruned = await prune(stack, options, ports.build, recorder, extra.prunePlan ?? null, now);
@@ -61,7 +65,7 @@ export async function runRebuild(
   report.slowestSteps = slowestSteps(built.builds, SLOWEST).map(({ service, step }) => ({ service, name: step.name, seconds: step.seconds ?? 0 }));
   hooks.phase('measuring');
   try {
-    report.services = await measure(stack, options, built, ports, recorder, images, extra.model);
+    report.services = await measure(options, built, ports, recorder, images, model);
   } catch (error) {
     report.error = `the images were built but could not be measured: ${errorLine(error)}`;
   }
@@ -152,16 +156,13 @@ function wasBuilt(build: ServiceBuild | undefined): boolean {
 }
 
 async function measure(
-  stack: StackDefinition,
   options: RebuildOptions,
   built: Built,
   ports: { stack: StackPort; build: BuildPort },
   recorder: RebuildRecorder,
   images: ImagesConfig,
-  resolved?: ComposeModel,
+  model: ComposeModel,
 ): Promise<ServiceBuildReport[]> {
-  // The services and image names read before the build (a second `compose config` costs half a second).
-  const model = resolved ?? (await ports.stack.resolve(stack, options.variant));
   const chosen = model.services.filter((s) => options.services.includes(s.name));
   const sizes = await ports.stack.imageSizes(chosen.map((s) => s.image));
   return Promise.all(

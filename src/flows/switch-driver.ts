@@ -50,14 +50,23 @@ export async function preflight(port: StackPort, stack: StackDefinition, to: Sta
   if ('error' in target) return planSwitch({ stack, to, target, other, containers: [], imageSizes: {}, host: { memAvailableBytes: null, diskFreeBytes: null }, missingBases: [], volumes: [] });
   const images = target.services.map((s) => s.image);
   const [containers, imageSizes, host, volumes] = await Promise.all([port.containers(stack.project), port.imageSizes(images), port.hostResources(), port.volumes(stack.project)]);
-  const bases = baseImages(target.services.filter((s) => imageSizes[s.image] == null));
-  const baseSizes = bases.length ? await port.imageSizes(bases) : {};
-  const missingBases = bases.filter((b) => baseSizes[b] == null);
+  const missingBases = await missingBaseImages(port, target.services.filter((s) => imageSizes[s.image] == null));
   return planSwitch({ stack, to, target, other, containers, imageSizes, host, missingBases, volumes, timeoutSeconds });
 }
 
+/**
+ * Base images a build of these services starts from that are not on the engine. BuildKit would fetch such an image
+ * from its registry: nothing may be pulled, so a build is refused while any is missing.
+ */
+export async function missingBaseImages(port: StackPort, services: readonly ComposeServiceModel[]): Promise<string[]> {
+  const bases = baseImages(services);
+  if (bases.length === 0) return [];
+  const sizes = await port.imageSizes(bases);
+  return bases.filter((b) => sizes[b] == null);
+}
+
 /** Build args that name images (`*_IMAGE`, `BASE*`): what a build would start from. */
-function baseImages(services: ComposeServiceModel[]): string[] {
+function baseImages(services: readonly ComposeServiceModel[]): string[] {
   const names = services.flatMap((s) => Object.entries(s.build?.args ?? {}).filter(([key]) => /IMAGE|BASE/.test(key)).map(([, value]) => value));
   return [...new Set(names.filter((n) => n.length > 0))];
 }
@@ -117,6 +126,12 @@ export async function executeSwitch(plan: SwitchPlan, port: StackPort, hooks: Sw
       return { conflict: fresh, notice: `${plan.stack.name} changed meanwhile; now ${what === null ? 'nothing runs' : `${what} runs`}. Check and confirm again.` };
     }
     // The variant about to stop has been running for a while: one reading of it now is enough.
+    // Compose v1's `up` pulls an image it does not find: every target image must still be here (nothing is pulled).
+    const sizes = await port.imageSizes(plan.model.services.map((s) => s.image));
+    const gone = plan.model.services.map((s) => s.image).filter((image) => sizes[image] == null);
+    if (gone.length) {
+      return { from, to: plan.to, previous: null, result: 'failed', elapsedSeconds: 0, services: [], error: `${gone.join(', ')} is no longer on the engine; nothing was pulled or changed`, failure: null, runningNow: from };
+    }
     previous = from === null ? null : await measureRunning(port, plan, containers, 1);
     if (options.signal?.aborted) return { from, to: plan.to, previous, result: 'failed', elapsedSeconds: 0, services: [], error: 'interrupted before anything changed', failure: null, runningNow: from };
     started = now();

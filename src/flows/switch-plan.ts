@@ -109,7 +109,7 @@ function limitChanges(target: ComposeModel, other: ComposeModel | null, from: St
 function imagesCheck(missing: string[], unbuildable: string[], missingBases: string[]): PreflightCheck {
   if (missing.length === 0) return { name: 'images', status: 'ok', detail: 'every target image is on the engine' };
   if (unbuildable.length > 0) {
-    return { name: 'images', status: 'fail', detail: `missing ${missing.join(', ')}; ${unbuildable.join(', ')} has no build section and nothing is pulled: pull it yourself (docker pull)` };
+    return { name: 'images', status: 'fail', detail: `missing ${missing.join(', ')}; ${unbuildable.join(', ')} has no build section and the console never fetches images: load it onto the engine yourself` };
   }
   if (missingBases.length > 0) {
     return {

@@ -180,6 +180,20 @@ describe('rebuild', { timeout: 300_000 }, () => {
     await composeDown(engine, join(stackDir, STACK_FILES.alpineTest), PROJECT);
   });
 
+  it('a base image that is not on the engine refuses the build (exit 2): BuildKit would fetch it, and nothing is pulled', async () => {
+    writeConfig();
+    const config = JSON.parse(readFileSync(join(home, '.netra-console.yaml'), 'utf8'));
+    config.stacks.test.env.NETRA_BASE_PREFIX = 'netra-nowhere/';
+    writeFileSync(join(home, '.netra-console.yaml'), JSON.stringify(config));
+    const run = await runCli(['rebuild', '--variant', 'alpine', '--service', 'backend', '--yes'], { cwd: home, timeoutMs: 60_000 });
+    writeConfig();
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe(
+      'netra-console: test: not on the engine, and nothing is pulled: base image netra-nowhere/python:3.11-alpine3.19, netra-nowhere/python:3.11-slim; get it onto the engine (or run netra-console demo up for local stand-ins); nothing changed\n',
+    );
+    expect((await docker(engine, ['image', 'inspect', 'netra-nowhere/python:3.11-alpine3.19'])).code).not.toBe(0);
+  });
+
   it('read-only refuses (exit 2), nothing built', async () => {
     const run = await runCli(['rebuild', '--yes', '--read-only'], { cwd: home });
     expect(run.code).toBe(2);

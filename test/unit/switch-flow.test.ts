@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { healthWaitSeconds, median, runningVariant, serviceFailed, serviceReady, type VariantMeasurement } from '../../src/domain/stacks';
 import { executeSwitch, preflight } from '../../src/flows/switch-driver';
+import { runRebuild } from '../../src/flows/rebuild-driver';
+import type { BuildPort } from '../../src/flows/build-port';
 import {
   canBuild,
   canConfirm,
@@ -114,7 +116,7 @@ describe('planSwitch', () => {
     const pulledOnly = { services: model('regular').services.map((s) => (s.name === 'postgres' ? { ...s, build: null } : s)) };
     const noBuild = planSwitch({ ...facts, target: pulledOnly }) as SwitchPlan;
     expect(noBuild.buildable).toBe(false);
-    expect(noBuild.checks.find((c) => c.name === 'images')!.detail).toContain('netra-test-postgres:latest has no build section and nothing is pulled');
+    expect(noBuild.checks.find((c) => c.name === 'images')!.detail).toContain('netra-test-postgres:latest has no build section and the console never fetches images');
   });
 
   it('a volume shared by both variants is refused: data made under musl must not be opened under glibc', () => {
@@ -185,6 +187,28 @@ describe('executeSwitch and sessions (in-memory port)', () => {
     const result = await executeSwitch(plan, port, NO_HOOKS);
     expect(port.calls).toEqual([]);
     expect(result).toMatchObject({ notice: 'test changed meanwhile; now regular runs. Check and confirm again.' });
+  });
+
+  it('an image removed after the plan: nothing is stopped, started or pulled', async () => {
+    const port = new FakeStackPort(runningStack('alpine'));
+    const plan = await planFor(port, 'regular');
+    const sizes = port.imageSizes.bind(port);
+    port.imageSizes = async (images) => ({ ...(await sizes(images)), 'netra-test-backend:latest': null });
+    const outcome = await executeSwitch(plan, port, NO_HOOKS);
+    expect(outcome).toMatchObject({ result: 'failed', error: 'netra-test-backend:latest is no longer on the engine; nothing was pulled or changed', runningNow: 'alpine' });
+    expect(port.calls).toEqual([]);
+  });
+
+  it('a rebuild whose base image is not on the engine builds nothing and audits nothing (BuildKit would fetch it)', async () => {
+    const port = new FakeStackPort([], { missingImages: ['python:3.11-slim'] });
+    const lines: string[] = [];
+    const rebuildRecorder = { audit: (_a: string, r: string) => lines.push(r), previous: () => undefined, saveBuilds: () => {}, switching: recorder().rec };
+    const noBuildPort = {} as BuildPort;
+    const options = { variant: 'regular' as const, services: ['backend'], noCache: false, restart: false, prune: false, pruneHours: 24 };
+    const report = await runRebuild(STACK, options, { stack: port, build: noBuildPort }, { phase: () => {}, builds: () => {}, restart: () => {} }, rebuildRecorder, { warningMB: 250, criticalMB: 500, budgetsMB: {} });
+    expect(report).toMatchObject({ result: 'failed', error: 'not on the engine, and nothing is pulled: base image python:3.11-slim; nothing was built' });
+    expect(port.calls).toEqual([]);
+    expect(lines).toEqual([]);
   });
 
   it('a service that turns unhealthy fails with its health outputs and log lines', async () => {
