@@ -13,6 +13,7 @@ import type { Settings } from './settings';
 import { wireDocker } from './wiring';
 import { defaultMeasurementsPath, loadMeasurements } from '../sources/stack-measurements';
 import { setNotice } from '../store/ui-actions';
+import { setMeasurements } from '../store/stack-actions';
 import { openStackRuntime } from './stack-runtime';
 import { switchControl } from './switch-control';
 import { rebuildControl } from './rebuild-control';
@@ -43,11 +44,9 @@ const STATS_RIDE_ALONG_MS = 200;
 /** The composition root: sources feed the store through the batcher; the views only see the store and actions. */
 export async function runConsole(settings: Settings): Promise<number> {
   const { config, cloudRun } = settings;
-  const saved = loadMeasurements(defaultMeasurementsPath(process.env));
-  const wiring = wireDocker(settings, saved.measurements);
+  const wiring = wireDocker(settings);
   const { store, docker, watcher } = wiring;
   const stacks = openStackRuntime(settings, process.env, docker);
-  if (saved.problem) setNotice(store, saved.problem);
   const switching = switchControl(store, settings, stacks);
   const rebuilding = rebuildControl(store, settings, stacks);
   const logs = startLogSources(store, docker, settings);
@@ -88,6 +87,10 @@ export async function runConsole(settings: Settings): Promise<number> {
   // Loading those modules (or the sandbox) blocks the thread for a few hundred ms: the containers come first.
   setImmediate(() => {
     watcher.start();
+    // The stacks' last measurements are only for the Stacks panel: read after the first frame, like the sources.
+    const saved = loadMeasurements(defaultMeasurementsPath(process.env));
+    setMeasurements(store, saved.measurements);
+    if (saved.problem) setNotice(store, saved.problem);
     const onUpdate = (update: Parameters<typeof reduceCloudRun>[1]) => store.setState((s) => ({ cloudRun: reduceCloudRun(s.cloudRun, update) }));
     dockerSettled(store, CLOUD_START_WAIT_MAX_MS)
       .then(() => startCloudRun(cloudRun, onUpdate))

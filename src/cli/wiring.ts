@@ -5,7 +5,6 @@ import { DockerBatcher } from '../store/docker-batcher';
 import { createAppStore, type AppStore } from '../store/store';
 import { cloudRunEndpointLabel } from './cloud-run-settings';
 import type { Settings } from './settings';
-import type { StackMeasurements } from '../domain/stacks';
 
 /** The console's data path: the engine client, its watcher feeding the store through the batcher. */
 export interface DockerWiring {
@@ -23,7 +22,7 @@ export type WiringSettings = Pick<Settings, 'config' | 'endpoint' | 'showAll' | 
  * Creates the store and connects the engine to it, not started yet. One place, so that the console and the tests
  * that watch a real engine through the store (test/support/live-store.ts) are wired the same way.
  */
-export function wireDocker(settings: WiringSettings, measurements: StackMeasurements = {}): DockerWiring {
+export function wireDocker(settings: WiringSettings): DockerWiring {
   const { config, endpoint, cloudRun, showAll } = settings;
   const store = createAppStore({
     host: endpoint.display,
@@ -35,7 +34,6 @@ export function wireDocker(settings: WiringSettings, measurements: StackMeasurem
     rollbackOrder: cloudRun.rollbackOrder,
     auditPath: settings.auditPath,
     stacks: settings.stacks,
-    measurements,
   });
   const batcher = new DockerBatcher(store);
   const docker = createDockerClient(endpoint);

@@ -86,7 +86,6 @@ export interface StoreInit {
   rollbackOrder?: string[];
   auditPath?: string;
   stacks?: StackDefinition[];
-  measurements?: StackMeasurements;
 }
 
 export function createAppStore(init: StoreInit): AppStore {
@@ -97,7 +96,7 @@ export function createAppStore(init: StoreInit): AppStore {
     audit: [],
     logs: initialLogsState(),
     auditPath: init.auditPath ?? '',
-    stacks: { definitions: init.stacks ?? [], measurements: init.measurements ?? {}, flow: null, rebuild: null },
+    stacks: { definitions: init.stacks ?? [], measurements: {}, flow: null, rebuild: null },
     readOnly: init.readOnly ?? false,
     ui: {
       focus: 'health',
