@@ -16,11 +16,12 @@
 // `compose config`, image inspect/history, build history and audit writes, exit).
 // Run: npm run bench:rebuild [-- --rounds N (default 3)]
 // (starts and removes a private dockerd; needs root or an installed docker.io and docker-compose).
-import { appendFileSync, chmodSync, copyFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, copyFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CLI, NODE, ROOT, runCli } from '../test/support/cli-process';
-import { DOCKER_BIN, dockerOk, startPrivateEngine, type PrivateEngine } from '../test/support/docker-engine';
+import { DOCKER_BIN, dockerOk, type PrivateEngine } from '../test/support/docker-engine';
+import { benchEngine } from './support/bench-engine';
 import { COMPOSE_BIN, composeEnv, run, STACK_FILES, STANDIN_PREFIX, TEST_PROJECT } from '../test/support/netra-stack';
 
 function flag(name: string, fallback: number): number {
@@ -239,26 +240,15 @@ async function tracedRebuild(kase: Case): Promise<TracedSplit> {
 
 // ---------------------------------------------------------------------------------------------
 
+const bench = benchEngine(log);
+const cleanUp = bench.cleanUp;
 let engine: PrivateEngine | null = null;
-let cleaning: Promise<void> | null = null;
-function cleanUp(): Promise<void> {
-  cleaning ??= (async () => {
-    if (engine) await engine.destroy().catch((e: unknown) => log(`could not remove the engine: ${String(e)}`));
-    if (work) rmSync(work, { recursive: true, force: true });
-  })();
-  return cleaning;
-}
-for (const sig of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(sig, () => {
-    log(`${sig}: removing the engine`);
-    void cleanUp().finally(() => process.exit(130));
-  });
-}
 
 try {
   const started = Date.now();
-  engine = await startPrivateEngine();
+  engine = await bench.start();
   makeWorkspace();
+  bench.removeWith(work);
   log(`engine ${engine.host}; ${ROUNDS} round(s); stack copy ${stackDir}`);
   await run('bash', [join(ROOT, 'docker', 'make-bases.sh')], { env: { ...engine.env, DOCKER: DOCKER_BIN }, timeoutMs: 120_000 });
   writeConfig(engine, DOCKER_BIN);

@@ -11,11 +11,12 @@
 // Run: npm run bench:switch [-- --rounds N (default 3)] [-- --scale S (NETRA_START_SCALE, default 100; 10 = quick)]
 // (starts and removes a private dockerd; needs root or an installed docker.io and docker-compose).
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CLI, NODE, ROOT, runCli } from '../test/support/cli-process';
-import { DOCKER_BIN, docker, dockerOk, startPrivateEngine, type PrivateEngine } from '../test/support/docker-engine';
+import { DOCKER_BIN, docker, dockerOk, type PrivateEngine } from '../test/support/docker-engine';
+import { benchEngine } from './support/bench-engine';
 import {
   COMPOSE_BIN,
   composeEnv,
@@ -240,27 +241,15 @@ async function handSwitch(engine: PrivateEngine, from: Variant, to: Variant): Pr
 
 // ---------------------------------------------------------------------------------------------
 
+const bench = benchEngine(log);
+const cleanUp = bench.cleanUp;
 let engine: PrivateEngine | null = null;
 let home = '';
-let cleaning: Promise<void> | null = null;
-function cleanUp(): Promise<void> {
-  cleaning ??= (async () => {
-    if (engine) await engine.destroy().catch((e: unknown) => log(`could not remove the engine: ${String(e)}`));
-    if (home) rmSync(home, { recursive: true, force: true });
-  })();
-  return cleaning;
-}
-for (const sig of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(sig, () => {
-    log(`${sig}: removing the engine`);
-    void cleanUp().finally(() => process.exit(130));
-  });
-}
 
 try {
   const started = Date.now();
-  engine = await startPrivateEngine();
-  home = mkdtempSync(join(tmpdir(), 'nsw-'));
+  engine = await bench.start();
+  home = bench.removeWith(mkdtempSync(join(tmpdir(), 'nsw-')));
   log(`engine ${engine.host}; ${ROUNDS} round(s), NETRA_START_SCALE=${SCALE}`);
   await run('bash', [join(ROOT, 'docker', 'make-bases.sh')], { env: { ...engine.env, DOCKER: DOCKER_BIN }, timeoutMs: 120_000 });
   for (const v of ['alpine', 'regular'] as const) {
