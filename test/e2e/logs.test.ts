@@ -285,7 +285,7 @@ describe('the Logs panel in a real terminal', () => {
     await term.waitForAttributes((s) => tickOf(selectedRow(s) ?? '') === first, QUICK, 'N to go back to the previous match');
 
     await term.send('Enter');
-    const entry = await term.waitForText('— Esc closes', QUICK);
+    const entry = await term.waitForText((s) => s.includes('— Esc closes') && s.includes(`"container": "${TICKER}"`), QUICK, 'the whole container entry');
     expect(entry).not.toContain(LOGS);
     expect(entry).toContain(`${TICKER} DEFAULT — Esc closes`);
     expect(entry).toContain(`"text": "tick ${first} beacon"`);
@@ -303,7 +303,8 @@ describe('the Logs panel in a real terminal', () => {
     }, QUICK, 'a Cloud Run line selected');
     await term.send('Enter');
     // Fetched from Cloud Logging by its insertId.
-    const cloud = await term.waitForText((s) => s.includes('— Esc closes') && /"insertId": "[0-9a-f]+"/.test(s), QUICK, 'the whole Cloud entry');
+    // Waited for whole: a capture can land while the terminal is still painting the overlay (seen under load).
+    const cloud = await term.waitForText((s) => s.includes('— Esc closes') && /"insertId": "[0-9a-f]+"/.test(s) && s.includes('"resource": {'), QUICK, 'the whole Cloud entry');
     expect(cloud).toContain('"resource": {');
     expect(cloud).toMatch(/"seq": "\d+"/);
     await term.send('Escape');
