@@ -9,6 +9,8 @@ import type { RebuildFlow } from '../flows/rebuild-machine';
 import type { StackDefinition, StackMeasurements } from '../domain/stacks';
 import { initialLogsState, type LogsState } from './logs-state';
 import { initialCloudRunState, type CloudRunMode, type CloudRunState } from './cloud-run-state';
+import type { CheckResult } from '../domain/checks/types';
+import type { AlertBook } from '../domain/alert-lifecycle-types';
 
 export type PanelId = 'health' | 'stats' | 'cloudrun' | 'logs' | 'stacks';
 /** Lists that keep a selection: the panels, and the revisions of the selected Cloud Run service. */
@@ -60,6 +62,18 @@ export interface StacksState {
   rebuild: RebuildFlow | null;
 }
 
+/** What the runbooks ran last (or are running): one result per check and target, live. */
+export interface DoctorState {
+  results: CheckResult[];
+  running: boolean;
+  /** What the run was asked to check, shown as the view's title, e.g. "stack test" or "everything". */
+  scope: string;
+  startedAt: number | null;
+  finishedAt: number | null;
+  /** The result Enter opened in the Runbooks view (code + target), or null. */
+  openKey: string | null;
+}
+
 export interface AppState {
   docker: DockerState;
   cloudRun: CloudRunState;
@@ -69,6 +83,9 @@ export interface AppState {
   auditPath: string;
   stacks: StacksState;
   logs: LogsState;
+  /** Alerts with their lifecycle (pending → firing → resolved), acks, silences and recent history. */
+  alertBook: AlertBook;
+  doctor: DoctorState;
   readOnly: boolean;
   ui: UiState;
   settings: { thresholds: Thresholds; historyLength: number; rollbackOrder: string[] };
@@ -95,6 +112,8 @@ export function createAppStore(init: StoreInit): AppStore {
     rollback: null,
     audit: [],
     logs: initialLogsState(),
+    alertBook: { active: {}, history: [], silences: [] },
+    doctor: { results: [], running: false, scope: '', startedAt: null, finishedAt: null, openKey: null },
     auditPath: init.auditPath ?? '',
     stacks: { definitions: init.stacks ?? [], measurements: {}, flow: null, rebuild: null },
     readOnly: init.readOnly ?? false,
