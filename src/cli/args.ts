@@ -2,7 +2,7 @@ import { parseArgs as tokenize } from 'node:util';
 import { UsageError } from '../config/errors';
 
 /** The commands typed after `netra-console`; with none, the console opens. */
-export const COMMANDS = ['status', 'sandbox', 'rollback', 'logs', 'switch', 'compare', 'demo', 'rebuild'] as const;
+export const COMMANDS = ['status', 'sandbox', 'rollback', 'logs', 'switch', 'compare', 'demo', 'rebuild', 'doctor', 'alerts'] as const;
 export type Command = 'console' | (typeof COMMANDS)[number];
 
 export interface CliOptions {
@@ -33,6 +33,8 @@ export interface CliOptions {
   noCache: boolean;
   prune: boolean;
   restart: boolean;
+  /** doctor: the lowest severity that makes the exit code 1 */
+  failOn: 'warning' | 'error';
   auditLog?: string;
   /** rollback: bounded total seconds for Cloud Run's operation */
   timeout?: number;
@@ -96,7 +98,7 @@ function composeServiceProblem(name: string): string | null {
 
 const EVERY: readonly Command[] = ['console', ...COMMANDS];
 /** The commands that read the config, the engine and Cloud Run; the sandbox command serves and reads nothing. */
-const READERS: readonly Command[] = ['console', 'status', 'rollback', 'logs'];
+const READERS: readonly Command[] = ['console', 'status', 'rollback', 'logs', 'doctor', 'alerts'];
 /** The commands that act on compose stacks: they read the config and the engine, not Cloud Run. */
 const STACKS: readonly Command[] = ['switch', 'compare', 'demo', 'rebuild'];
 const STACK_NAME = /^[a-z0-9][a-z0-9_-]{0,62}$/;
@@ -144,8 +146,10 @@ export const FLAGS: readonly FlagSpec[] = [
     description: 'audit log (default: $XDG_STATE_HOME/netra-console/audit.log; audit-sandbox.log for a sandbox)',
   },
   {
-    name: 'json', key: 'json', commands: ['status', 'rollback', 'logs', 'switch', 'compare', 'rebuild'], description: 'print JSON instead of text',
+    name: 'json', key: 'json', commands: ['status', 'rollback', 'logs', 'switch', 'compare', 'rebuild', 'doctor', 'alerts'], description: 'print JSON instead of text',
     notes: {
+      doctor: '{"checks":[{code, title, severity, status, target, evidence, fix, command, location}], "summary":{pass, fail, skip, error}}',
+      alerts: 'alerts (with state, since, check, ack, silencedBy), silences and recent resolved',
       rebuild: 'stack, variant, noCache, result, elapsedSeconds, services (size, budget, cache hits, steps, largest layers), pruned, error',
       switch: 'stack, project, from, to, result, elapsedSeconds, services, previous and error',
       compare: 'stack, project, result and one switch document per variant under "variants"',
@@ -153,12 +157,13 @@ export const FLAGS: readonly FlagSpec[] = [
       rollback: 'before, requested, after and result (with --all, one such object per service under "results")',
       logs: 'one object a line: insertId, timestamp, severity, source, message (insertId is null for container lines)',
     },
-    elsewhere: '--json works with the status, rollback, logs, switch, compare and rebuild commands: netra-console status --json',
+    elsewhere: '--json works with the status, rollback, logs, switch, compare, rebuild, doctor and alerts commands: netra-console status --json',
   },
   {
-    name: 'service', key: 'service', value: 'NAME', example: 'netra-backend-staging', commands: ['rollback', 'logs', 'rebuild'],
+    name: 'service', key: 'service', value: 'NAME', example: 'netra-backend-staging', commands: ['rollback', 'logs', 'rebuild', 'doctor'],
     description: 'a Cloud Run service of the region; with rebuild, a compose service of the stack',
     notes: {
+      doctor: 'only the checks of this compose service (its containers, images) or Cloud Run service',
       rollback: 'the one to roll back',
       logs: 'only its entries; a name the region does not have is exit 2, naming those it has',
       rebuild: 'only this service (give it again for more)',
@@ -172,7 +177,7 @@ export const FLAGS: readonly FlagSpec[] = [
     notes: { rollback: 'this revision: its name or the number the console shows (17 or 00017)', switch: 'alpine or regular' },
   },
   {
-    name: 'stack', key: 'stack', value: 'NAME', example: 'test', commands: STACKS, validate: (v) => (STACK_NAME.test(v) ? null : `--stack ${JSON.stringify(v)} is not a stack name: lowercase letters, digits, - and _, e.g. --stack test`),
+    name: 'stack', key: 'stack', value: 'NAME', example: 'test', commands: [...STACKS, 'doctor'], validate: (v) => (STACK_NAME.test(v) ? null : `--stack ${JSON.stringify(v)} is not a stack name: lowercase letters, digits, - and _, e.g. --stack test`),
     description: 'a stack of the config (stacks:); default: the first one (test)',
   },
   {
@@ -201,7 +206,15 @@ export const FLAGS: readonly FlagSpec[] = [
       switch: 'for every service to be healthy (default: from the health checks: start_period and retries along the longest depends_on chain, plus 60)',
     },
   },
-  { name: 'container', key: 'container', value: 'NAME', example: 'netra-backend-1', commands: ['logs'], description: 'only the logs of this container' },
+  {
+    name: 'container', key: 'container', value: 'NAME', example: 'netra-backend-1', commands: ['logs', 'doctor'], description: 'only this container',
+    notes: { logs: 'its logs', doctor: 'its checks' },
+  },
+  {
+    name: 'fail-on', key: 'failOn', value: 'LEVEL', example: 'warning', commands: ['doctor'],
+    validate: (v) => (v === 'warning' || v === 'error' ? null : `--fail-on ${JSON.stringify(v)} is not a level: write --fail-on warning or --fail-on error`),
+    description: 'exit 1 when a check at or above this severity fails: warning or error (default: error)',
+  },
   {
     name: 'severity', key: 'severity', value: 'LEVEL', example: 'WARNING', commands: ['logs'],
     description: 'only lines at or above this severity: DEBUG, INFO, NOTICE, WARNING, ERROR or CRITICAL',
@@ -274,6 +287,18 @@ const COMMAND_HELP: Record<Command, CommandSpec> = {
     summary: 'build a stack with BuildKit, with cache hits, sizes against budgets and the largest layers',
     details: 'Exit 0 built (an image over its budget is reported, not a failure), 1 a build failed, 2 bad usage: nothing changed.',
   },
+  doctor: {
+    usage: ['doctor [--stack] [--service] [--container] [--json] [--fail-on]'],
+    summary: "run the guides' troubleshooting and security checks; show evidence, fix and command",
+    details:
+      'Exit 0 nothing failed at or above --fail-on (default error), 1 something did, 2 bad usage. ' +
+      'Exclusions (doctor.exclude in the config) are listed as skipped with their reason.',
+  },
+  alerts: {
+    usage: ['alerts [--json]'],
+    summary: 'list the alerts with their state (pending, firing, acked, silenced), silences and recent resolved',
+    details: 'Exit 0 nothing firing, 1 an alert is firing (not silenced, not acked), 2 bad usage.',
+  },
   demo: {
     usage: ['demo up|down [--stack] [--yes]'],
     summary: 'build local stand-in images and start (or stop) the Alpine test stack on this engine',
@@ -303,6 +328,7 @@ export function defaultOptions(): CliOptions {
     noCache: false,
     prune: false,
     restart: false,
+    failOn: 'error',
   };
 }
 
@@ -325,7 +351,9 @@ export function parseArgs(argv: readonly string[]): CliOptions {
   if (misplaced) throw new UsageError(misplaced.elsewhere ?? worksWith(misplaced));
   // Only rebuild takes --service more than once (compose names); elsewhere `service` is a Cloud Run one.
   if (options.command !== 'rebuild') options.services = [];
-  const badService = options.command === 'rebuild' ? options.services.map(composeServiceProblem).find(Boolean) : options.service === undefined ? null : serviceNameProblem(options.service);
+  const composeNames = options.command === 'rebuild' || options.command === 'doctor';
+  if (options.command === 'doctor' && options.service !== undefined) options.services = [options.service];
+  const badService = composeNames ? options.services.map(composeServiceProblem).find(Boolean) : options.service === undefined ? null : serviceNameProblem(options.service);
   if (badService) throw new UsageError(badService);
   if (options.command === 'rollback') validateRollback(options);
   if (options.command === 'switch') validateSwitch(options);

@@ -57,6 +57,24 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    /** The runbook checks (doctor): checks excluded by code and target, listed as skipped with the reason. */
+    doctor: z
+      .object({
+        exclude: z
+          .array(
+            z
+              .object({
+                code: z.string().regex(/^NC\d{3}$/, 'a check code is NC and three digits, e.g. NC104 (netra-console doctor --json lists them)'),
+                /** The target as doctor names it; `*` matches any run of characters. Default: every target. */
+                target: z.string().min(1).default('*'),
+                reason: z.string().min(1, 'say why the check is excluded, e.g. reason: redis needs root in the stand-in image'),
+              })
+              .strict(),
+          )
+          .default([]),
+      })
+      .strict()
+      .prefault({}),
     thresholds: z
       .object({
         memory: z

@@ -3,6 +3,7 @@ import { useStore } from 'zustand';
 import { useShallow } from 'zustand/react/shallow';
 import type { LogLine } from '../domain/log-line';
 import type { StackVariant } from '../domain/stacks';
+import type { DoctorSelection } from '../domain/checks/selection';
 import type { LogRing } from '../store/log-ring';
 import type { AppState, AppStore } from '../store/store';
 
@@ -36,6 +37,19 @@ export interface AppActions {
   runRebuild(): void;
   /** Closes the rebuild dialog; a confirmation that was not given is audited as cancelled. Nothing runs on. */
   closeRebuild(): void;
+  /**
+   * Runs the runbook checks (all of the selection, or one `code`) into the store's `doctor` slice, live. A run
+   * already under way is not started twice.
+   */
+  runDoctor(selection: DoctorSelection): void;
+  /** Restarts a container after the view confirmed it (audited; refused in --read-only with a notice). */
+  restartContainer(name: string): void;
+  /** Acknowledges an alert (who: the user; a note); it ends by itself when the alert resolves. Audited. */
+  ackAlert(key: string, note: string): void;
+  /** Silences what the matchers match (e.g. `kind=memory subject=netra-*`) for a duration (`2h`); audited. Resolves with a one-line notice. */
+  silenceAlerts(matchers: string, duration: string, comment: string): Promise<string>;
+  /** Ends a silence now (audited). */
+  expireSilence(id: string): void;
   /** Writes the filtered log lines to a file; resolves with a one-line notice. */
   saveLogs(): Promise<string>;
   /** Fetches the whole Cloud Logging entry behind a line into the store's `logs.entry`. */

@@ -55,7 +55,7 @@ async function drawConsole(env: NodeJS.ProcessEnv): Promise<string> {
     logs: { lastSeq: logRing.lastSeq },
   });
   const noop = () => {};
-  const actions: AppActions = { setShowAll: noop, refreshCloudRun: noop, runRollback: noop, cancelRollback: noop, startSwitch: noop, runSwitch: noop, buildMissing: noop, revertSwitch: noop, closeSwitch: noop, startRebuild: noop, runRebuild: noop, closeRebuild: noop, saveLogs: async () => '', loadLogEntry: noop };
+  const actions: AppActions = { setShowAll: noop, refreshCloudRun: noop, runRollback: noop, cancelRollback: noop, startSwitch: noop, runSwitch: noop, buildMissing: noop, revertSwitch: noop, closeSwitch: noop, startRebuild: noop, runRebuild: noop, closeRebuild: noop, saveLogs: async () => '', loadLogEntry: noop, runDoctor: noop, restartContainer: noop, ackAlert: noop, silenceAlerts: async () => '', expireSilence: noop };
   const instance = render(createElement(AppProvider, { store, actions, logRing, children: createElement(App) }), {
     stdout: stdoutForColourPolicy(terminal as unknown as NodeJS.WriteStream, env),
     debug: true,

@@ -195,6 +195,11 @@ export async function renderApp(options: RenderAppOptions = {}): Promise<Rendere
     closeRebuild: () => {},
     saveLogs: async () => 'saved 0 lines to netra-logs-test.log',
     loadLogEntry: () => {},
+    runDoctor: () => {},
+    restartContainer: () => {},
+    ackAlert: () => {},
+    silenceAlerts: async () => 'silenced',
+    expireSilence: () => {},
   };
   const overrides = typeof options.actions === 'function' ? options.actions({ store, logRing }) : (options.actions ?? {});
   const impl = { ...defaults, ...overrides };

@@ -34,6 +34,11 @@ const noActions: AppActions = {
   closeRebuild: () => undefined,
   saveLogs: async () => '',
   loadLogEntry: () => undefined,
+  runDoctor: () => undefined,
+  restartContainer: () => undefined,
+  ackAlert: () => undefined,
+  silenceAlerts: async () => '',
+  expireSilence: () => undefined,
 };
 
 function line(i: number, overrides: Partial<NewLogLine> = {}): NewLogLine {

@@ -62,6 +62,16 @@ export interface CheckResult {
   safeFix: SafeFix | null;
   /** Why a check was skipped (an exclusion, or facts it needs are not there). */
   skipReason?: string;
+  /** What the target is, for a fix key or a re-run: the stack, compose service, container or Cloud Run service. */
+  subject: CheckSubject;
+}
+
+export interface CheckSubject {
+  stack?: string;
+  variant?: 'alpine' | 'regular';
+  service?: string;
+  container?: string;
+  cloudRunService?: string;
 }
 
 export interface HealthProbe {
