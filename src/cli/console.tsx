@@ -17,6 +17,7 @@ import { setMeasurements } from '../store/stack-actions';
 import { openStackRuntime } from './stack-runtime';
 import { switchControl } from './switch-control';
 import { rebuildControl } from './rebuild-control';
+import { runbookControl } from './runbook-control';
 
 /** A slow or hung engine must not hold Cloud Run back for long. */
 const CLOUD_START_WAIT_MAX_MS = 1_500;
@@ -52,6 +53,7 @@ export async function runConsole(settings: Settings): Promise<number> {
   const logs = startLogSources(store, docker, settings);
   let cloud: CloudRunRuntime | null = null;
   const rollback = rollbackControl(store, settings, () => cloud);
+  const runbooks = runbookControl(store, settings, { docker, cloud: () => cloud });
   const actions: AppActions = {
     setShowAll: (showAll) => watcher.setShowAll(showAll),
     refreshCloudRun: () => cloud?.poller.refreshNow(),
@@ -67,6 +69,7 @@ export async function runConsole(settings: Settings): Promise<number> {
     closeRebuild: rebuilding.closeRebuild,
     saveLogs: async () => logs.save(settings.cwd),
     loadLogEntry: (line) => void logs.loadEntry(line),
+    ...runbooks.actions,
   };
 
   // Ink enters the alternate screen and draws the first frame where the cursor is; keys typed during start-up
@@ -87,6 +90,7 @@ export async function runConsole(settings: Settings): Promise<number> {
   // Loading those modules (or the sandbox) blocks the thread for a few hundred ms: the containers come first.
   setImmediate(() => {
     watcher.start();
+    runbooks.start();
     // The stacks' last measurements are only for the Stacks panel: read after the first frame, like the sources.
     const saved = loadMeasurements(defaultMeasurementsPath(process.env));
     setMeasurements(store, saved.measurements);
@@ -110,6 +114,7 @@ export async function runConsole(settings: Settings): Promise<number> {
     await instance.waitUntilExit();
   } finally {
     stopFatalExit();
+    runbooks.stop();
     stopStatsCoalescing();
     stopClockCoalescing();
     await switching.stop();

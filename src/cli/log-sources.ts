@@ -5,7 +5,7 @@ import { cloudEntryDetail, plainLogLine, type LogLine } from '../domain/log-line
 import type { CloudRunTarget } from '../sources/cloud-run/client';
 import { CloudTail } from '../sources/logs/cloud-tail';
 import { ContainerLogs } from '../sources/logs/container-logs';
-import { logFilter } from '../store/log-actions';
+import { logFilter, startErrorRates } from '../store/log-actions';
 import { STREAM_FLUSH_MS } from '../store/docker-batcher';
 import { LogIngest, LogRing } from '../store/log-ring';
 import { filteredLines } from '../store/log-view';
@@ -17,6 +17,7 @@ import type { Settings } from './settings';
 export function startLogSources(store: AppStore, docker: Docker, settings: Settings) {
   const ring = new LogRing(settings.config.logs.bufferLines);
   const ingest = new LogIngest(ring, () => store.setState((s) => ({ logs: { ...s.logs, lastSeq: ring.lastSeq } })), STREAM_FLUSH_MS);
+  const stopErrorRates = startErrorRates(store, ring);
   const containers = new ContainerLogs(docker, (line) => ingest.add(line));
   let tail: CloudTail | null = null;
 
@@ -67,6 +68,7 @@ export function startLogSources(store: AppStore, docker: Docker, settings: Setti
     },
     async stop(): Promise<void> {
       unsubscribe();
+      stopErrorRates();
       containers.stop();
       ingest.dispose();
       await tail?.stop();

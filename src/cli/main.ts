@@ -36,6 +36,14 @@ export async function main(argv: readonly string[]): Promise<number> {
       const { runDemoCommand } = await import('./demo');
       return await runDemoCommand(settings, options);
     }
+    if (options.command === 'doctor') {
+      const { runDoctorCommand } = await import('./doctor');
+      return await runDoctorCommand(settings, options);
+    }
+    if (options.command === 'alerts') {
+      const { runAlertsCommand } = await import('./alerts');
+      return await runAlertsCommand(settings, options.json);
+    }
     if (options.command === 'status') {
       const { runStatus } = await import('./status');
       return await runStatus(settings, options.json, options.timeout);

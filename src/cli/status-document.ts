@@ -1,3 +1,6 @@
+import type { AlertState, AlertView } from '../domain/alert-lifecycle-types';
+import { alertSubject } from '../domain/alerts';
+import { checkForAlert } from '../domain/checks/alert-checks';
 import { resolveRevision, type CloudRunService, type RevisionState } from '../domain/cloud-run';
 import type { Alert, ContainerInfo, ContainerStats } from '../domain/types';
 
@@ -45,7 +48,26 @@ export interface StatusDocument {
     }>;
   };
   cloudRun: CloudRunSection;
-  alerts: Alert[];
+  alerts: StatusAlert[];
+}
+
+/** An alert with its lifecycle: pending (not true for its hold time yet) or firing, since when, and its runbook check. */
+export type StatusAlert = Alert & { state: AlertState; since: string; check: string | null; silenced: boolean; acked: boolean };
+
+/** Each alert with what the lifecycle says of it (its view by key); one the book does not hold yet starts now, pending. */
+export function withLifecycle(alerts: readonly Alert[], views: readonly AlertView[], now = Date.now()): StatusAlert[] {
+  const byKey = new Map(views.filter((v) => v.state !== 'resolved').map((v) => [v.key, v]));
+  return alerts.map((alert) => {
+    const view = byKey.get(`${alert.source}/${alert.kind}/${alertSubject(alert)}`);
+    return {
+      ...alert,
+      state: view?.state ?? 'pending',
+      since: new Date(view?.since ?? now).toISOString(),
+      check: view?.check ?? checkForAlert(alert),
+      silenced: (view?.silencedBy.length ?? 0) > 0 || view?.inhibitedBy != null,
+      acked: view?.ack != null,
+    };
+  });
 }
 
 /** Cloud Run as `status --json` prints it: short names, LATEST targets resolved to the revision they serve. */
@@ -87,7 +109,7 @@ export function buildStatusDocument(input: {
   containers: readonly ContainerInfo[];
   stats: Readonly<Record<string, ContainerStats>>;
   cloudRun: CloudRunSection;
-  alerts: Alert[];
+  alerts: StatusAlert[];
 }): StatusDocument {
   return {
     docker: {

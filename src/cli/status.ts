@@ -7,7 +7,9 @@ import type Docker from 'dockerode';
 import { EngineSlowError, ONE_OFF_PING, pingEngine } from '../sources/docker/ping';
 import { takeSnapshot, type DockerSnapshot } from '../sources/docker/snapshot';
 import { readCloudRunOnce } from './cloud-run-runtime';
-import { buildStatusDocument, cloudRunSection, type StatusDocument } from './status-document';
+import { alertSnapshot } from './alert-snapshot';
+import type { Alert } from '../domain/types';
+import { buildStatusDocument, cloudRunSection, withLifecycle, type StatusDocument } from './status-document';
 import type { Settings } from './settings';
 
 /** A ping slower than this is reported: the engine answers, but something is wrong with it or the machine. */
@@ -39,27 +41,42 @@ async function readDocker(docker: Docker, ping: Awaited<ReturnType<typeof pingDo
   }
 }
 
-/** Prints the status once; exit code 0 when the engine and Cloud Run answered, 1 when either did not. */
-export async function runStatus(settings: Settings, json: boolean, timeoutSeconds?: number): Promise<number> {
+export interface StatusReading {
+  docker: DockerReading;
+  cloud: Awaited<ReturnType<typeof readCloudRunOnce>>;
+  /** Most severe first. */
+  alerts: Alert[];
+}
+
+/** The engine (pinged first, so "slow" is the engine's) and Cloud Run once, and the alerts they raise. */
+export async function readStatus(settings: Settings, timeoutSeconds?: number): Promise<StatusReading> {
   const client = createDockerClient(settings.endpoint);
   const ping = await pingDocker(client, timeoutSeconds);
   const [docker, cloud] = await Promise.all([readDocker(client, ping, settings), readCloudRunOnce(settings.cloudRun)]);
-  const { mode, project, region } = settings.cloudRun;
   const alerts = sortAlerts([
     ...(docker.error === null ? [] : [engineUnreachableAlert(settings.endpoint.display, docker.error)]),
-    ...deriveAlerts(docker.snapshot.containers, docker.snapshot.stats, settings.config.thresholds, Date.now()),
+    ...deriveAlerts(docker.snapshot.containers, docker.snapshot.stats, settings.config.thresholds, Date.now(), settings.config.images),
     ...cloudRunAlerts(cloud.services),
     ...cloud.missingAlerts,
   ]);
+  return { docker, cloud, alerts };
+}
+
+/** Prints the status once; exit code 0 when the engine and Cloud Run answered, 1 when either did not. */
+export async function runStatus(settings: Settings, json: boolean, timeoutSeconds?: number): Promise<number> {
+  const { docker, cloud, alerts } = await readStatus(settings, timeoutSeconds);
+  const { mode, project, region } = settings.cloudRun;
+  const snapshot = alertSnapshot(alerts, docker.snapshot.containers, process.env);
   const document = buildStatusDocument({
     host: settings.endpoint.display,
     error: docker.error,
     slow: docker.slow,
     ...docker.snapshot,
     cloudRun: cloudRunSection({ mode, project, region, endpoint: cloud.endpoint }, cloud.services, cloud.error?.message ?? null),
-    alerts,
+    alerts: withLifecycle(alerts, snapshot.views),
   });
   process.stdout.write(json ? `${terminalJson(document, 2)}\n` : humanStatus(document));
+  if (snapshot.problem) process.stderr.write(`netra-console: ${printable(snapshot.problem)}\n`);
   return docker.error === null && cloud.error === null ? 0 : 1;
 }
 
@@ -80,7 +97,7 @@ function humanStatus(doc: StatusDocument): string {
     lines.push(`  ${s.name}  ${s.ready ? 'ready' : 'NOT READY'}  ${traffic}`);
   }
   lines.push(`${doc.alerts.length} alerts`);
-  for (const alert of doc.alerts) lines.push(`  ${alert.level.toUpperCase()}: ${alert.message}`);
+  for (const alert of doc.alerts) lines.push(`  ${alert.level.toUpperCase()} ${alert.state}${alert.silenced ? ' (silenced)' : ''}: ${alert.message}`);
   // Names, health output and error messages come from engines and servers: none may drive the terminal.
   return `${lines.map(printable).join('\n')}\n`;
 }

@@ -27,6 +27,7 @@ export function wireDocker(settings: WiringSettings): DockerWiring {
   const store = createAppStore({
     host: endpoint.display,
     thresholds: config.thresholds,
+    images: config.images,
     historyLength: config.ui.historyLength,
     showAll,
     cloudRun: { mode: cloudRun.mode, project: cloudRun.project, region: cloudRun.region, endpoint: cloudRunEndpointLabel(cloudRun) },

@@ -1,3 +1,4 @@
+import type { AlertAuditEntry } from './alert-audit';
 import type { TrafficTarget } from './cloud-run';
 
 /** `unchanged`: the service already served the target, so nothing was sent. `timed-out`: sent, but not seen to finish in time; it may still apply. */
@@ -43,7 +44,7 @@ export interface SwitchAuditEntry {
   error: string | null;
 }
 
-export type AnyAuditEntry = AuditEntry | SwitchAuditEntry;
+export type AnyAuditEntry = AuditEntry | SwitchAuditEntry | AlertAuditEntry;
 
 export function isSwitchEntry(entry: AnyAuditEntry): entry is SwitchAuditEntry {
   return 'stack' in entry;

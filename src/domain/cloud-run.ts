@@ -1,6 +1,7 @@
 import { printable, printableLines } from './printable';
 import { detectVariant } from './variant';
 import type { CloudError } from './cloud-run-errors';
+import { errorRateBreached, errorRateText, type RateCount } from './error-rate';
 import type { CloudRunAlert, Variant } from './types';
 
 /** The subset of google.cloud.run.v2 messages the console reads (as the official client returns them). */
@@ -287,4 +288,12 @@ export function cloudRunAlerts(services: readonly CloudRunService[]): CloudRunAl
     if (!s.reconciling && trafficDiffers(s)) add('warning', 'traffic-mismatch', `${s.name}: served traffic differs from the requested traffic`);
   }
   return alerts;
+}
+
+/** Critical for each Cloud Run service whose log entries (keyed by service) are over 1 % errors, by service name. */
+export function cloudErrorRateAlerts(rates: ReadonlyMap<string, RateCount>): CloudRunAlert[] {
+  return [...rates]
+    .filter(([, count]) => errorRateBreached(count))
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([service, count]): CloudRunAlert => ({ level: 'critical', source: 'cloudrun', kind: 'error-rate', service, message: `${service}: ${errorRateText(count)}` }));
 }

@@ -20,6 +20,8 @@ export interface ContainerInfo {
   exitCode: number | null;
   oomKilled: boolean;
   startedAt: string | null;
+  /** Seconds from this start to its first passing health check; null when the health log no longer shows it. */
+  startupSeconds: number | null;
   finishedAt: string | null;
   labels: Record<string, string>;
 }
@@ -42,7 +44,7 @@ export type AlertLevel = 'warning' | 'high' | 'critical';
 export interface DockerAlert {
   level: AlertLevel;
   source: 'docker';
-  kind: 'memory' | 'cpu' | 'unhealthy' | 'oom-killed' | 'crash-loop' | 'exited';
+  kind: 'memory' | 'cpu' | 'unhealthy' | 'oom-killed' | 'crash-loop' | 'exited' | 'slow-start' | 'image-size' | 'error-rate';
   container: string;
   message: string;
   /** Last known while the engine cannot be read: kept, not dropped, until the engine answers again. */
@@ -61,7 +63,7 @@ export interface EngineAlert {
 export interface CloudRunAlert {
   level: AlertLevel;
   source: 'cloudrun';
-  kind: 'service-not-ready' | 'revision-failed' | 'traffic-mismatch' | 'service-missing';
+  kind: 'service-not-ready' | 'revision-failed' | 'traffic-mismatch' | 'service-missing' | 'error-rate';
   service: string;
   message: string;
 }

@@ -38,7 +38,12 @@ export function reduceCloudRun(state: CloudRunState, update: CloudRunUpdate): Cl
         retryAt: null,
         updatedAt: update.at,
         services: update.services,
-        alerts: [...cloudRunAlerts(update.services), ...missingServiceAlerts(update.missing ?? [], update.available ?? [], `${state.project} (${state.region})`)],
+        alerts: [
+          ...cloudRunAlerts(update.services),
+          ...missingServiceAlerts(update.missing ?? [], update.available ?? [], `${state.project} (${state.region})`),
+          // Error rates come from the logs, once a second (see publishErrorRates), not from this refresh.
+          ...state.alerts.filter((a) => a.kind === 'error-rate'),
+        ],
       };
     case 'error':
       return { ...state, loaded: true, refreshing: false, error: update.error, retryAt: update.retryAt };

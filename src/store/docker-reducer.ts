@@ -1,4 +1,6 @@
-import { deriveAlerts, engineUnreachableAlert, staleAlerts } from '../domain/alerts';
+import { carriedErrorRateAlerts, deriveAlerts, engineUnreachableAlert, sortAlerts, staleAlerts } from '../domain/alerts';
+import type { ImagesConfig } from '../domain/build-analysis';
+import { withKnownStartup } from '../domain/container-info';
 import type { Thresholds } from '../domain/thresholds';
 import type { ConnectionState, ContainerInfo, ContainerStats } from '../domain/types';
 import type { DockerState, StatsEntry } from './store';
@@ -12,6 +14,8 @@ export type DockerOp =
 
 export interface ReduceSettings {
   thresholds: Thresholds;
+  /** Image budgets; the config's defaults when absent. */
+  images?: ImagesConfig;
   historyLength: number;
   now: number;
 }
@@ -44,14 +48,16 @@ export function reduceDocker(state: DockerState, ops: readonly DockerOp[], setti
           containersCopied = statsCopied = true;
         }
         break;
-      case 'sync':
-        containers = Object.fromEntries(op.containers.map((c) => [c.id, c]));
+      case 'sync': {
+        const before = containers;
+        containers = Object.fromEntries(op.containers.map((c) => [c.id, withKnownStartup(before[c.id], c)]));
         containersCopied = true;
         stats = Object.fromEntries(Object.entries(stats).filter(([id]) => containers[id]?.state === 'running'));
         statsCopied = true;
         break;
+      }
       case 'upsert':
-        editContainers()[op.container.id] = op.container;
+        editContainers()[op.container.id] = withKnownStartup(containers[op.container.id], op.container);
         if (op.container.state !== 'running' && stats[op.container.id]) delete editStats()[op.container.id];
         break;
       case 'remove':
@@ -81,11 +87,13 @@ function nextAlerts(
   // Retrying after a loss changes nothing the engine said: what was last known stays until the listing comes.
   if (connection.state === 'connecting' && containers === state.containers && stats === state.stats) return state.alerts;
   const latest = Object.fromEntries(Object.entries(stats).map(([id, entry]) => [id, entry.latest]));
-  return deriveAlerts(Object.values(containers), latest, settings.thresholds, settings.now);
+  const list = Object.values(containers);
+  const derived = deriveAlerts(list, latest, settings.thresholds, settings.now, settings.images);
+  return sortAlerts([...derived, ...carriedErrorRateAlerts(state.alerts, list)]);
 }
 
 /** The alerts as they were when nothing in them changed: every stats frame must not re-render what shows alerts. */
-function sameOrNew(previous: DockerState['alerts'], next: DockerState['alerts']): DockerState['alerts'] {
+export function sameOrNew<T>(previous: T[], next: T[]): T[] {
   const same = previous.length === next.length && previous.every((a, i) => JSON.stringify(a) === JSON.stringify(next[i]));
   return same ? previous : next;
 }

@@ -1,4 +1,8 @@
-import { containerOfLine, SEVERITIES, type LogLine, type Severity } from '../domain/log-line';
+import { containerErrorRateAlerts, replaceKind, sortAlerts } from '../domain/alerts';
+import { cloudErrorRateAlerts } from '../domain/cloud-run';
+import { ErrorRateWindow } from '../domain/error-rate';
+import { containerOfLine, SEVERITIES, severityRank, type LogLine, type Severity } from '../domain/log-line';
+import { sameOrNew } from './docker-reducer';
 import type { LogRing } from './log-ring';
 import { findMatch, linesAfter, windowLines, type LogFilter, type LogOrigin } from './log-view';
 import type { LogsState } from './logs-state';
@@ -128,4 +132,84 @@ export function openLogEntry(store: AppStore, ring: LogRing): LogLine | null {
 
 export function setLogRows(store: AppStore, rows: number): void {
   if (store.getState().logs.viewRows !== rows) setLogs(store, { viewRows: rows });
+}
+
+/** Error rates of the logs: Cloud Run services (by service name) and containers (by container name) apart. */
+export interface ErrorRateWindows {
+  cloud: ErrorRateWindow;
+  container: ErrorRateWindow;
+}
+
+export function errorRateWindows(): ErrorRateWindows {
+  return { cloud: new ErrorRateWindow(), container: new ErrorRateWindow() };
+}
+
+const ERROR_RANK = severityRank('ERROR');
+
+/**
+ * Counts a line where it arrived (`now`), not at its own timestamp: a source whose clock is off must not fall out of
+ * the window unseen. A Cloud line's source is `service/revision`; a container line's is the container's name.
+ */
+export function countLine(windows: ErrorRateWindows, line: LogLine, now: number): void {
+  const isError = severityRank(line.severity) >= ERROR_RANK;
+  if (line.origin === 'cloud') {
+    const slash = line.source.indexOf('/');
+    windows.cloud.add(slash < 0 ? line.source : line.source.slice(0, slash), isError, now);
+  } else if (line.origin === 'container') {
+    windows.container.add(containerOfLine(line).container, isError, now);
+  }
+}
+
+/**
+ * Counts the lines the ring received after `seenSeq`; returns the newest sequence number counted. Lines the ring
+ * dropped before they were read (a flood larger than the ring) are not counted: the rest are the sample.
+ */
+export function feedErrorRates(windows: ErrorRateWindows, ring: LogRing, seenSeq: number, now: number): number {
+  for (let i = ring.indexAfterSeq(seenSeq); i < ring.size; i++) countLine(windows, ring.at(i), now);
+  return ring.lastSeq;
+}
+
+/**
+ * Puts the error-rate alerts of the windows into the store: Cloud Run services' with the Cloud Run alerts, running
+ * containers' with the container alerts (only while the engine answers: otherwise those are last known). The alert
+ * arrays stay the same objects when nothing in them changed, so an unchanged rate re-renders nothing.
+ */
+export function publishErrorRates(store: AppStore, windows: ErrorRateWindows, now: number): void {
+  const { docker, cloudRun } = store.getState();
+  const patch: Partial<Pick<AppState, 'docker' | 'cloudRun'>> = {};
+  const cloudAlerts = sameOrNew(cloudRun.alerts, replaceKind(cloudRun.alerts, 'error-rate', cloudErrorRateAlerts(windows.cloud.rates(now))));
+  if (cloudAlerts !== cloudRun.alerts) patch.cloudRun = { ...cloudRun, alerts: cloudAlerts };
+  if (docker.connection.state === 'connected') {
+    const rateAlerts = containerErrorRateAlerts(Object.values(docker.containers), windows.container.rates(now));
+    const dockerAlerts = sameOrNew(docker.alerts, sortAlerts(replaceKind(docker.alerts, 'error-rate', rateAlerts)));
+    if (dockerAlerts !== docker.alerts) patch.docker = { ...docker, alerts: dockerAlerts };
+  }
+  if (patch.cloudRun || patch.docker) store.setState(patch);
+}
+
+/** Once a second at most: the logs flood at thousands of lines a second, the alerts need not follow each one. */
+export const ERROR_RATE_PUBLISH_MS = 1_000;
+
+/**
+ * Counts the lines as they reach the ring (each time the store learns of new ones) and publishes the error-rate
+ * alerts every `publishMs`, also when no line comes, so a rate that fell resolves. Returns the function that stops it.
+ */
+export function startErrorRates(store: AppStore, ring: LogRing, publishMs = ERROR_RATE_PUBLISH_MS): () => void {
+  const windows = errorRateWindows();
+  let seenSeq = ring.lastSeq;
+  const feed = () => {
+    if (ring.lastSeq !== seenSeq) seenSeq = feedErrorRates(windows, ring, seenSeq, Date.now());
+  };
+  const unsubscribe = store.subscribe((state, previous) => {
+    if (state.logs.lastSeq !== previous.logs.lastSeq) feed();
+  });
+  const timer = setInterval(() => {
+    feed();
+    publishErrorRates(store, windows, Date.now());
+  }, publishMs);
+  timer.unref();
+  return () => {
+    unsubscribe();
+    clearInterval(timer);
+  };
 }

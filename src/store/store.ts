@@ -2,6 +2,8 @@ import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { AnyAuditEntry } from '../domain/audit';
 import type { ConnectionState, ContainerInfo, ContainerStats, DockerAlert, EngineAlert } from '../domain/types';
 import type { Thresholds } from '../domain/thresholds';
+import { DEFAULT_IMAGES } from '../domain/alerts';
+import type { ImagesConfig } from '../domain/build-analysis';
 
 import type { RollbackFlow } from '../flows/rollback-machine';
 import type { SwitchFlow } from '../flows/switch-machine';
@@ -88,7 +90,7 @@ export interface AppState {
   doctor: DoctorState;
   readOnly: boolean;
   ui: UiState;
-  settings: { thresholds: Thresholds; historyLength: number; rollbackOrder: string[] };
+  settings: { thresholds: Thresholds; images: ImagesConfig; historyLength: number; rollbackOrder: string[] };
 }
 
 export type AppStore = StoreApi<AppState>;
@@ -96,6 +98,8 @@ export type AppStore = StoreApi<AppState>;
 export interface StoreInit {
   host: string;
   thresholds: Thresholds;
+  /** Image budgets for the image-size alerts; the config's defaults when absent. */
+  images?: ImagesConfig;
   historyLength: number;
   showAll: boolean;
   cloudRun: { mode: CloudRunMode; project: string; region: string; endpoint: string };
@@ -128,6 +132,6 @@ export function createAppStore(init: StoreInit): AppStore {
       zoom: false,
       sort: { health: 'severity', stats: 'severity' },
     },
-    settings: { thresholds: init.thresholds, historyLength: init.historyLength, rollbackOrder: init.rollbackOrder ?? [] },
+    settings: { thresholds: init.thresholds, images: init.images ?? DEFAULT_IMAGES, historyLength: init.historyLength, rollbackOrder: init.rollbackOrder ?? [] },
   }));
 }

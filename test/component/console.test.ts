@@ -164,7 +164,7 @@ describe('read-only console', () => {
     await app.press('?');
     const frame = await app.waitFor('Keys — press ? or Esc to close');
     expect(frame).toContain('Read-only console: rollback keys are off.');
-    expect(frame).toContain('Audit view: the rollbacks of this session');
+    expect(frame).toContain('Audit view: the rollbacks, switches, builds, acks and silences of this session');
     expect(frame).toContain('Refresh Cloud Run now');
     expect(frame).not.toContain('Roll back');
     expect(frame).not.toMatch(/║\s*(r|b|R)\s{5,}/m);

@@ -378,7 +378,7 @@ describe('rollback in a read-only console', () => {
     await term.send('?');
     screen = await term.waitForText('Keys — press ? or Esc to close', 5_000);
     expect(screen).toContain('Read-only console: rollback keys are off.');
-    expect(screen).toContain('Audit view: the rollbacks of this session');
+    expect(screen).toContain('Audit view: the rollbacks, switches, builds, acks and silences of this session');
     expect(screen).not.toContain('Roll back');
     expect(screen).not.toMatch(/^\s*║\s*(r|b|R)\s{5,}/m);
     await term.send('?');

@@ -62,6 +62,7 @@ describe('containerInfoFromInspect', () => {
       exitCode: null,
       oomKilled: false,
       startedAt: '2026-11-22T18:17:26.805779165Z',
+      startupSeconds: null,
       finishedAt: null,
       labels: { 'com.docker.compose.project': 'netra', 'com.docker.compose.service': 'auth' },
     });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { buildStatusDocument, cloudRunSection } from '../../src/cli/status-document';
+import type { AlertView } from '../../src/domain/alert-lifecycle-types';
+import { buildStatusDocument, cloudRunSection, withLifecycle } from '../../src/cli/status-document';
 import { deriveAlerts, sortAlerts } from '../../src/domain/alerts';
 import { cloudRunAlerts, serviceFromPayload, type RunRevisionPayload, type RunServicePayload } from '../../src/domain/cloud-run';
 import { DEFAULT_THRESHOLDS } from '../../src/domain/thresholds';
@@ -14,9 +15,11 @@ const STATS_KEYS = [
   'cpuPercent', 'memUsageBytes', 'memLimitBytes', 'memPercent', 'netRxBytes', 'netTxBytes', 'blockReadBytes',
   'blockWriteBytes', 'pids',
 ];
-const ALERT_KEYS = ['level', 'source', 'kind', 'container', 'message'];
+const ALERT_KEYS = ['level', 'source', 'kind', 'container', 'message', 'state', 'since', 'check', 'silenced', 'acked'];
 
 const NOW = Date.parse('2026-11-22T18:30:00.000Z');
+/** An alert no console has tracked: it starts now, pending its hold. */
+const NEW_PENDING = { state: 'pending', since: '2026-11-22T18:30:00.000Z', silenced: false, acked: false };
 const backend = container({
   id: '3f76a3949c98d6e1b2a4c5f60718293a4b5c6d7e8f90a1b2c3d4e5f607182930',
   name: 'netra-backend-1',
@@ -34,7 +37,7 @@ const NO_CLOUD_RUN = cloudRunSection({ mode: 'sandbox', project: 'netra-staging'
 function statusJson(error: string | null) {
   const containers = error ? [] : [backend, auth, migrate];
   const statsById = error ? {} : { [backend.id]: backendStats };
-  const alerts = deriveAlerts(containers, statsById, DEFAULT_THRESHOLDS, NOW);
+  const alerts = withLifecycle(deriveAlerts(containers, statsById, DEFAULT_THRESHOLDS, NOW), [], NOW);
   const document = buildStatusDocument({ host: 'unix:///tmp/nd/docker.sock', error, slow: false, containers, stats: statsById, cloudRun: NO_CLOUD_RUN, alerts });
   return JSON.parse(JSON.stringify(document)) as Record<string, any>;
 }
@@ -105,9 +108,17 @@ describe('status --json document', () => {
 
   it('lists the alerts most severe first', () => {
     expect(doc.alerts).toEqual([
-      { level: 'high', source: 'docker', kind: 'unhealthy', container: 'netra-auth-1', message: 'netra-auth-1 is unhealthy: db down' },
-      { level: 'warning', source: 'docker', kind: 'exited', container: 'netra-migrate-1', message: 'netra-migrate-1 exited with code 1' },
+      { level: 'high', source: 'docker', kind: 'unhealthy', container: 'netra-auth-1', message: 'netra-auth-1 is unhealthy: db down', ...NEW_PENDING, check: 'NC105' },
+      { level: 'warning', source: 'docker', kind: 'exited', container: 'netra-migrate-1', message: 'netra-migrate-1 exited with code 1', ...NEW_PENDING, check: null },
     ]);
+  });
+
+  it('gives each alert the state, since and check the lifecycle holds for it', () => {
+    const key = 'docker/unhealthy/netra-auth-1';
+    const firingSince = NOW - 90_000;
+    const view: AlertView = { key, alert: { level: 'high', source: 'docker', kind: 'unhealthy', container: 'netra-auth-1', message: '' }, level: 'high', state: 'firing', since: firingSince, check: 'NC105', ack: { by: 'ana', note: 'on it', at: NOW }, silencedBy: [], inhibitedBy: null, flapping: false };
+    const [alert] = withLifecycle(deriveAlerts([auth], {}, DEFAULT_THRESHOLDS, NOW), [view], NOW);
+    expect(alert).toMatchObject({ state: 'firing', since: new Date(firingSince).toISOString(), check: 'NC105', acked: true, silenced: false });
   });
 
   it('reports an unreachable engine with its error and no containers', () => {
@@ -125,7 +136,7 @@ const CLOUD_RUN_KEYS = ['mode', 'project', 'region', 'endpoint', 'reachable', 'e
 const SERVICE_KEYS = ['name', 'uri', 'ready', 'latestReadyRevision', 'latestCreatedRevision', 'reconciling', 'traffic', 'revisions'];
 const TRAFFIC_KEYS = ['revision', 'percent', 'tag', 'latest'];
 const REVISION_KEYS = ['name', 'ready', 'state', 'message', 'createTime', 'image', 'variant'];
-const CLOUD_RUN_ALERT_KEYS = ['level', 'source', 'kind', 'service', 'message'];
+const CLOUD_RUN_ALERT_KEYS = ['level', 'source', 'kind', 'service', 'message', 'state', 'since', 'check', 'silenced', 'acked'];
 
 const LOCATION = 'projects/netra-staging/locations/us-central1';
 const REGISTRY = 'us-central1-docker.pkg.dev/netra-staging/netra';
@@ -270,7 +281,7 @@ describe('status --json document: cloudRun', () => {
   });
 
   it('sits in the document next to docker, its alerts among the others', () => {
-    const alerts = sortAlerts([...deriveAlerts([auth], {}, DEFAULT_THRESHOLDS, NOW), ...cloudRunAlerts(services)]);
+    const alerts = withLifecycle(sortAlerts([...deriveAlerts([auth], {}, DEFAULT_THRESHOLDS, NOW), ...cloudRunAlerts(services)]), [], NOW);
     const document = JSON.parse(
       JSON.stringify(buildStatusDocument({ host: 'h', error: null, slow: false, containers: [auth], stats: {}, cloudRun: cloudRunSection(META, services, null), alerts })),
     ) as Record<string, any>;

@@ -34,6 +34,7 @@ export function container(overrides: Partial<ContainerInfo> & { id: string }): C
     exitCode: null,
     oomKilled: false,
     startedAt: '2026-11-22T10:00:00.000Z',
+    startupSeconds: null,
     finishedAt: null,
     labels: {},
     ...overrides,

@@ -55,6 +55,7 @@ export function container(service: string, variant: StackVariant, overrides: Par
     exitCode: 0,
     oomKilled: false,
     startedAt: '2026-12-02T06:00:00Z',
+    startupSeconds: null,
     finishedAt: null,
     labels: {},
     ...overrides,

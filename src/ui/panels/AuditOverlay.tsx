@@ -2,6 +2,7 @@ import { Box, Text } from 'ink';
 import stringWidth from 'string-width';
 import { formatTraffic, type TrafficTarget } from '../../domain/cloud-run';
 import { isSwitchEntry, type AnyAuditEntry, type AuditEntry, type SwitchAuditEntry } from '../../domain/audit';
+import { isAlertAuditEntry, type AlertAuditEntry } from '../../domain/alert-audit';
 import { useAppState } from '../context';
 import { fit } from '../format';
 import { closingKeys } from '../keys/overlay-keys';
@@ -20,6 +21,7 @@ const RESULT_COLOR: Record<AnyAuditEntry['result'], string | undefined> = {
   reverted: 'yellow',
   cancelled: 'yellow',
   confirmed: undefined,
+  restarted: 'green',
 };
 /** Cells of a row before its text: `HH:MM:SS ` and the result column. */
 const ROW_PREFIX = 9 + 10;
@@ -76,7 +78,14 @@ function switchRowText(entry: SwitchAuditEntry, width: number): string {
   return cut(` ${entry.stack} ${entry.action}: ${entry.from ?? 'nothing'} → ${entry.to}${elapsed}${entry.error ? ` — ${entry.error}` : ''}`, width);
 }
 
+/** ` ack netra-test-backend-1: note`, ` silence kind=memory (until 14:00) — comment`. */
+function alertRowText(entry: AlertAuditEntry, width: number): string {
+  const until = entry.expiresAt ? ` (until ${entry.expiresAt.slice(11, 16)} UTC)` : '';
+  return cut(` ${entry.action} ${entry.target}${until}${entry.note ? ` — ${entry.note}` : ''}`, width);
+}
+
 function rowText(entry: AnyAuditEntry, width: number): string {
+  if (isAlertAuditEntry(entry)) return alertRowText(entry, width);
   return isSwitchEntry(entry) ? switchRowText(entry, width) : auditRowText(entry, width);
 }
 
@@ -87,7 +96,7 @@ export function AuditOverlay({ width, height }: { width: number; height: number 
   return (
     <Box flexDirection="column" width={width} height={height} borderStyle="double" borderColor="cyan" paddingX={1}>
       <Text bold color="cyan">{`Audit — this session (${entries.length}) · ${path} · ${OPEN_AUDIT.label} or Esc closes`}</Text>
-      {shown.length === 0 ? <Text dimColor>No rollbacks or stack switches yet.</Text> : null}
+      {shown.length === 0 ? <Text dimColor>Nothing changed yet this session.</Text> : null}
       {shown.map((e, i) => (
         <Text key={`${e.time}-${i}`} wrap="truncate">
           <Text dimColor>{`${e.time.slice(11, 19)} `}</Text>
@@ -99,6 +108,6 @@ export function AuditOverlay({ width, height }: { width: number; height: number 
   );
 }
 
-export const OPEN_AUDIT = { keys: [{ input: 'A' }], label: 'A', description: 'Audit view: the rollbacks of this session', hint: 'audit' };
+export const OPEN_AUDIT = { keys: [{ input: 'A' }], label: 'A', description: 'Audit view: the rollbacks, switches, builds, acks and silences of this session', hint: 'audit' };
 
 export const AUDIT_OVERLAY: OverlaySpec = { id: 'audit', component: AuditOverlay, opener: OPEN_AUDIT, keys: closingKeys('Audit view', OPEN_AUDIT) };
