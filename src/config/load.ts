@@ -116,7 +116,12 @@ function describeIssue(issue: z.core.$ZodIssue, doc: Document, lines: LineCounte
     const known = knownKeysAt(parent);
     return `${path}:${lineOf(doc, lines, keyPath, true)}: unknown key "${keyPath.join('.')}"; remove it${known ? ` (known keys here: ${known})` : ''}`;
   }
-  return `${path}:${lineOf(doc, lines, parent, false)}: "${parent.join('.') || '(top level)'}" ${issue.message.toLowerCase()}; see README "Configuration"`;
+  return `${path}:${lineOf(doc, lines, parent, false)}: "${parent.join('.') || '(top level)'}" ${lowerFirst(issue.message)}; see README "Configuration"`;
+}
+
+/** zod's messages start a sentence; ours continue one. Only the first letter: codes and names keep their case. */
+function lowerFirst(text: string): string {
+  return text.charAt(0).toLowerCase() + text.slice(1);
 }
 
 function knownKeysAt(path: string[]): string {

@@ -56,16 +56,16 @@ describe('parseArgs', () => {
     [['--docker-host', '--json', 'status'], '--docker-host needs a value, e.g. --docker-host unix:///var/run/docker.sock'],
     [['--config'], '--config needs a value, e.g. --config ./netra.yaml'],
     [['status', '--config', '--all'], '--config needs a value, e.g. --config ./netra.yaml'],
-    [['--json'], '--json works with the status, rollback, logs, switch, compare and rebuild commands: netra-console status --json'],
-    [['--all', '--json'], '--json works with the status, rollback, logs, switch, compare and rebuild commands: netra-console status --json'],
+    [['--json'], '--json works with the status, rollback, logs, switch, compare, rebuild, doctor and alerts commands: netra-console status --json'],
+    [['--all', '--json'], '--json works with the status, rollback, logs, switch, compare, rebuild, doctor and alerts commands: netra-console status --json'],
     [['--verbose'], 'unknown option "--verbose"; run netra-console --help for the options'],
     [['-x'], 'unknown option "-x"; run netra-console --help for the options'],
     [['--host=tcp://h:1'], 'unknown option "--host"; run netra-console --help for the options'],
     [['--all=false'], '--all takes no value; write --all alone'],
     [['status', '--json=false'], '--json takes no value; write --json alone'],
-    [['stats'], 'unknown command "stats"; the commands are: status, sandbox, rollback, logs, switch, compare, demo, rebuild (run netra-console --help)'],
-    [['status', 'status'], 'unknown command "status"; the commands are: status, sandbox, rollback, logs, switch, compare, demo, rebuild (run netra-console --help)'],
-    [['status', 'netra-backend-1'], 'unknown command "netra-backend-1"; the commands are: status, sandbox, rollback, logs, switch, compare, demo, rebuild (run netra-console --help)'],
+    [['stats'], 'unknown command "stats"; the commands are: status, sandbox, rollback, logs, switch, compare, demo, rebuild, doctor, alerts (run netra-console --help)'],
+    [['status', 'status'], 'unknown command "status"; the commands are: status, sandbox, rollback, logs, switch, compare, demo, rebuild, doctor, alerts (run netra-console --help)'],
+    [['status', 'netra-backend-1'], 'unknown command "netra-backend-1"; the commands are: status, sandbox, rollback, logs, switch, compare, demo, rebuild, doctor, alerts (run netra-console --help)'],
     // Cloud Run and sandbox flags
     [['--project'], '--project needs a value, e.g. --project netra-staging'],
     [['--region', '--json'], '--region needs a value, e.g. --region us-central1'],
@@ -81,7 +81,7 @@ describe('parseArgs', () => {
     [['sandbox', '--log-rate=Infinity'], '--log-rate "Infinity" must be a number from 0 to 100000, e.g. --log-rate 20'],
     [['--port', '8085'], '--port and --log-rate work with the sandbox command: netra-console sandbox --port 8085'],
     [['status', '--log-rate', '5'], '--port and --log-rate work with the sandbox command: netra-console sandbox --port 8085'],
-    [['sandbox', '--json'], '--json works with the status, rollback, logs, switch, compare and rebuild commands: netra-console status --json'],
+    [['sandbox', '--json'], '--json works with the status, rollback, logs, switch, compare, rebuild, doctor and alerts commands: netra-console status --json'],
   ])('rejects %j with one line', (argv, message) => {
     let error: unknown;
     try {
@@ -259,7 +259,7 @@ describe('per-command help', () => {
       error = e;
     }
     expect((error as UsageError).message).toBe(
-      '--docker-host works with the console and the status, rollback, logs, switch, compare, demo and rebuild commands: e.g. netra-console status --docker-host …',
+      '--docker-host works with the console and the status, rollback, logs, doctor, alerts, switch, compare, demo and rebuild commands: e.g. netra-console status --docker-host …',
     );
   });
 });

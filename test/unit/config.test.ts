@@ -17,6 +17,7 @@ const DEFAULTS = {
   readOnly: false,
   docker: { projects: ['netra*'], showAllContainers: false, cli: 'docker' },
   images: { warningMB: 250, criticalMB: 500, budgetsMB: { backend: 500, frontend: 200 } },
+  doctor: { exclude: [] },
   thresholds: { memory: { warning: 80, high: 90, critical: 95 }, cpu: { warning: 80 } },
   cloudRun: {
     services: [],
@@ -104,7 +105,7 @@ describe('parseConfigText', () => {
 
   // [what is wrong, file text, line, key path named (null: none applies), words of the fix]
   it.each<[string, string, number, string | null, string]>([
-    ['unknown top-level key', 'docker:\n  host: unix:///x\nthreshold:\n  cpu: { warning: 70 }\n', 3, '"threshold"', 'remove it (known keys here: readOnly, docker, stacks, images, thresholds, cloudRun, logs, ui)'],
+    ['unknown top-level key', 'docker:\n  host: unix:///x\nthreshold:\n  cpu: { warning: 70 }\n', 3, '"threshold"', 'remove it (known keys here: readOnly, docker, stacks, images, doctor, thresholds, cloudRun, logs, ui)'],
     ['unknown nested key', 'thresholds:\n  memory:\n    warning: 80\n    warn: 85\n', 4, '"thresholds.memory.warn"', 'known keys here: warning, high, critical'],
     ['unknown docker key', 'docker:\n  hosts: tcp://x:2375\n', 2, '"docker.hosts"', 'known keys here: host, projects, showAllContainers, cli'],
     ['string for a number', 'ui:\n  historyLength: 30\n  maxFps: fast\n', 3, '"ui.maxFps"', 'expected number, received string'],
@@ -128,7 +129,7 @@ describe('parseConfigText', () => {
     ['top-level list', '- docker\n- thresholds\n', 1, null, 'the config must be a mapping of keys'],
     ['top-level scalar', 'netra\n', 1, null, 'the config must be a mapping of keys'],
     // Keys of older versions that nothing read: an unknown key like any other, not silently ignored.
-    ['the old services', 'readOnly: true\nservices: [backend, auth]\n', 2, '"services"', 'remove it (known keys here: readOnly, docker, stacks, images, thresholds, cloudRun, logs, ui)'],
+    ['the old services', 'readOnly: true\nservices: [backend, auth]\n', 2, '"services"', 'remove it (known keys here: readOnly, docker, stacks, images, doctor, thresholds, cloudRun, logs, ui)'],
     ['a stack without its regular files', 'stacks:\n  test: { project: netra-test, alpine: [a.yml] }\n', 2, '"stacks.test.regular"', 'expected array'],
     ['a stack name with a slash', 'stacks:\n  "a/b": { project: x, alpine: [a.yml], regular: [b.yml] }\n', 2, '"stacks.a/b"', 'a stack name is lowercase letters'],
     ['an unknown stack key', 'stacks:\n  test: { project: netra-test, alpine: [a.yml], regular: [b.yml], files: [] }\n', 2, '"stacks.test.files"', 'remove it'],

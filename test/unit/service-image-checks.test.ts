@@ -46,7 +46,7 @@ describe('NC201/NC202 missing image', () => {
   it('NC201 tells how to build it and points at the service', () => {
     const finding = run('NC201', { present: false, sizeBytes: null });
     expect(finding.evidence).toEqual([
-      'netra-alpine-test-backend:latest is not on the engine (netra alpine service backend)',
+      'netra-alpine-test-backend:latest is not on the engine (netra alpine service backend): that variant cannot start until it is there',
       'services.backend in /srv/netra/docker-compose.alpine-test.yml:20 has a build section',
     ]);
     expect(finding.fix).toContain('open the rebuild flow for netra (alpine)');

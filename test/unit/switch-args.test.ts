@@ -24,8 +24,8 @@ describe('switch, compare and demo arguments', () => {
     [['compare', '--to', 'alpine'], '--to works with the rollback and switch commands: e.g. netra-console rollback --to …'],
     [['demo'], 'demo needs up or down, e.g. netra-console demo up'],
     [['demo', 'start'], 'demo takes up or down, not "start", e.g. netra-console demo up'],
-    [['demo', 'up', 'down'], 'unknown command "down"; the commands are: status, sandbox, rollback, logs, switch, compare, demo, rebuild (run netra-console --help)'],
-    [['status', '--stack', 'test'], '--stack works with the switch, compare, demo and rebuild commands: e.g. netra-console switch --stack …'],
+    [['demo', 'up', 'down'], 'unknown command "down"; the commands are: status, sandbox, rollback, logs, switch, compare, demo, rebuild, doctor, alerts (run netra-console --help)'],
+    [['status', '--stack', 'test'], '--stack works with the switch, compare, demo, rebuild and doctor commands: e.g. netra-console switch --stack …'],
   ])('refuses %j with one line', (argv, message) => {
     expect(usageError(() => parseArgs(argv))).toBe(message);
   });

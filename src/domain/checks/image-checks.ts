@@ -29,13 +29,14 @@ const target = (f: ServiceImageFacts) => `${f.stack} ${f.variant} service ${f.se
 const declared = (f: ServiceImageFacts) => (f.composeLocation ? `services.${f.service} in ${locationText(f.composeLocation)}` : `services.${f.service}`);
 const imageList = (f: ServiceImageFacts) => `docker image ls ${f.image}`;
 const presentEvidence = (f: ServiceImageFacts) => `${f.image} is on the engine (${target(f)})`;
-const missingEvidence = (f: ServiceImageFacts) => `${f.image} is not on the engine (${target(f)})`;
+const missingEvidence = (f: ServiceImageFacts) => `${f.image} is not on the engine (${target(f)}): that variant cannot start until it is there`;
 const location = (f: ServiceImageFacts) => (f.composeLocation ? { location: f.composeLocation } : {});
 
 const missingBuildable: CheckDefinition<ServiceImageFacts> = {
   code: 'NC201',
   title: 'Service image missing (buildable)',
-  severity: 'error',
+  // A warning: a variant nobody runs yet (staging never built) is not a fault; a switch or rebuild preflight stops on it.
+  severity: 'warning',
   scope: 'service',
   guide: '001 Troubleshooting: Issue 1 (Alpine Image Not Found)',
   fix: 'Build it: open the rebuild flow, or `docker compose -f <file> build <service>` (nothing is pulled)',
@@ -52,7 +53,7 @@ const missingBuildable: CheckDefinition<ServiceImageFacts> = {
 const missingUnbuildable: CheckDefinition<ServiceImageFacts> = {
   code: 'NC202',
   title: 'Service image missing (not buildable here)',
-  severity: 'error',
+  severity: 'warning',
   scope: 'service',
   guide: '001 Troubleshooting: Issue 1 (Alpine Image Not Found)',
   fix: 'Load the image onto the engine yourself (`docker pull` or `docker load`): the service has no build section and the console never pulls',
