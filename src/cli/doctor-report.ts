@@ -6,8 +6,8 @@ import { summarise, worstFirst, type DoctorSummary } from '../flows/doctor-run';
 export interface DoctorDocument {
   scope: string;
   elapsedSeconds: number;
-  /** Where the Cloud Run facts came from; a sandbox says so, so that it is never taken for production. */
-  cloudRun: { mode: string; endpoint: string };
+  /** Where the Cloud Run facts came from (null: not read); a sandbox says so, so that it is never taken for production. */
+  cloudRun: { mode: string; endpoint: string } | null;
   checks: Array<Omit<CheckResult, 'status' | 'subject'> & { status: 'pass' | 'fail' | 'skip' | 'error' }>;
   summary: DoctorSummary;
 }
@@ -33,7 +33,7 @@ export function doctorText(doc: DoctorDocument): string {
   const passes = passesByTarget(ordered.filter((c) => c.status === 'pass'));
   if (passes.length) lines.push(`Passed (${ordered.filter((c) => c.status === 'pass').length}):`, ...passes);
   const { pass, fail, skip, error } = doc.summary;
-  const sandbox = doc.cloudRun.mode === 'sandbox' ? ' · Cloud Run: SANDBOX' : '';
+  const sandbox = doc.cloudRun?.mode === 'sandbox' ? ' · Cloud Run: SANDBOX' : '';
   lines.push(`doctor (${doc.scope}): ${fail} failed, ${error} could not run, ${skip} skipped, ${pass} passed in ${doc.elapsedSeconds.toFixed(1)} s${sandbox}`);
   return `${lines.map(printable).join('\n')}\n`;
 }

@@ -34,7 +34,8 @@ export async function runDoctorCommand(settings: Settings, options: CliOptions):
     const missing = selection.container ? facts.failures.find((f) => f.scope === 'container' && f.message.startsWith('no container named')) : undefined;
     if (missing) throw new UsageError(`${missing.message}; see the names with: netra-console status`);
     const results = evaluateChecks(facts, selection, settings.config.doctor.exclude);
-    const document = doctorDocument(results, selectionText(selection), (performance.now() - started) / 1000, { mode: settings.cloudRun.mode, endpoint: cloudRunEndpointLabel(settings.cloudRun) });
+    const source = cloud ? { mode: settings.cloudRun.mode, endpoint: cloudRunEndpointLabel(settings.cloudRun) } : null;
+    const document = doctorDocument(results, selectionText(selection), (performance.now() - started) / 1000, source);
     process.stdout.write(options.json ? doctorJson(document) : doctorText(document));
     return failsAt(results, options.failOn) ? 1 : 0;
   } finally {

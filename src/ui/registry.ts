@@ -1,6 +1,6 @@
 import type { PanelId } from '../store/store';
 import type { OverlaySpec, PanelSpec } from './keys/view-spec';
-import { ALERTS_OVERLAY } from './panels/AlertsOverlay';
+import { ALERTS_OVERLAYS } from './panels/AlertsOverlay';
 import { AUDIT_OVERLAY } from './panels/AuditOverlay';
 import { CLOUD_RUN_PANEL } from './panels/CloudRunPanel';
 import { DETAILS_OVERLAY } from './panels/DetailsOverlay';
@@ -14,6 +14,7 @@ import { STACKS_PANEL } from './panels/StacksPanel';
 import { STATS_PANEL } from './panels/StatsPanel';
 import { SWITCH_DIALOG } from './panels/SwitchDialog';
 import { REBUILD_DIALOG } from './panels/RebuildDialog';
+import { RUNBOOKS_OVERLAYS } from './panels/RunbooksOverlay';
 
 /** Every panel of the main screen, in focus order (Tab); each brings its number key, title, view and keys. */
 export const PANELS: readonly PanelSpec[] = [CONTAINERS_PANEL, STATS_PANEL, CLOUD_RUN_PANEL, LOGS_PANEL, STACKS_PANEL];
@@ -26,9 +27,10 @@ export const OVERLAYS: readonly OverlaySpec[] = [
   ROLLBACK_DIALOG,
   AUDIT_OVERLAY,
   LOG_ENTRY_OVERLAY,
-  ALERTS_OVERLAY,
+  ...ALERTS_OVERLAYS,
   SWITCH_DIALOG,
   REBUILD_DIALOG,
+  ...RUNBOOKS_OVERLAYS,
 ];
 
 export function panelSpec(id: PanelId): PanelSpec {

@@ -158,7 +158,7 @@ describe('alerts overlay', () => {
     await app.press('!');
     const frame = await app.waitFor('— ! or Esc closes');
     const list = frame.slice(frame.indexOf('Not tracked yet ('));
-    const critical = list.indexOf('ACTIVE    CRITICAL cloudrun  netra-backend-staging is not ready');
+    const critical = list.indexOf('ACTIVE    CRITICAL cloudrun netra-backend-staging is not ready');
     const high = list.indexOf('ACTIVE    HIGH     docker   netra-redis-1 memory at 92.0%');
     const warning = list.indexOf('ACTIVE    WARNING  docker   netra-db-1 exited with code 1');
     expect(critical).toBeGreaterThan(0);

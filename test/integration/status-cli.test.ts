@@ -200,7 +200,19 @@ describe('netra-console (built CLI)', () => {
     expect(doc.docker.containers).toEqual([]);
     expect(doc.docker).toMatchObject({ slow: false });
     expect(doc.alerts.filter((a) => a.source === 'docker')).toEqual([
-      { level: 'critical', source: 'docker', kind: 'engine-unreachable', host: 'unix:///nonexistent.sock', message: `Docker engine unreachable at unix:///nonexistent.sock: ${doc.docker.error}` },
+      {
+        level: 'critical',
+        source: 'docker',
+        kind: 'engine-unreachable',
+        host: 'unix:///nonexistent.sock',
+        message: `Docker engine unreachable at unix:///nonexistent.sock: ${doc.docker.error}`,
+        // No hold for an outage: firing at once, since now (no console has been tracking it); no check behind it.
+        state: 'firing',
+        since: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+        check: null,
+        silenced: false,
+        acked: false,
+      },
     ]);
   });
 

@@ -222,6 +222,11 @@ describe('status --json with an unreachable Cloud Run endpoint', () => {
         kind: 'service-missing',
         service: 'netra-backend-stagin',
         message: expect.stringMatching(/^netra-backend-stagin \(in cloudRun\.services\) does not exist in netra-staging \(us-central1\); services there: .*netra-backend-staging/),
+        state: 'firing',
+        since: expect.any(String),
+        check: null,
+        silenced: false,
+        acked: false,
       },
     ]);
   });

@@ -845,20 +845,22 @@ describe('parseArgs: logs', () => {
   it.each([
     [['--follow'], '--follow'],
     [['--since', '5m'], '--since'],
-    [['--container', 'web'], '--container'],
     [['--severity', 'ERROR'], '--severity'],
     [['--filter', 'x'], '--filter'],
     [['status', '--follow'], '--follow'],
     [['status', '--json', '--since', '5m'], '--since'],
-    [['rollback', '--service', 'netra-auth', '--container', 'web'], '--container'],
     [['sandbox', '--filter', 'x'], '--filter'],
   ])('refuses the logs-only flag in %j elsewhere', (argv, flag) => {
     expect(usageError(() => parseArgs(argv))).toBe(`${flag} works with the logs command: e.g. netra-console logs ${flag} …`);
   });
 
-  it('refuses --service outside rollback, logs and rebuild, naming them', () => {
+  it('refuses --service outside rollback, logs, rebuild and doctor, naming them', () => {
     expect(usageError(() => parseArgs(['status', '--service', 'netra-auth']))).toBe(
-      '--service works with the rollback, logs and rebuild commands: e.g. netra-console rollback --service …',
+      '--service works with the rollback, logs, rebuild and doctor commands: e.g. netra-console rollback --service …',
     );
+  });
+
+  it.each([[['--container', 'web']], [['rollback', '--service', 'netra-auth', '--container', 'web']]])('refuses --container in %j: only logs and doctor take it', (argv) => {
+    expect(usageError(() => parseArgs(argv))).toBe('--container works with the logs and doctor commands: e.g. netra-console logs --container …');
   });
 });

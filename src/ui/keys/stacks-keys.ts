@@ -2,6 +2,7 @@ import { selectedRowId } from '../../store/selectors';
 import { setNotice } from '../../store/ui-actions';
 import type { Binding, KeyContext } from './bindings';
 import { CLEAR_FILTER_KEY, FILTER_KEY, MOVE_KEYS } from './list-keys';
+import { STACK_RUNBOOKS_KEY } from './runbook-keys';
 
 /** A key that starts a dialog on the selected stack, or says there is none. */
 function selectedStackKey(
@@ -43,5 +44,5 @@ export const REBUILD_SERVICE_KEY: Binding = {
   },
 };
 
-/** The Stacks panel's keys: move, filter, switch, compare, rebuild (there is no details view of a stack: no Enter). */
-export const STACKS_KEYS: readonly Binding[] = [...MOVE_KEYS, FILTER_KEY, CLEAR_FILTER_KEY, SWITCH_KEY, COMPARE_KEY, REBUILD_KEY];
+/** The Stacks panel's keys: move, filter, switch, compare, rebuild, runbooks (there is no details view of a stack: no Enter). */
+export const STACKS_KEYS: readonly Binding[] = [...MOVE_KEYS, FILTER_KEY, CLEAR_FILTER_KEY, SWITCH_KEY, COMPARE_KEY, REBUILD_KEY, STACK_RUNBOOKS_KEY];

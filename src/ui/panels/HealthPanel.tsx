@@ -8,6 +8,7 @@ import { useAppState } from '../context';
 import { formatBytes, formatDuration } from '../format';
 import { HEALTH_COLOR, stateColor } from '../theme';
 import { listKeys, ORDER_KEY } from '../keys/list-keys';
+import { CONTAINER_RUNBOOKS_KEY } from '../keys/runbook-keys';
 import { REBUILD_SERVICE_KEY } from '../keys/stacks-keys';
 import type { PanelSpec } from '../keys/view-spec';
 import { useNow } from '../use-now';
@@ -77,5 +78,5 @@ export const CONTAINERS_PANEL: PanelSpec = {
   number: 1,
   title: 'Containers',
   component: HealthPanel,
-  keys: { title: 'Containers', bindings: [...listKeys('Details of the selected container'), ORDER_KEY, REBUILD_SERVICE_KEY] },
+  keys: { title: 'Containers', bindings: [...listKeys('Details of the selected container'), ORDER_KEY, REBUILD_SERVICE_KEY, CONTAINER_RUNBOOKS_KEY] },
 };

@@ -2,13 +2,14 @@ import { Box, Text } from 'ink';
 import { useMemo } from 'react';
 import cliTruncate from 'cli-truncate';
 import stringWidth from 'string-width';
-import { sortAlerts } from '../../domain/alerts';
 import type { Alert } from '../../domain/types';
 import type { CloudRunState } from '../../store/cloud-run-state';
 import { healthCounts } from '../../store/selectors';
 import { useAppState } from '../context';
 import { OPEN_ALERTS } from './AlertsOverlay';
 import { LEVEL_COLOR } from '../theme';
+import { useNow } from '../use-now';
+import { attention } from './alert-rows';
 
 const CONNECTION_LABEL = { connected: ['● connected', 'green'], connecting: ['◌ connecting', 'yellow'], unreachable: ['✘ unreachable', 'red'] } as const;
 
@@ -47,11 +48,23 @@ function banner(top: Alert, count: number, width: number): string {
   return `${head}${cliTruncate(top.message, Math.max(10, width - stringWidth(head) - stringWidth(more)))}${more}`;
 }
 
+/** The line under the counts when nothing needs attention: quiet alerts are still there, and ! lists them. */
+function calmText(quiet: number): string {
+  return quiet ? `  no alert needs attention · ${quiet} acked, silenced or inhibited (${OPEN_ALERTS.label} lists them)` : '  no active alerts';
+}
+
+/**
+ * Counts what needs the person on call: firing and pending alerts of the book that nobody acked or silenced (and no
+ * outage inhibits), plus what the sources report that the book does not track yet (so a state without a book still
+ * counts the Docker and Cloud Run alerts).
+ */
 export function StatusBar({ width }: { width: number }) {
-  const { host, connection, containers, dockerAlerts, cloudAlerts, showAll, mode, project, endpoint } = useAppState((s) => ({
+  const now = useNow();
+  const { host, connection, containers, book, dockerAlerts, cloudAlerts, showAll, mode, project, endpoint } = useAppState((s) => ({
     host: s.docker.host,
     connection: s.docker.connection.state,
     containers: s.docker.containers,
+    book: s.alertBook,
     dockerAlerts: s.docker.alerts,
     cloudAlerts: s.cloudRun.alerts,
     showAll: s.ui.showAll,
@@ -59,7 +72,7 @@ export function StatusBar({ width }: { width: number }) {
     project: s.cloudRun.project,
     endpoint: s.cloudRun.endpoint,
   }));
-  const alerts = useMemo(() => sortAlerts([...dockerAlerts, ...cloudAlerts]), [dockerAlerts, cloudAlerts]);
+  const { alerts, quiet } = useMemo(() => attention(book, [...dockerAlerts, ...cloudAlerts], now), [book, dockerAlerts, cloudAlerts, now]);
   const counts = healthCounts(containers);
   const [label, color] = CONNECTION_LABEL[connection];
   const total = Object.keys(containers).length;
@@ -92,7 +105,7 @@ export function StatusBar({ width }: { width: number }) {
         ))}
       </Text>
       <Text wrap="truncate" color={top ? LEVEL_COLOR[top.level] : 'gray'}>
-        {top ? banner(top, alerts.length, width) : '  no active alerts'}
+        {top ? banner(top, alerts.length, width) : calmText(quiet)}
       </Text>
     </Box>
   );
