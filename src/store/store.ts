@@ -47,6 +47,8 @@ export interface UiState {
   /** True while the user types a filter for the focused panel. */
   filterEditing: boolean;
   overlay: Overlay;
+  /** The overlay the help was opened over: the help lists its keys, and closing the help goes back to it. */
+  under: Overlay;
   showAll: boolean;
   /** A one-line answer to the last key, e.g. why it was refused. */
   notice: string | null;
@@ -127,6 +129,7 @@ export function createAppStore(init: StoreInit): AppStore {
       filters: { health: '', stats: '', cloudrun: '', logs: '', stacks: '' },
       filterEditing: false,
       overlay: null,
+      under: null,
       showAll: init.showAll,
       notice: null,
       zoom: false,

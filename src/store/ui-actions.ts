@@ -52,7 +52,18 @@ export function endFilter(store: AppStore, keep: boolean): void {
 }
 
 export function setOverlay(store: AppStore, overlay: UiState['overlay']): void {
-  setUi(store, { overlay });
+  setUi(store, { overlay, under: null });
+}
+
+/** Opens `overlay` over the one open now, which it returns to when it closes (the help over a view). */
+export function openOver(store: AppStore, overlay: string): void {
+  const { ui } = store.getState();
+  setUi(store, { overlay, under: ui.overlay === overlay ? ui.under : ui.overlay });
+}
+
+/** Closes the overlay, back to the one it was opened over, if any. */
+export function closeOverlay(store: AppStore): void {
+  setUi(store, { overlay: store.getState().ui.under, under: null });
 }
 
 export function setShowAll(store: AppStore, showAll: boolean): void {

@@ -252,4 +252,15 @@ describe('help', () => {
     await app.press(KEY.esc, '5', '?');
     expect(await app.waitFor('Keys — press ? or Esc to close')).toMatch(/d {10}Runbooks: run the checks of the selected stack/);
   });
+
+  it('? over the view lists its own keys first, and Esc goes back to the view, not to the panels', async () => {
+    const app = await openView();
+    await app.press('?');
+    const help = await app.waitFor('Keys — press ? or Esc to close');
+    expect(help).toMatch(/r {10}Run the selected check again/);
+    expect(help).toMatch(/f {10}Apply the safe fix/);
+    expect(help.indexOf('Runbooks view')).toBeLessThan(help.indexOf('Global'));
+    await app.press(KEY.esc);
+    expect(await app.waitFor(TITLE)).toContain(TITLE);
+  });
 });

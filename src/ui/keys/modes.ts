@@ -15,9 +15,11 @@ export function activeSets(state: AppState): BindingSet[] {
   return [panelSpec(state.ui.focus).keys, globalKeys()];
 }
 
-/** The sets an overlay covers (what the help overlay lists): the focused panel's keys and the global ones. */
+/** The sets an overlay covers (what the help overlay lists): the view it was opened over, the focused panel's keys and the global ones. */
 export function setsBeneath(state: AppState): BindingSet[] {
-  return activeSets({ ...state, ui: { ...state.ui, overlay: null, filterEditing: false } });
+  const under = state.ui.under ? overlaySpec(state.ui.under) : undefined;
+  const panels = activeSets({ ...state, ui: { ...state.ui, overlay: null, under: null, filterEditing: false } });
+  return under ? [overlayKeys(under, state), ...panels] : panels;
 }
 
 /** Borders, title and column header of a list; the page keys move by what is left. */

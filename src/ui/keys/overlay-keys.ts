@@ -1,8 +1,8 @@
-import { setOverlay } from '../../store/ui-actions';
+import { closeOverlay, openOver, setOverlay } from '../../store/ui-actions';
 import type { Binding, BindingSet } from './bindings';
 import type { OverlaySpec } from './view-spec';
 
-const close: Binding['run'] = ({ store }) => setOverlay(store, null);
+const close: Binding['run'] = ({ store }) => closeOverlay(store);
 
 export const ESC_CLOSES: Binding = { keys: [{ key: 'escape' }], label: 'Esc', description: 'Close', hint: 'close', run: close };
 
@@ -14,5 +14,5 @@ export function closingKeys(title: string, opener: OverlaySpec['opener'] | null,
 
 /** The global key that opens an overlay. */
 export function openerBinding(spec: OverlaySpec & { opener: NonNullable<OverlaySpec['opener']> }): Binding {
-  return { ...spec.opener, run: ({ store }) => setOverlay(store, spec.id) };
+  return { ...spec.opener, run: ({ store }) => (spec.opensOver ? openOver(store, spec.id) : setOverlay(store, spec.id)) };
 }

@@ -27,6 +27,8 @@ export interface OverlaySpec {
   keys: BindingSet | ((state: AppState) => BindingSet);
   /** A dialog takes every key: not even the global ones work while it is open. */
   dialog?: boolean;
+  /** It opens over another overlay and goes back to it when closed (the help, over a view with keys of its own). */
+  opensOver?: true;
   /** The global key that opens it (and, pressed again, closes it). */
   opener?: Omit<Binding, 'run'>;
 }

@@ -32,7 +32,7 @@ function columns(rows: HelpRow[], perColumn: number): HelpRow[][] {
   return out;
 }
 
-/** The keys that work under the overlay (the focused panel's, then the global ones), in as many columns as needed. */
+/** The keys that work under the help (the view it was opened over, the focused panel's, then the global ones), in columns. */
 function HelpOverlay({ width, height, beneath }: ViewProps & { beneath: readonly BindingSet[] }) {
   const readOnly = useAppState((s) => s.readOnly);
   const perColumn = Math.max(4, height - (readOnly ? 5 : 4));
@@ -68,4 +68,4 @@ function HelpOverlay({ width, height, beneath }: ViewProps & { beneath: readonly
 
 const OPEN_HELP = { keys: [{ input: '?' }], label: '?', description: 'Show the keys that work here', hint: 'help' };
 
-export const HELP_OVERLAY: OverlaySpec = { id: 'help', component: HelpOverlay, opener: OPEN_HELP, keys: closingKeys('Help', OPEN_HELP) };
+export const HELP_OVERLAY: OverlaySpec = { id: 'help', component: HelpOverlay, opener: OPEN_HELP, opensOver: true, keys: closingKeys('Help', OPEN_HELP) };
