@@ -95,9 +95,11 @@ export function runbookControl(store: AppStore, settings: Settings, deps: Runboo
   const runDoctor = (selection: DoctorSelection) => {
     if (store.getState().doctor.running) return setNotice(store, 'a doctor run is under way; wait for it to finish');
     const narrowed = narrowForScope(store, selection);
-    const whole = !selection.code && !selection.container && !selection.stack && !selection.service;
+    // A run of one check (r, Enter on an alert) updates that check's results among the others; any other run is a new
+    // run of its own scope (D: everything, d: a container or a stack).
+    const whole = !selection.code;
     const scope = selectionText(narrowed);
-    beginDoctorRun(store, scope, (r) => whole || redoes(r, narrowed), Date.now());
+    beginDoctorRun(store, scope, whole, (r) => redoes(r, narrowed), Date.now());
     const cloud = deps.cloud();
     gatherDoctorFacts(
       {

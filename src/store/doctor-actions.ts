@@ -7,18 +7,18 @@ export function resultKey(r: Pick<CheckResult, 'code' | 'target'>): string {
 }
 
 /**
- * A run starts: a re-run of some checks marks those it will redo `running` and keeps the rest as they were; a run of
- * everything (`whole`) starts from nothing but keeps the old results, marked running, until the new ones arrive.
+ * A run starts: a re-run of one check marks those it will redo `running` and keeps the rest as they were; a new run
+ * (`whole`) keeps the old results of its scope, marked running, until the new ones replace them all.
  */
-export function beginDoctorRun(store: AppStore, scope: string, redo: (r: CheckResult) => boolean, now: number): void {
+export function beginDoctorRun(store: AppStore, scope: string, whole: boolean, redo: (r: CheckResult) => boolean, now: number): void {
   store.setState((s) => ({
     doctor: {
       ...s.doctor,
       running: true,
-      scope: s.doctor.results.length && s.doctor.scope ? s.doctor.scope : scope,
+      scope: s.doctor.results.length && s.doctor.scope && !whole ? s.doctor.scope : scope,
       startedAt: now,
       finishedAt: null,
-      results: s.doctor.results.map((r) => (redo(r) ? { ...r, status: 'running' as const } : r)),
+      results: (whole ? s.doctor.results.filter(redo) : s.doctor.results).map((r) => (redo(r) ? { ...r, status: 'running' as const } : r)),
     },
   }));
 }

@@ -60,6 +60,19 @@ describe('switching stacks in the console', { timeout: 180_000 }, () => {
     expect(stackRow(screen)).toMatch(/\d+\.\d s · \d+(\.\d)?MiB · \d+ MB\s+not measured/);
   });
 
+  it('d on the healthy stack runs its runbooks: every check passes or says why it was skipped, none fails', async () => {
+    await term.send('d');
+    const screen = await term.waitForText((s) => /Runbooks — stack test · finished at/.test(s), 60_000, 'the runbooks of stack test to finish');
+    const title = screen.split('\n').find((l) => l.includes('Runbooks — stack test'))!;
+    expect(title).toMatch(/pass [1-9]\d* · fail 0 · skip \d+ · error 0/);
+    await term.send('Escape');
+    await term.waitForText((s) => !s.includes('Runbooks — '), 5_000, 'the runbooks view closed');
+    // The same from a script, at the strictest threshold: the healthy stack fails nothing.
+    const doctor = await runCli(['doctor', '--stack', 'test', '--fail-on', 'warning'], { cwd: home, timeoutMs: 60_000 });
+    expect(doctor.code, doctor.stdout).toBe(0);
+    expect(doctor.stdout).toMatch(/^doctor \(stack test\): 0 failed, 0 could not run, \d+ skipped, \d+ passed in/m);
+  });
+
   it('S: preflight and plan; a wrong name is refused; the right one switches to regular, live, and measures it', async () => {
     await term.send('S');
     let screen = await term.waitForText('Type test and press Enter to switch', 20_000);
