@@ -31,6 +31,7 @@ interface CheckDoc {
   fix: string;
   command: string;
   location: { file: string; line: number | null } | null;
+  safeFix: string | null;
 }
 interface DoctorDoc {
   checks: CheckDoc[];
@@ -170,6 +171,22 @@ describe('doctor exit codes and narrowing', () => {
     const invalid = parsed(r).checks.filter((c) => c.code === 'NC401');
     expect(invalid.map((c) => c.status)).toEqual(['fail', 'fail']);
     expect(invalid[0]!.evidence.join(' ')).toMatch(/invalid\.yml|services/);
+  });
+
+  it('--service of Cloud Run checks that service in the sandbox: its failed newest revision, with the rollback as fix key', async () => {
+    const r = await cli(['doctor', '--service', 'netra-backend-staging', '--json']);
+    expect(r.code, r.stderr).toBe(1);
+    const d = parsed(r) as DoctorDoc & { cloudRun: { mode: string } | null };
+    expect(d.cloudRun).toMatchObject({ mode: 'sandbox' });
+    const cloud = d.checks.filter((c) => c.code.startsWith('NC6'));
+    expect(new Set(cloud.map((c) => c.target))).toEqual(new Set(['netra-backend-staging']));
+    const failedRevision = cloud.find((c) => c.code === 'NC601')!;
+    expect(failedRevision).toMatchObject({ status: 'fail', safeFix: 'open-rollback' });
+    expect(failedRevision.evidence[0]).toMatch(/^newest revision netra-backend-staging-\d{5}-\w+ failed$/);
+    expect(cloud.find((c) => c.code === 'NC602')!.status).toBe('fail');
+    expect(['pass', 'fail', 'skip']).toContain(cloud.find((c) => c.code === 'NC603')!.status);
+    const text = await cli(['doctor', '--service', 'netra-backend-staging']);
+    expect(text.stdout).toMatch(/· Cloud Run: SANDBOX\n$/);
   });
 
   it('bad usage is exit 2 with one line and nothing read', async () => {

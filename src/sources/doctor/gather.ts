@@ -93,17 +93,18 @@ async function scoped(
   }
 }
 
-/** Cloud Run's part of the selection: all configured services, the one --service names, or none. */
-function cloudRunScope(deps: DoctorDeps, selection: DoctorSelection): CloudRunScope | null {
+/**
+ * Cloud Run's part of the selection: all configured services; for --service, that one when it is configured, or,
+ * when every service of the region is shown (services: []), every one read and only it kept (`only`): a compose
+ * service name is no Cloud Run service, and is then simply not there.
+ */
+function cloudRunScope(deps: DoctorDeps, selection: DoctorSelection): (CloudRunScope & { only?: string }) | null {
   if (!deps.cloudRun || selection.container || selection.stack) return null;
   if (!selection.service) return deps.cloudRun;
+  if (deps.cloudRun.services.length === 0) return { ...deps.cloudRun, only: selection.service };
   return deps.cloudRun.services.includes(selection.service) ? { ...deps.cloudRun, services: [selection.service] } : null;
 }
 
-/**
- * Everything the selection covers, read at once. `onProgress` hears each scope start and finish (the UI's live
- * state). Never rejects: what cannot be read is in `failures`.
- */
 export async function gatherDoctorFacts(
   deps: DoctorDeps,
   selection: DoctorSelection = {},
@@ -160,7 +161,7 @@ export async function gatherDoctorFacts(
     work.push(
       scoped(['cloudrun'], context, (e) => `cannot read Cloud Run: ${errorLine(e)}`, async () => {
         const read = await readCloudRunFacts(cloud, now);
-        facts.cloudRun = read.facts;
+        facts.cloudRun = cloud.only === undefined ? read.facts : read.facts.filter((f) => f.service === cloud.only);
         facts.failures.push(...read.failures);
       }),
     );
