@@ -4,6 +4,7 @@ import { selectionText, type DoctorSelection } from '../domain/checks/selection'
 import { evaluateChecks, failsAt } from '../flows/doctor-run';
 import { createDockerClient } from '../sources/docker/client';
 import { gatherDoctorFacts } from '../sources/doctor/gather';
+import { defaultMeasurementsPath, loadMeasurements } from '../sources/stack-measurements';
 import type { CliOptions } from './args';
 import { cloudRunEndpointLabel } from './cloud-run-settings';
 import { openTarget } from './cloud-run-runtime';
@@ -28,6 +29,7 @@ export async function runDoctorCommand(settings: Settings, options: CliOptions):
         stacks: settings.stacks,
         projects: settings.config.docker.projects,
         cloudRun: cloud ? { target: cloud.target, services: settings.cloudRun.services } : null,
+        measurements: loadMeasurements(defaultMeasurementsPath(process.env)).measurements,
       },
       selection,
     );

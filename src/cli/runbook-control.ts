@@ -109,6 +109,7 @@ export function runbookControl(store: AppStore, settings: Settings, deps: Runboo
         stacks: settings.stacks,
         projects: settings.config.docker.projects,
         cloudRun: cloud ? { target: cloud.target, services: settings.cloudRun.services } : null,
+        measurements: store.getState().stacks.measurements,
       },
       narrowed,
     ).then(

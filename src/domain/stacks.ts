@@ -74,6 +74,24 @@ export const GUIDE_EXPECTATIONS: Record<StackVariant, { startupSeconds: [number,
   regular: { startupSeconds: [15, 20], totalMemoryBytes: 3.5e9, backendImageBytes: 847e6 },
 };
 
+/** Slack around a measured switch's window: the containers it started began within it. */
+const MEASURED_RUN_SLACK_MS = 60_000;
+
+/**
+ * A service's start-up (start → healthy) from the stack's last measurement of its variant, when the container still
+ * runs the start that was measured (it started within the switch's window); null otherwise. The engine keeps only
+ * its last five probes and 256 events, so after a minute of health checks that is often the only record left.
+ */
+export function measuredStartupSeconds(measurements: StackMeasurements, stack: string, variant: StackVariant, service: string, startedAt: string | null): number | null {
+  const measured = measurements[stack]?.[variant];
+  const seconds = measured?.services.find((s) => s.service === service)?.healthySeconds ?? null;
+  if (!measured || seconds === null || !startedAt) return null;
+  const end = Date.parse(measured.measuredAt);
+  const begin = end - measured.elapsedSeconds * 1000 - MEASURED_RUN_SLACK_MS;
+  const started = Date.parse(startedAt);
+  return started >= begin && started <= end ? seconds : null;
+}
+
 /** Which variant the containers of a stack run: one of them, `mixed`, or null when none is there. */
 export function runningVariant(containers: readonly ContainerInfo[]): StackVariant | 'mixed' | null {
   const live = containers.filter((c) => c.state === 'running' || c.state === 'restarting');

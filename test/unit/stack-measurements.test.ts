@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { recordMeasurement } from '../../src/cli/stack-runtime';
 import { resolveStacks } from '../../src/config/stacks';
 import { parseConfigText } from '../../src/config/load';
-import type { VariantMeasurement } from '../../src/domain/stacks';
+import { measuredStartupSeconds, type StackMeasurements, type VariantMeasurement } from '../../src/domain/stacks';
 import { defaultMeasurementsPath, loadMeasurements, saveMeasurements } from '../../src/sources/stack-measurements';
 
 const MEASURED: VariantMeasurement = { variant: 'alpine', measuredAt: '2026-12-02T06:00:00Z', elapsedSeconds: 6.2, services: [] };
@@ -68,5 +68,29 @@ describe('stacks in the config', () => {
       'test netra-test /home/me/netra/docker-compose.alpine-test.yml',
       'staging netra-staging /home/me/netra/docker-compose.staging.alpine.yml',
     ]);
+  });
+});
+
+describe('start-up from the last measured switch', () => {
+  const measurements: StackMeasurements = {
+    test: {
+      alpine: {
+        variant: 'alpine',
+        measuredAt: '2026-12-02T10:00:30.000Z',
+        elapsedSeconds: 20,
+        services: [{ service: 'backend', variant: 'alpine', image: 'b', imageSizeBytes: 1, state: 'running', health: 'healthy', healthySeconds: 6.5, memUsageBytes: 1, memLimitBytes: 2 }],
+      },
+    },
+  };
+
+  it('is the measured seconds when the container still runs the start that was measured', () => {
+    expect(measuredStartupSeconds(measurements, 'test', 'alpine', 'backend', '2026-12-02T10:00:12.000Z')).toBe(6.5);
+  });
+
+  it('is unknown for a later start, another variant or service, or no start time', () => {
+    expect(measuredStartupSeconds(measurements, 'test', 'alpine', 'backend', '2026-12-02T10:05:00.000Z')).toBeNull();
+    expect(measuredStartupSeconds(measurements, 'test', 'regular', 'backend', '2026-12-02T10:00:12.000Z')).toBeNull();
+    expect(measuredStartupSeconds(measurements, 'test', 'alpine', 'auth', '2026-12-02T10:00:12.000Z')).toBeNull();
+    expect(measuredStartupSeconds(measurements, 'test', 'alpine', 'backend', null)).toBeNull();
   });
 });

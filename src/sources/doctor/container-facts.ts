@@ -5,7 +5,7 @@
 import type Docker from 'dockerode';
 import type { ContainerFacts, HealthProbe, SourceLocation } from '../../domain/checks/types';
 import { boundedLine, printable, printableLines } from '../../domain/printable';
-import type { StackDefinition, StackVariant } from '../../domain/stacks';
+import { measuredStartupSeconds, type StackDefinition, type StackMeasurements, type StackVariant } from '../../domain/stacks';
 import { isEmptySample, memoryUsage, type EngineStats } from '../../domain/stats-math';
 import type { Health, Variant } from '../../domain/types';
 import { detectVariant } from '../../domain/variant';
@@ -17,6 +17,8 @@ import { mapBounded } from './bounded';
 
 export interface ContainerReadContext {
   stacks: readonly StackDefinition[];
+  /** The stacks' last measured switches (state directory): start-up when the engine no longer remembers it. */
+  measurements?: StackMeasurements;
   /** When the facts are read (ms since the epoch); now by default. */
   now?: number;
 }
@@ -246,7 +248,8 @@ async function composeLocationOf(labels: Record<string, string>, own: OwnStack |
 /** Image reads shared by the containers of one run (many containers run one image). */
 type ImageReads = Map<string, Promise<ImageFacts | null>>;
 
-async function readOne(docker: Docker, id: string, stacks: readonly StackDefinition[], now: number, images: ImageReads): Promise<ContainerFacts> {
+async function readOne(docker: Docker, id: string, context: ContainerReadContext & { now: number }, images: ImageReads): Promise<ContainerFacts> {
+  const { stacks, now } = context;
   const handle = docker.getContainer(id);
   const inspect = (await handle.inspect()) as unknown as ContainerInspect;
   const labels = inspect.Config?.Labels ?? {};
@@ -288,7 +291,7 @@ async function readOne(docker: Docker, id: string, stacks: readonly StackDefinit
     failingStreak: state.Health?.FailingStreak ?? 0,
     healthLog,
     healthcheck: healthcheckOf(inspect.Config),
-    startupSeconds: startupFromHealthLog(startedAt, healthLog) ?? startupFromEvents(startedAt, events.healthyAt),
+    startupSeconds: startupFromHealthLog(startedAt, healthLog) ?? startupFromEvents(startedAt, events.healthyAt) ?? measuredStartup(own, labels[SERVICE_LABEL], startedAt, context.measurements),
     memoryLimitBytes: inspect.HostConfig?.Memory ?? 0,
     memUsageBytes,
     readOnlyRootfs: inspect.HostConfig?.ReadonlyRootfs === true,
@@ -308,11 +311,16 @@ async function readOne(docker: Docker, id: string, stacks: readonly StackDefinit
  * The facts of each container, read a few at a time. A container that is removed while it is read is left out;
  * any other engine error rejects (the caller reports the containers as unreadable).
  */
+function measuredStartup(own: OwnStack | null, service: string | undefined, startedAt: string | null, measurements: StackMeasurements | undefined): number | null {
+  if (!own?.variant || !service || !measurements) return null;
+  return measuredStartupSeconds(measurements, own.stack.name, own.variant, service, startedAt);
+}
+
 export async function readContainerFacts(docker: Docker, ids: readonly string[], context: ContainerReadContext): Promise<ContainerFacts[]> {
   const now = context.now ?? Date.now();
   const images: ImageReads = new Map();
   const facts = await mapBounded(ids, CONCURRENCY, (id) =>
-    readOne(docker, id, context.stacks, now, images).catch((error: unknown): null => {
+    readOne(docker, id, { ...context, now }, images).catch((error: unknown): null => {
       if (gone(error)) return null;
       throw error;
     }),

@@ -7,7 +7,7 @@ import type { DockerEndpoint } from '../../config/docker-host';
 import type { CheckScope, DoctorFacts } from '../../domain/checks/types';
 import { errorLine, printable } from '../../domain/printable';
 import { matchesProjects } from '../../domain/project-scope';
-import type { StackDefinition } from '../../domain/stacks';
+import type { StackDefinition, StackMeasurements } from '../../domain/stacks';
 import { describeEngineError } from '../docker/client';
 import { ONE_OFF_PING, pingEngine } from '../docker/ping';
 import { readCloudRunFacts, type CloudRunScope } from './cloud-run-facts';
@@ -27,6 +27,8 @@ export interface DoctorDeps {
   projects?: readonly string[];
   /** Cloud Run to read; none = no Cloud Run facts (and no failure). */
   cloudRun?: CloudRunScope | null;
+  /** The stacks' last measurements (start-up of what they started). */
+  measurements?: StackMeasurements;
 }
 
 /** What a run is narrowed to (`doctor --stack/--service/--container`); empty = everything. */
@@ -136,7 +138,7 @@ export async function gatherDoctorFacts(
       const listed = (await deps.docker.listContainers({ all: true })) as Listed[];
       const ids = selectContainers(listed, deps, selection, stacks);
       if (typeof ids === 'string') throw new Unreadable(ids);
-      facts.containers = await readContainerFacts(deps.docker, ids, { stacks: deps.stacks, now });
+      facts.containers = await readContainerFacts(deps.docker, ids, { stacks: deps.stacks, measurements: deps.measurements, now });
     }),
   );
   if (!selection.stack && !selection.service && !selection.container) {
