@@ -5,47 +5,12 @@ import { checkForAlert } from '../../src/domain/checks/alert-checks';
 import { catalogueEntries, isKnownCode } from '../../src/domain/checks/catalogue';
 import type { ContainerFacts, DoctorFacts } from '../../src/domain/checks/types';
 import type { Alert } from '../../src/domain/types';
+import { containerFacts as hardened, MIB } from './check-fixtures';
 import { evaluateChecks, failsAt, globMatches, summarise, worstFirst } from '../../src/flows/doctor-run';
 
-const MIB = 1024 * 1024;
-
+/** The fixtures' hardened backend, as the test stack's container. */
 function containerFacts(overrides: Partial<ContainerFacts> = {}): ContainerFacts {
-  return {
-    id: 'c0ffee',
-    name: 'netra-test-backend-1',
-    project: 'netra-test',
-    service: 'backend',
-    stack: 'test',
-    stackVariant: 'alpine',
-    image: 'netra-test-backend-alpine:latest',
-    imageVariant: 'alpine',
-    imageSizeBytes: 120_000_000,
-    state: 'running',
-    exitCode: null,
-    oomKilled: false,
-    oomEvents: 0,
-    restarts: 0,
-    startedAt: '2026-12-02T10:00:00.000Z',
-    finishedAt: null,
-    health: 'healthy',
-    failingStreak: 0,
-    healthLog: [{ exitCode: 0, output: 'ok', start: '2026-12-02T10:00:04.000Z', end: '2026-12-02T10:00:04.100Z' }],
-    healthcheck: { startPeriodSeconds: 30, intervalSeconds: 10, timeoutSeconds: 5, retries: 3 },
-    startupSeconds: 4,
-    memoryLimitBytes: 512 * MIB,
-    memUsageBytes: 100 * MIB,
-    readOnlyRootfs: true,
-    tmpfs: ['/tmp'],
-    user: 'netra',
-    capDrop: ['ALL'],
-    securityOpt: ['no-new-privileges:true'],
-    dockerInit: false,
-    command: ['/sbin/tini', '--', 'netra-service'],
-    logTail: ['listening'],
-    composeLocation: { file: '/srv/netra/docker-compose.alpine-test.yml', line: 40 },
-    now: Date.parse('2026-12-02T10:05:00.000Z'),
-    ...overrides,
-  };
+  return hardened({ name: 'netra-test-backend-1', project: 'netra-test', stack: 'test', composeLocation: { file: '/srv/netra/docker-compose.alpine-test.yml', line: 40 }, ...overrides });
 }
 
 function facts(overrides: Partial<DoctorFacts> = {}): DoctorFacts {
