@@ -3,15 +3,11 @@
  * capabilities dropped, read-only root filesystem with a tmpfs for /tmp, no new privileges, an init as PID 1.
  * Configuration does not change with state, so these apply to stopped containers too.
  */
-import { composeFix, composePlace, fail, inspectCommand, pass, skip } from './finding';
+import { composeFix, composePlace, fail, INITS, inspectCommand, isRootUser, pass, skip } from './finding';
 import type { CheckDefinition, ContainerFacts } from './types';
 
-/** Config.User values that mean root ('' is the engine's default: root). */
-const ROOT_USERS = new Set(['', 'root', '0']);
 /** How docker and compose spell the option (`security_opt: [no-new-privileges:true]`). */
 const NO_NEW_PRIVILEGES = new Set(['no-new-privileges', 'no-new-privileges:true', 'no-new-privileges=true']);
-/** Inits that reap zombies and forward signals (002 "Use Tini Init System"); docker-init is docker's own tini. */
-const INITS = new Set(['tini', 'tini-static', 'docker-init', 'dumb-init']);
 
 const withoutTrailingSlash = (path: string) => path.replace(/(.)\/+$/, '$1');
 
@@ -42,7 +38,7 @@ const nonRootUser: CheckDefinition<ContainerFacts> = {
   command: inspectCommand('{{.Config.User}}'),
   probe: (f) => {
     const user = f.user.trim();
-    if (!ROOT_USERS.has(user.split(':')[0]!)) return pass(`runs as user ${user}`);
+    if (!isRootUser(user)) return pass(`runs as user ${user}`);
     const seen = user === '' ? 'Config.User is empty: runs as root' : `Config.User is ${user}: runs as root`;
     const fix = `add a \`USER netra\` line to its Dockerfile, or ${composePlace(f, 'user: "1000:1000"', '--user 1000:1000')}`;
     return fail([seen], composeFix(f, fix));

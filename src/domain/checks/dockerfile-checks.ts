@@ -14,12 +14,11 @@ import {
   type ParsedDockerfile,
 } from './dockerfile-parse';
 import { buildToolsKept, contextSources, dependencyInstall, hasCacheMount, isCodeCopy, manifestMentioned } from './dockerfile-steps';
-import { fail, pass, skip } from './finding';
+import { fail, INITS, isRootUser, pass, skip } from './finding';
 import { shellWord } from './shell-word';
 import type { CheckDefinition, CheckFinding, DockerfileFacts } from './types';
 
 /** Inits that forward signals and reap zombies as PID 1. */
-const INITS = new Set(['tini', 'tini-static', 'dumb-init', 'catatonit']);
 const TINI_FIX =
   'install tini (Alpine: apk add --no-cache tini; Debian: apt-get install -y --no-install-recommends tini) and set ENTRYPOINT ["tini", "--"] in the final stage, keeping the program in CMD';
 
@@ -184,7 +183,6 @@ const initProcess: CheckDefinition<DockerfileFacts> = {
   }),
 };
 
-const ROOT_USERS = new Set(['root', '0']);
 
 const nonRootUser: CheckDefinition<DockerfileFacts> = {
   code: 'NC305',
@@ -203,7 +201,7 @@ const nonRootUser: CheckDefinition<DockerfileFacts> = {
     }
     const name = user.args.split(':')[0]!.trim();
     if (name.includes('$')) return skip(`${quote(user)}: the user is a build argument, not known from the file`);
-    if (ROOT_USERS.has(name)) return fail([`${quote(user)}: the container runs as root`], { location: at(facts, user) });
+    if (isRootUser(name)) return fail([`${quote(user)}: the container runs as root`], { location: at(facts, user) });
     return pass(`${quote(user)}: runs as ${name}`);
   }),
 };

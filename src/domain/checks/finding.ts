@@ -86,3 +86,11 @@ export const inspectCommand = (format: string) => (f: ContainerFacts) => `docker
 export function lastLogLines(f: ContainerFacts): string[] {
   return f.logTail.slice(-MAX_QUOTED).map((line) => `log: ${oneLine(line, `docker logs ${f.name}`)}`);
 }
+
+/** Inits that reap zombies and forward signals (002 "Use Tini Init System"); docker-init is docker's own tini. */
+export const INITS: ReadonlySet<string> = new Set(['tini', 'tini-static', 'docker-init', 'dumb-init', 'catatonit']);
+
+/** User names that mean root; an empty Config.User is the engine's default, root. */
+export function isRootUser(user: string): boolean {
+  return ['', 'root', '0'].includes(user.split(':')[0]!.trim());
+}
