@@ -1,102 +1,205 @@
-// Measures, in one run on this machine: the console's time to first frame and to showing 20 containers, and its
-// idle CPU and memory while following 20 running containers, next to `docker stats` streaming the same 20.
-// Run: npm run bench (starts and removes a private dockerd; needs root or an installed docker.io).
-import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+// The console's start-up and idle cost (issue #16), every figure next to its baseline measured in the same run on
+// this machine, in a real terminal (tmux):
+//  - first frame and all 20 containers on screen, next to a bare `node -e 0` of the same Node started the same way;
+//  - idle CPU with 20 running containers (10 health-checked), next to `docker stats` streaming the same 20, in CPU
+//    ticks over the same window: with the default in-process sandbox's Cloud tail (~5 entries/s), with Cloud Run at
+//    an endpoint in another process (`netra-console sandbox`), and Docker only (Cloud endpoint closed);
+//  - RSS idle with 20 containers, next to docker stats';
+//  - 200 containers in 50 compose services: j/k in the Containers panel timed from outside (key → frame written,
+//    key → selection moved on screen), idle CPU next to `docker stats` on the same 200.
+// `--profile` adds CPU profiles of the 20-container idle case and of the 200-container case (idle, then j/k).
+// Run: npm run bench [-- --profile]   (starts and removes a private dockerd; needs root or an installed docker.io)
+// BENCH_IDLE_SECONDS (default 25) sets each idle window, BENCH_STARTS (default 7) the timed starts.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { dockerOk, ensureFixtureImages, FIXTURE_IMAGES, runContainer, startPrivateEngine } from '../test/support/docker-engine';
+import { dockerOk, DOCKER_BIN, ensureFixtureImages, type PrivateEngine } from '../test/support/docker-engine';
+import { startSandboxProcess } from '../test/support/sandbox-process';
 import { sleep } from '../test/support/wait';
+import { benchEngine } from './support/bench-engine';
+import { BenchTerminal } from './support/bench-terminal';
+import { bareNodeLaunch, cleanEnv, CLI, consoleLaunch, NODE, profiledLaunch } from './support/console-launch';
+import { profileReport } from './support/cpu-profile';
+import { figuresTable, missed, type Figure } from './support/figures';
+import { removeFleet, startMany, startTwenty, type Fleet } from './support/fleet';
+import { idleLine, idleWindow, measureIdle, type IdleCase, type IdleResult } from './support/idle-phase';
+import { profileConsole } from './support/profile-phase';
+import { median, percentile, raw, spread } from './support/samples';
+import { measureSelection } from './support/selection-phase';
+import { allListed, measureStartup } from './support/startup-phase';
 
-const CONTAINERS = 20;
-const STARTS = 5;
-const IDLE_SECONDS = Number(process.env.BENCH_IDLE_SECONDS ?? 30);
-const BIN = join(process.cwd(), 'node_modules/.bin');
-const NODE = join(BIN, 'node');
-// The console runs as users run it: dist/cli.js through its shebang (with its heap caps), Node 24 first on PATH.
-const CLK_TCK = 100;
+const IDLE_SECONDS = Number(process.env.BENCH_IDLE_SECONDS ?? 25);
+const STARTS = Number(process.env.BENCH_STARTS ?? 7);
+const PROFILE = process.argv.includes('--profile');
+const PROFILE_SECONDS = 20;
+const SETTLE_MS = 5_000;
+/** j presses down the 200, then as many k back up. */
+const PRESSES = 80;
+const MANY = { services: 50, replicas: 4 };
 
-const workDir = mkdtempSync(join(tmpdir(), 'ncb-'));
-const tmuxSocket = join(workDir, 'tmux.sock');
-const tmux = (...args: string[]) => execFileSync('tmux', ['-S', tmuxSocket, ...args], { encoding: 'utf8' });
+const log = (line: string) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
+const say = (line: string) => console.log(line);
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
-}
+const bench = benchEngine(log);
+const workDir = bench.removeWith(mkdtempSync(join(tmpdir(), 'ncb-')));
+// Before the engine: a missing tmux fails here, leaving nothing behind. Interrupted, the consoles go with the server.
+const term = new BenchTerminal(workDir);
+for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => term.close());
+let engine!: PrivateEngine;
 
-function cpuTicks(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return Number(fields[11]) + Number(fields[12]); // utime + stime
-}
+const writeConfig = (fleet: Fleet) => writeFileSync(join(workDir, '.netra-console.yaml'), `docker:\n  projects: [${fleet.project}]\n`);
+const dockerdPid = (e: PrivateEngine) => Number(readFileSync(join(e.dir, 'docker.pid'), 'utf8').trim());
+const following = (count: number, cloud: boolean) => (s: string) => allListed(count)(s) && s.includes(`TOTAL (${count})`) && (!cloud || s.includes('● cloud live'));
 
-function rssMiB(pid: number): number {
-  const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS:'))!;
-  return Number(line.split(/\s+/)[1]) / 1024;
-}
-
-function startWindow(name: string, command: string): number {
-  tmux('new-session', '-d', '-s', name, '-x', '140', '-y', '40', command);
-  return Number(tmux('list-panes', '-t', name, '-F', '#{pane_pid}').trim());
-}
-
-async function waitForScreen(name: string, pattern: RegExp, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (pattern.test(tmux('capture-pane', '-p', '-t', name))) return;
-    await sleep(2);
-  }
-  throw new Error(`screen of ${name} never matched ${pattern}:\n${tmux('capture-pane', '-p', '-t', name)}`);
-}
-
-const engine = await startPrivateEngine();
-try {
-  startWindow('keeper', 'sleep 100000'); // keeps the tmux server up between the timed sessions
-  await ensureFixtureImages(engine);
-  for (let i = 0; i < CONTAINERS; i++) {
-    await runContainer(engine, {
-      name: `bench-${String(i).padStart(2, '0')}`,
-      image: FIXTURE_IMAGES.alpine,
-      cmd: ['sleep', '1000000'],
-      project: 'netra-bench',
-      service: `svc${i}`,
-      health: i % 2 === 0 ? { cmd: 'true', interval: '5s' } : undefined,
+/** host:port where nothing listens: a port the kernel just handed out and took back. */
+function closedEndpoint(): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(`127.0.0.1:${port}`));
     });
+    server.on('error', reject);
+  });
+}
+
+async function startDockerStats(fleet: Fleet): Promise<number> {
+  const pid = await term.start('dockerstats', [DOCKER_BIN, 'stats', ...fleet.names], { ...cleanEnv(workDir), DOCKER_HOST: engine.host });
+  await term.waitFor('dockerstats', (s) => s.includes(fleet.names.at(-1)!), 'docker stats to show the containers');
+  return pid;
+}
+
+const idleCase = (session: string, args: string[], count: number, cloud: boolean, what: string): IdleCase => ({
+  session,
+  launch: consoleLaunch(workDir, ['--docker-host', engine.host, ...args]),
+  ready: following(count, cloud),
+  what,
+});
+
+const idleFigure = (name: string, r: IdleResult, count: number, ratioAtMost: number): Figure => ({
+  case: name,
+  value: r.console.percent,
+  unit: '%',
+  baseline: { what: `docker stats, same ${count}`, value: r.dockerStats.percent },
+  goal: { ratioAtMost },
+});
+
+const figures: Figure[] = [];
+const profiles: string[] = [];
+const loadAtStart = loadavg();
+try {
+  engine = await bench.start();
+  await ensureFixtureImages(engine);
+  log('starting 20 containers');
+  const twenty = await startTwenty(engine);
+  writeConfig(twenty);
+  const dockerd = dockerdPid(engine);
+
+  log(`start-up: ${STARTS} rounds of node -e 0 and the console`);
+  const startup = await measureStartup(term, bareNodeLaunch(workDir), consoleLaunch(workDir, ['--docker-host', engine.host]), twenty.names.length, STARTS);
+  say(`bare node -e 0, start to exit (ms): ${raw(startup.bareNodeMs)}`);
+  say(`netra-console, start to first frame (ms): ${raw(startup.firstFrameMs)}`);
+  say(`netra-console, start to all 20 containers on screen (ms): ${raw(startup.allShownMs)}`);
+  const bareNode = { what: 'bare `node -e 0`, median', value: median(startup.bareNodeMs) };
+  figures.push({ case: `first frame (median of ${STARTS} starts)`, value: median(startup.firstFrameMs), unit: 'ms', baseline: bareNode, goal: { ratioAtMost: 4 } });
+  figures.push({ case: `all 20 containers on screen (median of ${STARTS})`, value: median(startup.allShownMs), unit: 'ms', baseline: bareNode, goal: { ratioAtMost: 6 } });
+
+  const statsTwenty = await startDockerStats(twenty);
+  const others = { dockerStats: statsTwenty, dockerd };
+
+  log(`idle, 20 containers + in-process sandbox (${IDLE_SECONDS} s)`);
+  const inProcess = idleCase('idle-sandbox', [], 20, true, 'the 20 containers and the live Cloud tail');
+  const withSandbox = await measureIdle(term, inProcess, others, SETTLE_MS, IDLE_SECONDS);
+  say(idleLine('idle, 20 containers + Cloud tail from the in-process sandbox', withSandbox));
+
+  log(`idle, 20 containers + sandbox in another process (${IDLE_SECONDS} s)`);
+  const sandbox = await startSandboxProcess({ program: [CLI, 'sandbox', '--port', '0'], cwd: workDir, env: cleanEnv(workDir) });
+  const withEndpoint = await measureIdle(
+    term,
+    idleCase('idle-endpoint', ['--gcp-endpoint', sandbox.endpoint], 20, true, 'the 20 containers and the live Cloud tail'),
+    { ...others, sandbox: sandbox.child.pid! },
+    SETTLE_MS,
+    IDLE_SECONDS,
+  ).finally(() => sandbox.stop());
+  say(idleLine('idle, 20 containers + Cloud tail from `netra-console sandbox` in another process', withEndpoint));
+
+  log(`idle, Docker only (${IDLE_SECONDS} s)`);
+  const closed = await closedEndpoint();
+  const dockerOnly = await measureIdle(term, idleCase('idle-docker', ['--gcp-endpoint', closed], 20, false, 'the 20 containers'), others, SETTLE_MS, IDLE_SECONDS);
+  say(idleLine(`idle, Docker only (Cloud endpoint ${closed} closed)`, dockerOnly));
+
+  figures.push(idleFigure('idle CPU, 20 containers + Cloud tail ~5/s (in-process sandbox, the default)', withSandbox, 20, 1.5));
+  figures.push(idleFigure('idle CPU, 20 containers + Cloud tail ~5/s (sandbox in another process)', withEndpoint, 20, 1.5));
+  figures.push(idleFigure('idle CPU, 20 containers, Docker only (Cloud endpoint closed)', dockerOnly, 20, 1));
+  figures.push({
+    case: 'RSS idle, 20 containers + Cloud tail (in-process sandbox)',
+    value: withSandbox.rssMiB,
+    unit: 'MiB',
+    baseline: { what: 'docker stats RSS', value: withSandbox.dockerStatsRssMiB },
+    goal: { atMost: 100 },
+  });
+
+  if (PROFILE) {
+    log(`profiling the 20-container idle case (${PROFILE_SECONDS} s)`);
+    const dir = mkdtempSync(join(tmpdir(), 'netra-profile-20-'));
+    const profiled = { ...inProcess, session: 'profile-20', launch: profiledLaunch(workDir, ['--docker-host', engine.host], dir) };
+    const { file, summaries } = await profileConsole(term, profiled, dir, SETTLE_MS, [{ label: 'idle', run: () => sleep(PROFILE_SECONDS * 1000) }]);
+    profiles.push(profileReport(`profile, idle 20 containers + in-process sandbox tail (${file})`, summaries[0]!.summary));
   }
-  writeFileSync(join(workDir, '.netra-console.yaml'), 'docker:\n  projects: [netra-bench]\n');
-  const consoleCommand = `cd ${workDir} && exec env TERM=xterm-256color PATH=${BIN}:$PATH ${join(process.cwd(), 'dist/cli.js')} --docker-host ${engine.host}`;
 
-  const firstFrame: number[] = [];
-  const allShown: number[] = [];
-  for (let run = 0; run < STARTS; run++) {
-    const started = performance.now();
-    startWindow(`start${run}`, consoleCommand);
-    await waitForScreen(`start${run}`, /\[1\] Containers/);
-    firstFrame.push(performance.now() - started);
-    await waitForScreen(`start${run}`, new RegExp(`${CONTAINERS} containers`));
-    allShown.push(performance.now() - started);
-    tmux('kill-session', '-t', `start${run}`);
+  await term.end('dockerstats', statsTwenty);
+  await removeFleet(engine, twenty);
+  log(`starting ${MANY.services * MANY.replicas} containers in ${MANY.services} services`);
+  const many = await startMany(engine, MANY.services, MANY.replicas);
+  const count = many.names.length;
+  writeConfig(many);
+  const statsMany = await startDockerStats(many);
+
+  log(`${count} containers: idle (${IDLE_SECONDS} s), then ${PRESSES * 2} j/k presses`);
+  const manyCase = idleCase('many', [], count, true, `the ${count} containers and the live Cloud tail`);
+  const launched = performance.now();
+  const manyPid = await term.start(manyCase.session, manyCase.launch.argv, manyCase.launch.env);
+  const manyShownMs = (await term.waitFor(manyCase.session, allListed(count), `all ${count} containers`, 60_000)) - launched;
+  await term.waitFor(manyCase.session, manyCase.ready, manyCase.what, 60_000);
+  const manyIdle = await idleWindow(term, manyCase.session, manyPid, { dockerStats: statsMany, dockerd }, SETTLE_MS, IDLE_SECONDS);
+  const selection = await measureSelection(term, manyCase.session, manyPid, PRESSES);
+  await term.end(manyCase.session, manyPid);
+  say(`netra-console, start to all ${count} containers on screen: ${manyShownMs.toFixed(0)} ms`);
+  say(idleLine(`idle, ${count} containers + Cloud tail from the in-process sandbox`, manyIdle));
+  say(`j/k with ${count} containers, key → frame written (ms): ${spread(selection.keyToFrameMs)} ${raw(selection.keyToFrameMs, 1)}`);
+  say(`j/k with ${count} containers, key → selection moved on screen (ms): ${spread(selection.keyToScreenMs)} ${raw(selection.keyToScreenMs, 1)}`);
+  // What the presses cost the console on top of its idle rate, per press: CPU time, so other load barely moves it.
+  const cpuPerPress = (selection.cpuMs - (manyIdle.console.percent / 100) * selection.seconds * 1000) / selection.keyToScreenMs.length;
+  say(`j/k with ${count} containers: netra-console CPU ${selection.cpuMs.toFixed(0)} ms over ${selection.seconds.toFixed(1)} s of presses, ${cpuPerPress.toFixed(1)} ms a press above its idle rate`);
+
+  figures.push({ case: `${count} containers / ${MANY.services} services: j/k key → frame written, p95 (from outside: an upper bound of the frame)`, value: percentile(selection.keyToFrameMs, 0.95), unit: 'ms', goal: { atMost: 16 } });
+  figures.push({ case: `${count} containers: j/k key → selection moved on screen, p95`, value: percentile(selection.keyToScreenMs, 0.95), unit: 'ms', goal: { atMost: 30 } });
+  figures.push({ case: `${count} containers: CPU a j/k press costs the console, mean (context for the 16 ms frame)`, value: cpuPerPress, unit: 'ms', goal: null });
+  figures.push(idleFigure(`idle CPU, ${count} containers + Cloud tail ~5/s (in-process sandbox)`, manyIdle, count, 3));
+  figures.push({ case: `${count} containers: RSS idle (context)`, value: manyIdle.rssMiB, unit: 'MiB', baseline: { what: 'docker stats RSS', value: manyIdle.dockerStatsRssMiB }, goal: null });
+  figures.push({ case: `${count} containers: all on screen after start, 1 run (context)`, value: manyShownMs, unit: 'ms', baseline: bareNode, goal: null });
+
+  if (PROFILE) {
+    log(`profiling the ${count}-container case (${PROFILE_SECONDS} s idle, then j/k)`);
+    const dir = mkdtempSync(join(tmpdir(), 'netra-profile-many-'));
+    const profiled = { ...manyCase, session: 'profile-many', launch: profiledLaunch(workDir, ['--docker-host', engine.host], dir) };
+    const { file, summaries } = await profileConsole(term, profiled, dir, SETTLE_MS, [
+      { label: 'idle', run: () => sleep(PROFILE_SECONDS * 1000) },
+      { label: 'j/k', run: (pid) => measureSelection(term, profiled.session, pid, PRESSES / 2) },
+    ]);
+    for (const { label, summary } of summaries) profiles.push(profileReport(`profile, ${count} containers, ${label} (${file})`, summary));
   }
+  await term.end('dockerstats', statsMany);
 
-  const consolePid = startWindow('idle', consoleCommand);
-  await waitForScreen('idle', new RegExp(`TOTAL \\(${CONTAINERS}\\)`));
-  const names = Array.from({ length: CONTAINERS }, (_, i) => `bench-${String(i).padStart(2, '0')}`);
-  const statsPid = startWindow('dockerstats', `exec env DOCKER_HOST=${engine.host} /usr/bin/docker stats ${names.join(' ')}`);
-  await waitForScreen('dockerstats', /bench-19/);
-  await sleep(3_000); // let both settle
-  const before = { console: cpuTicks(consolePid), stats: cpuTicks(statsPid) };
-  await sleep(IDLE_SECONDS * 1000);
-  const after = { console: cpuTicks(consolePid), stats: cpuTicks(statsPid) };
-  const percent = (ticks: number) => ((ticks / CLK_TCK / IDLE_SECONDS) * 100).toFixed(2);
-
-  const engineVersion = await dockerOk(engine, ['version', '--format', '{{.Server.Version}}']);
-  console.log(`netra-console bench — ${new Date().toISOString()}, Node ${execFileSync(NODE, ['-v'], { encoding: 'utf8' }).trim()}, dockerd ${engineVersion}, ${CONTAINERS} running containers`);
-  console.log(`time to first frame (tmux, ${STARTS} starts): median ${median(firstFrame).toFixed(0)} ms [${firstFrame.map((t) => t.toFixed(0)).join(', ')}]`);
-  console.log(`time to all ${CONTAINERS} containers on screen: median ${median(allShown).toFixed(0)} ms [${allShown.map((t) => t.toFixed(0)).join(', ')}]`);
-  console.log(`idle CPU over ${IDLE_SECONDS}s (share of one core): netra-console ${percent(after.console - before.console)}%, docker stats ${percent(after.stats - before.stats)}%`);
-  console.log(`RSS: netra-console ${rssMiB(consolePid).toFixed(0)} MiB, docker stats ${rssMiB(statsPid).toFixed(0)} MiB`);
+  const versions = `Node ${execFileSync(NODE, ['-v'], { encoding: 'utf8' }).trim()}, dockerd ${await dockerOk(engine, ['version', '--format', '{{.Server.Version}}'])}`;
+  const load = (l: number[]) => l.map((v) => v.toFixed(2)).join(' ');
+  for (const report of profiles) say(`\n${report}`);
+  say(`\nnetra-console bench — ${new Date().toISOString()}, ${versions}, load average at start ${load(loadAtStart)}, at end ${load(loadavg())}\n`);
+  say(figuresTable(figures));
+  const failed = missed(figures);
+  say(`\n${failed === 0 ? 'every goal met' : `${failed} goal(s) NOT met`}`);
 } finally {
-  spawnSync('tmux', ['-S', tmuxSocket, 'kill-server']);
-  await engine.destroy();
-  rmSync(workDir, { recursive: true, force: true });
+  term.close();
+  await bench.cleanUp();
 }

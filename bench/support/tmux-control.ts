@@ -13,8 +13,11 @@ export class TmuxControl {
   private partial = '';
   private block: string[] | null = null;
 
-  /** Attaches to `session`, which must exist and stay quiet (its output is not read). */
-  constructor(socket: string, session: string) {
+  /**
+   * Attaches to `session`, which must exist. Its output is not read unless `onNotice` is given: that gets every
+   * notification line (`%output %PANE …` for what the session's panes print), in the order tmux sent it.
+   */
+  constructor(socket: string, session: string, private readonly onNotice?: (line: string) => void) {
     this.child = spawn('tmux', ['-S', socket, '-C', 'attach', '-t', session], { stdio: ['pipe', 'pipe', 'pipe'] });
     this.child.stdout.setEncoding('utf8');
     this.child.stdout.on('data', (chunk: string) => this.read(chunk));
@@ -41,18 +44,24 @@ export class TmuxControl {
     this.child.kill();
   }
 
-  /** Replies come framed as %begin … %end (or %error); other % lines are notifications. */
+  /**
+   * Replies come framed as %begin … %end (or %error); other % lines are notifications. The last field of %begin and
+   * %end is 1 for a command this client sent: the block of the attach itself (0) answers no command and is skipped,
+   * or a command sent before it arrives would get its empty output and every later one the reply before its own.
+   */
   private read(chunk: string): void {
     const lines = (this.partial + chunk).split('\n');
     this.partial = lines.pop()!;
     for (const line of lines) {
       if (this.block === null) {
         if (line.startsWith('%begin ')) this.block = [];
+        else this.onNotice?.(line);
         continue;
       }
       if (line.startsWith('%end ') || line.startsWith('%error ')) {
         const output = this.block.join('\n');
         this.block = null;
+        if (line.endsWith(' 0')) continue;
         const waiting = this.pending.shift();
         if (line.startsWith('%end ')) waiting?.resolve(output);
         else waiting?.reject(new Error(`tmux: ${output}`));
