@@ -4,7 +4,7 @@ import type { AppState, AppStore } from '../store/store';
 import { App } from '../ui/App';
 import { AppProvider, type AppActions } from '../ui/context';
 import { stdoutForColourPolicy } from '../ui/colour-policy';
-import { coalesceClockWith } from '../ui/use-now';
+import { coalesceClockWith, rideWithClock } from '../ui/use-now';
 import { startCloudRun, type CloudRunRuntime } from './cloud-run-runtime';
 import { exitCleanlyOnFatal } from './fatal-exit';
 import { rollbackControl } from './rollback-control';
@@ -38,9 +38,6 @@ function dockerSettled(store: AppStore, maxMs: number): Promise<void> {
     });
   });
 }
-
-/** Held stats ride along with another store update once they are this old (else they flush at 500 ms). */
-const STATS_RIDE_ALONG_MS = 200;
 
 /** The composition root: sources feed the store through the batcher; the views only see the store and actions. */
 export async function runConsole(settings: Settings): Promise<number> {
@@ -76,10 +73,13 @@ export async function runConsole(settings: Settings): Promise<number> {
   // (echoed by the terminal) leave it mid-line, which wraps the full-width status bar and garbles it for good.
   process.stdout.write('\r');
   const stopFatalExit = exitCleanlyOnFatal();
-  // Frames are the cost of an idle console: what can wait a little (the 1 Hz clock, stats held for 500 ms) is
-  // drawn with the next store update (log lines, events) when there is one, in the same frame.
+  // Frames are the cost of an idle console: a due clock tick waits (at most 250 ms) for the next store update
+  // (log lines, events) when there is one, and is drawn in the same frame.
   const stopClockCoalescing = coalesceClockWith(store.subscribe);
-  const stopStatsCoalescing = store.subscribe(() => wiring.batcher.flushIfHeld(STATS_RIDE_ALONG_MS));
+  // Held log lines and stats are drawn in the clock's frame: an idle console draws about once a second. Stats do
+  // not ride along with a key's frame: with 200 containers that would double what a key press costs.
+  const stopLogRide = rideWithClock(logs.flushTrickle);
+  const stopStatsRide = rideWithClock(() => wiring.batcher.flush());
   const instance = render(
     <AppProvider store={store} actions={actions} logRing={logs.ring}>
       <App />
@@ -115,8 +115,9 @@ export async function runConsole(settings: Settings): Promise<number> {
   } finally {
     stopFatalExit();
     runbooks.stop();
-    stopStatsCoalescing();
     stopClockCoalescing();
+    stopLogRide();
+    stopStatsRide();
     await switching.stop();
     await rebuilding.stop();
     wiring.stop();

@@ -8,15 +8,23 @@ import { ContainerLogs } from '../sources/logs/container-logs';
 import { logFilter, startErrorRates } from '../store/log-actions';
 import { STREAM_FLUSH_MS } from '../store/docker-batcher';
 import { LogIngest, LogRing } from '../store/log-ring';
+import { TricklePacer } from '../store/trickle-pacer';
 import { filteredLines } from '../store/log-view';
 import type { EntryDetail } from '../store/logs-state';
 import type { AppStore } from '../store/store';
 import type { Settings } from './settings';
 
+/**
+ * New lines reach the view at once in a burst (a flood is drawn at the batcher's 20 Hz); a trickle rides along
+ * with the clock's frame, so an idle console tailing ~5 entries/s draws about one frame a second, not five.
+ */
+const LOG_PACING = { burstSize: 20, maxDelayMs: 1_000 };
+
 /** The logs panel's sources: every running container in scope, and the Cloud Logging tail once Cloud Run is up. */
 export function startLogSources(store: AppStore, docker: Docker, settings: Settings) {
   const ring = new LogRing(settings.config.logs.bufferLines);
-  const ingest = new LogIngest(ring, () => store.setState((s) => ({ logs: { ...s.logs, lastSeq: ring.lastSeq } })), STREAM_FLUSH_MS);
+  const pacer = new TricklePacer(() => store.setState((s) => ({ logs: { ...s.logs, lastSeq: ring.lastSeq } })), LOG_PACING);
+  const ingest = new LogIngest(ring, (added) => pacer.add(added), STREAM_FLUSH_MS);
   const stopErrorRates = startErrorRates(store, ring);
   const containers = new ContainerLogs(docker, (line) => ingest.add(line));
   let tail: CloudTail | null = null;
@@ -32,6 +40,8 @@ export function startLogSources(store: AppStore, docker: Docker, settings: Setti
 
   return {
     ring,
+    /** Publishes held lines now: called on the clock's tick so that they share its frame. */
+    flushTrickle: () => pacer.flush(),
     startCloud(target: CloudRunTarget): void {
       tail = new CloudTail({
         target,
@@ -69,6 +79,7 @@ export function startLogSources(store: AppStore, docker: Docker, settings: Setti
     async stop(): Promise<void> {
       unsubscribe();
       stopErrorRates();
+      pacer.dispose();
       containers.stop();
       ingest.dispose();
       await tail?.stop();

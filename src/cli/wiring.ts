@@ -1,7 +1,13 @@
 import type Docker from 'dockerode';
 import { createDockerClient } from '../sources/docker/client';
 import { DockerWatcher } from '../sources/docker/watcher';
-import { DockerBatcher } from '../store/docker-batcher';
+import { DockerBatcher, STREAM_FLUSH_MS } from '../store/docker-batcher';
+
+/**
+ * Stats frames arrive once a second per container, each at its own moment; held up to a second (or until the
+ * clock's tick or another update draws a frame anyway), they cost no frame of their own.
+ */
+const STATS_HOLD_MS = 1_000;
 import { createAppStore, type AppStore } from '../store/store';
 import { cloudRunEndpointLabel } from './cloud-run-settings';
 import type { Settings } from './settings';
@@ -36,7 +42,7 @@ export function wireDocker(settings: WiringSettings): DockerWiring {
     auditPath: settings.auditPath,
     stacks: settings.stacks,
   });
-  const batcher = new DockerBatcher(store);
+  const batcher = new DockerBatcher(store, STREAM_FLUSH_MS, STATS_HOLD_MS);
   const docker = createDockerClient(endpoint);
   // The stacks' projects are watched too, whatever docker.projects says: the Stacks panel must see what runs.
   const projects = [...new Set([...config.docker.projects, ...(settings.stacks ?? []).map((s) => s.project)])];

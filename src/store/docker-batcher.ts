@@ -15,8 +15,6 @@ export class DockerBatcher implements DockerSink {
   private ops: DockerOp[] = [];
   private timer: NodeJS.Timeout | null = null;
   private dueAt = 0;
-  /** When the oldest op still held was pushed. */
-  private heldSince = 0;
 
   constructor(
     private readonly store: AppStore,
@@ -51,14 +49,6 @@ export class DockerBatcher implements DockerSink {
     if (next !== docker) this.store.setState({ docker: next });
   }
 
-  /**
-   * Flushes now when ops have been held at least `minHeldMs`: called on other store updates, so held stats
-   * frames are drawn in a frame that happens anyway instead of one of their own.
-   */
-  flushIfHeld(minHeldMs: number): void {
-    if (this.ops.length > 0 && Date.now() - this.heldSince >= minHeldMs) this.flush();
-  }
-
   dispose(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
@@ -66,7 +56,6 @@ export class DockerBatcher implements DockerSink {
   }
 
   private push(op: DockerOp): void {
-    if (this.ops.length === 0) this.heldSince = Date.now();
     this.ops.push(op);
     const delay = op.type === 'stats' ? this.statsFlushMs : this.flushMs;
     const dueAt = Date.now() + delay;

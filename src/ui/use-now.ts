@@ -11,6 +11,8 @@ let timer: NodeJS.Timeout | null = null;
 // so the ages move in a frame that is drawn anyway instead of costing a frame of their own.
 let coalescing: { maxDelayMs: number } | null = null;
 let pending: NodeJS.Timeout | null = null;
+/** Updates that wait for the tick (a trickle of log lines): run as it comes due, so they share its frame. */
+const riders = new Set<() => void>();
 
 function fire(): void {
   if (pending) clearTimeout(pending);
@@ -22,6 +24,14 @@ function fire(): void {
 function tick(): void {
   if (!coalescing) return fire();
   pending ??= setTimeout(fire, coalescing.maxDelayMs);
+  // A rider's store update fires the pending tick at once (coalesceClockWith): one frame for both.
+  for (const ride of riders) ride();
+}
+
+/** Runs `ride` at each tick, before the tick's frame; returns the function that stops it. */
+export function rideWithClock(ride: () => void): () => void {
+  riders.add(ride);
+  return () => riders.delete(ride);
 }
 
 function subscribe(listener: () => void): () => void {
