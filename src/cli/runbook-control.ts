@@ -72,7 +72,7 @@ export function runbookControl(store: AppStore, settings: Settings, deps: Runboo
   };
 
   const changeBook = (change: (book: AlertBook, now: number) => AlertBook, audit: (book: AlertBook) => AlertAuditFields): string | null => {
-    if (store.getState().readOnly) return 'refused: --read-only';
+    if (store.getState().readOnly) return 'refused: the console runs --read-only';
     const now = Date.now();
     let next: AlertBook;
     try {
@@ -113,7 +113,11 @@ export function runbookControl(store: AppStore, settings: Settings, deps: Runboo
       },
       narrowed,
     ).then(
-      (facts) => finishDoctorRun(store, evaluateChecks(facts, narrowed, settings.config.doctor.exclude), whole, scope, Date.now()),
+      (facts) => {
+        // Cloud Run starts after the engine answers: a run before that says so instead of leaving its checks out.
+        if (!cloud && !narrowed.container && !narrowed.stack && !narrowed.service) facts.failures.push({ scope: 'cloudrun', message: 'Cloud Run is not connected yet (it starts after the engine answers); press R to run again' });
+        finishDoctorRun(store, evaluateChecks(facts, narrowed, settings.config.doctor.exclude), whole, scope, Date.now());
+      },
       (error: unknown) => {
         finishDoctorRun(store, [], false, scope, Date.now());
         setNotice(store, `doctor could not run: ${errorLine(error)}`);
