@@ -36,6 +36,9 @@ export function startLogSources(store: AppStore, docker: Docker, settings: Setti
   };
   const unsubscribe = store.subscribe((state, previous) => {
     if (state.docker.containers !== previous.docker.containers) syncContainers(state);
+    // Held lines ride along with any other update (a key, an event): what the view and its actions read from the
+    // ring (a pause, a jump) is then what the store says arrived.
+    if (state.logs.lastSeq === previous.logs.lastSeq) pacer.flush();
   });
 
   return {

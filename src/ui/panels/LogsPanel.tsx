@@ -122,7 +122,7 @@ interface LogsHeaderState {
 }
 
 function logsHeaderParts({ number, focused, logs, filter, editing, now }: LogsHeaderState): HeaderParts {
-  const arrived = logs.paused && logs.pausedAtSeq !== null ? logs.lastSeq - logs.pausedAtSeq : 0;
+  const arrived = logs.paused && logs.pausedAtSeq !== null ? Math.max(0, logs.lastSeq - logs.pausedAtSeq) : 0;
   return {
     title: { variants: [`[${number}] Logs `], bold: true, color: focused ? 'cyan' : undefined },
     cloud: { variants: cloudVariants(logs.cloud, now), color: CLOUD_COLOR[logs.cloud.state] },
