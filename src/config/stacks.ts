@@ -13,5 +13,6 @@ export function resolveStacks(config: Config, configPath: string | null, cwd: st
     project: stack.project,
     files: { alpine: stack.alpine.map((f) => resolve(base, f)), regular: stack.regular.map((f) => resolve(base, f)) },
     env: stack.env,
+    ...(config.stacks ? {} : { implicit: true as const }),
   }));
 }

@@ -13,6 +13,8 @@ export interface StackDefinition {
   files: Record<StackVariant, string[]>;
   /** Extra environment for the compose CLI (e.g. NETRA_BASE_PREFIX for local stand-in bases). */
   env: Record<string, string>;
+  /** One of the platform's default stacks (no `stacks:` in the config), assumed relative to the working directory. */
+  implicit?: true;
 }
 
 export interface HealthCheckModel {

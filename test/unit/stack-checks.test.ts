@@ -69,3 +69,17 @@ describe('NC401 compose files validate', () => {
     expect(check.command(facts({ files: ['/my repo/compose.yml'] }))).toBe("docker-compose -f '/my repo/compose.yml' config -q");
   });
 });
+
+describe('NC401 and compose files that are not there', () => {
+  it('a default stack (no stacks: configured) whose files are not here is skipped, saying why', () => {
+    const absent = 'not checked: no stacks: in the config, and the default test stack\'s /tmp/x/docker-compose.test.yml is not here (run in the platform checkout, or configure stacks:)';
+    expect(check.probe(facts({ valid: false, error: null, absent }))).toEqual({ status: 'skip', evidence: [absent] });
+  });
+
+  it('a configured stack whose file is missing fails, and the fix is the path in the config', () => {
+    const finding = check.probe(facts({ valid: false, error: 'compose file /repo/docker-compose.yml does not exist' }));
+    expect(finding.status).toBe('fail');
+    expect(finding.evidence).toEqual(['compose file /repo/docker-compose.yml does not exist']);
+    expect(finding.fix).toMatch(/^correct the path under stacks\.\w+\.\w+ in the config/);
+  });
+});

@@ -94,3 +94,12 @@ describe('start-up from the last measured switch', () => {
     expect(measuredStartupSeconds(measurements, 'test', 'alpine', 'backend', null)).toBeNull();
   });
 });
+
+describe('default stacks are marked implicit', () => {
+  it('without stacks: in the config the two platform stacks are implicit; configured ones are not', () => {
+    const defaults = resolveStacks(parseConfigText('', '/home/u/.netra-console.yaml'), null, '/work');
+    expect(defaults.map((s) => [s.name, s.implicit])).toEqual([['test', true], ['staging', true]]);
+    const configured = resolveStacks(parseConfigText('stacks:\n  mine: { project: mine, alpine: [a.yml], regular: [b.yml] }\n', '/home/u/.netra-console.yaml'), '/home/u/.netra-console.yaml', '/work');
+    expect(configured[0]!.implicit).toBeUndefined();
+  });
+});

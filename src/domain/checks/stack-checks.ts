@@ -40,6 +40,10 @@ const composeValid: CheckDefinition<ComposeFacts> = {
   probe: (facts) => {
     const variant = `${facts.stack} (${facts.variant})`;
     if (facts.files.length === 0) return skip(`stack ${variant} has no compose files configured`);
+    if (facts.absent) return skip(facts.absent);
+    if (facts.error?.startsWith('compose file ') && facts.error.endsWith(' does not exist')) {
+      return fail([facts.error], { fix: `correct the path under stacks.${facts.stack}.${facts.variant} in the config (relative to the config file), or create the file` });
+    }
     if (facts.valid) return pass(`compose accepts ${facts.files.join(', ')}`);
     const lines = (facts.error ?? '').split(/\r?\n/).map((line) => line.trim()).filter(Boolean);
     const evidence = lines.length > 0 ? lines.slice(0, MAX_ERROR_LINES) : [`compose refused ${facts.files.join(', ')} without saying why`];

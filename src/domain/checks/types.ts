@@ -156,6 +156,8 @@ export interface ComposeFacts {
   valid: boolean;
   /** compose's own words when it refused the files (first lines). */
   error: string | null;
+  /** Why the files were not checked: a default stack (none configured) whose files are not where it is run. */
+  absent?: string;
 }
 
 /** A Dockerfile a stack builds from, read from disk. */

@@ -97,6 +97,10 @@ async function resolveVariant(
   const facts = (valid: boolean, error: string | null): ComposeFacts => ({ stack: stack.name, variant, files: files.map(printable), valid, error });
   if (files.length === 0) return { facts: facts(false, `stack ${stack.name} lists no compose files for ${variant}`), resolved: null };
   const missing = files.find((file) => !existsSync(file));
+  if (missing && stack.implicit) {
+    const absent = `not checked: no stacks: in the config, and the default ${printable(stack.name)} stack's ${printable(missing)} is not here (run in the platform checkout, or configure stacks:)`;
+    return { facts: { ...facts(false, null), absent }, resolved: null };
+  }
   if (missing) return { facts: facts(false, `compose file ${printable(missing)} does not exist`), resolved: null };
   const env = composeEnvironment({ cli: deps.dockerCli, endpoint: deps.endpoint, stackEnv: stack.env });
   let stdout: string;
