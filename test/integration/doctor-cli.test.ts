@@ -82,7 +82,8 @@ beforeAll(async () => {
   await compose(['up', '-d', '--no-build', ...STARTED]);
   // The faults take effect on their own time: wait for each, never for a fixed time.
   await waitFor(async () => (await inspect(container('restart-loop'))).restarts >= 3, { timeoutMs: 90_000, what: 'three restarts' });
-  await waitFor(async () => (await inspect(container('oom'))).oom, { timeoutMs: 60_000, what: 'the OOM kill' });
+  // The kill ends it with 137; the engine's OOMKilled flag can lose a race with the exit (docker 20.10, cgroup v2).
+  await waitFor(async () => (await inspect(container('oom'))).status === 'exited', { timeoutMs: 90_000, what: 'the OOM kill (its exit)' });
   await waitFor(async () => (await inspect(container('unhealthy'))).health === 'unhealthy', { timeoutMs: 60_000, what: 'unhealthy' });
   await waitFor(async () => (await inspect(container('slow-start'))).health === 'healthy', { timeoutMs: 90_000, what: 'the slow start' });
   await waitFor(async () => (await inspect(container('native-ext'))).status === 'exited', { timeoutMs: 60_000, what: 'musl refusing the extension' });
@@ -129,7 +130,8 @@ describe('doctor on a stack with planted faults', () => {
     const evidence = (code: string, service: string) => doc.checks.find((c) => c.code === code && c.target === container(service))!;
     expect(evidence('NC115', 'native-ext').evidence.join('\n')).toMatch(/Error relocating \/app\/native\/ext: \w+: symbol not found/);
     expect(evidence('NC105', 'unhealthy').evidence.join('\n')).toContain('database connection refused');
-    expect(evidence('NC102', 'oom').evidence.join('\n')).toMatch(/OOM/i);
+    // OOMKilled or the engine's oom event (error); where both lost the race with the exit, exit 137 (warning).
+    expect(evidence('NC102', 'oom').evidence.join('\n')).toMatch(/State\.OOMKilled is true|oom event|exit code 137/);
     const tmpfs = evidence('NC108', 'readonly-no-tmpfs');
     expect(tmpfs.location).toEqual({ file: FAULTS, line: expect.any(Number) });
     expect(tmpfs.fix).toContain('services.readonly-no-tmpfs');
@@ -145,7 +147,7 @@ describe('doctor on a stack with planted faults', () => {
 
   it('prints the same findings as text, failures in full', () => {
     expect(text.code).toBe(1);
-    expect(text.stdout).toMatch(new RegExp(`^FAIL +error +NC102 +${container('oom')}: `, 'm'));
+    expect(text.stdout).toMatch(new RegExp(`^FAIL +(error|warning) +NC102 +${container('oom')}: `, 'm'));
     expect(text.stdout).toMatch(/^ {4}fix: {3}\S/m);
     expect(text.stdout).toMatch(/^doctor \(stack faults\): \d+ failed, 0 could not run, \d+ skipped, \d+ passed in [\d.]+ s\n$/m);
   });
