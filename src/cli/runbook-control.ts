@@ -14,7 +14,7 @@ import type { CheckResult, CheckScope } from '../domain/checks/types';
 import { errorLine, printable } from '../domain/printable';
 import { evaluateChecks } from '../flows/doctor-run';
 import { defaultAlertStatePath, loadAlertBook, saveAlertBook } from '../sources/alert-state';
-import { appendAudit } from '../sources/audit-log';
+import { appendAudit, osUser } from '../sources/audit-log';
 import { gatherDoctorFacts } from '../sources/doctor/gather';
 import { beginDoctorRun, finishDoctorRun, setAlertBook } from '../store/doctor-actions';
 import type { AppStore } from '../store/store';
@@ -22,7 +22,6 @@ import { setNotice } from '../store/ui-actions';
 import type { AppActions } from '../ui/context';
 import type { CloudRunRuntime } from './cloud-run-runtime';
 import type { Settings } from './settings';
-import { userInfo } from 'node:os';
 
 const STEP_MS = 1_000;
 
@@ -148,7 +147,7 @@ export function runbookControl(store: AppStore, settings: Settings, deps: Runboo
     runDoctor,
     restartContainer,
     ackAlert(key, note) {
-      const by = who();
+      const by = osUser();
       const problem = changeBook(
         (book, now) => ackAlert(book, key, { by, note, at: now }),
         (book) => alertAuditFields('ack', key, book.active[key]!.ack!),
@@ -162,7 +161,7 @@ export function runbookControl(store: AppStore, settings: Settings, deps: Runboo
           const matchers = parseSilenceMatchers(matchersText);
           const id = `s-${now.toString(36)}`;
           created = id;
-          return silence(book, { id, matchers, createdAt: now, expiresAt: now + parseDuration(duration), author: who(), comment });
+          return silence(book, { id, matchers, createdAt: now, expiresAt: now + parseDuration(duration), author: osUser(), comment });
         },
         (book) => alertAuditFields('silence', book.silences.find((s) => s.id === created)!),
       );
@@ -193,14 +192,6 @@ export function runbookControl(store: AppStore, settings: Settings, deps: Runboo
       timer = null;
     },
   };
-}
-
-function who(): string {
-  try {
-    return userInfo().username;
-  } catch {
-    return process.env.USER ?? 'unknown';
-  }
 }
 
 /**

@@ -6,6 +6,7 @@ import { CATALOGUE } from '../domain/checks/catalogue';
 import type { DoctorSelection } from '../domain/checks/selection';
 import type { CheckDefinition, CheckFinding, CheckResult, CheckScope, CheckSeverity, CheckSubject, DoctorFacts } from '../domain/checks/types';
 import { printable } from '../domain/printable';
+import { globMatches } from '../domain/silence-text';
 
 export interface Exclusion {
   code: string;
@@ -93,12 +94,6 @@ function unreadable(scope: CheckScope, message: string, selection: DoctorSelecti
     safeFix: null,
     subject: {},
   }));
-}
-
-/** `*` matches any run of characters; everything else literally, whole string. */
-export function globMatches(pattern: string, text: string): boolean {
-  const source = pattern.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*');
-  return new RegExp(`^${source}$`).test(text);
 }
 
 const SEVERITY_RANK: Record<CheckSeverity, number> = { info: 0, warning: 1, error: 2 };

@@ -18,7 +18,8 @@ export function defaultAuditPath(env: NodeJS.ProcessEnv, sandbox: boolean): stri
   return defaultStatePath(env, sandbox ? 'audit-sandbox.log' : 'audit.log');
 }
 
-function osUser(): string {
+/** Who is at the keyboard, as the audit log records it. */
+export function osUser(): string {
   try {
     return userInfo().username;
   } catch {

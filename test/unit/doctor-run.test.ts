@@ -6,7 +6,8 @@ import { catalogueEntries, isKnownCode } from '../../src/domain/checks/catalogue
 import type { ContainerFacts, DoctorFacts } from '../../src/domain/checks/types';
 import type { Alert } from '../../src/domain/types';
 import { containerFacts as hardened, MIB } from './check-fixtures';
-import { evaluateChecks, failsAt, globMatches, summarise, worstFirst } from '../../src/flows/doctor-run';
+import { globMatches } from '../../src/domain/silence-text';
+import { evaluateChecks, failsAt, summarise, worstFirst } from '../../src/flows/doctor-run';
 
 /** The fixtures' hardened backend, as the test stack's container. */
 function containerFacts(overrides: Partial<ContainerFacts> = {}): ContainerFacts {

@@ -56,12 +56,12 @@ const missingUnbuildable: CheckDefinition<ServiceImageFacts> = {
   severity: 'warning',
   scope: 'service',
   guide: '001 Troubleshooting: Issue 1 (Alpine Image Not Found)',
-  fix: 'Load the image onto the engine yourself (`docker pull` or `docker load`): the service has no build section and the console never pulls',
+  fix: 'Load the image onto the engine yourself (`docker load -i IMAGE.tar`, or from a registry you can reach): the service has no build section and the console never pulls',
   command: imageList,
   probe: (f) => {
     if (f.present) return pass(presentEvidence(f));
     if (f.buildable) return skip(`${f.image} is missing but can be built: see NC201`);
-    const fix = `load ${f.image} onto the engine yourself (\`docker pull ${f.image}\` or \`docker load\`): ${declared(f)} has no build section and the console never pulls`;
+    const fix = `load ${f.image} onto the engine yourself (\`docker load -i IMAGE.tar\`, or from a registry you can reach): ${declared(f)} has no build section and the console never pulls`;
     return fail([missingEvidence(f), `${declared(f)} has no build section`], { fix, ...location(f) });
   },
 };

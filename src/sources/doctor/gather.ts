@@ -4,6 +4,7 @@
  */
 import type Docker from 'dockerode';
 import type { DockerEndpoint } from '../../config/docker-host';
+import type { DoctorSelection } from '../../domain/checks/selection';
 import type { CheckScope, DoctorFacts } from '../../domain/checks/types';
 import { errorLine, printable } from '../../domain/printable';
 import { matchesProjects } from '../../domain/project-scope';
@@ -31,12 +32,7 @@ export interface DoctorDeps {
   measurements?: StackMeasurements;
 }
 
-/** What a run is narrowed to (`doctor --stack/--service/--container`); empty = everything. */
-export interface DoctorSelection {
-  stack?: string;
-  service?: string;
-  container?: string;
-}
+export type { DoctorSelection } from '../../domain/checks/selection';
 
 export type DoctorProgress = (scope: CheckScope, state: 'running' | 'done') => void;
 
