@@ -3,6 +3,7 @@
 // their own, so the first frame reads only what it uses.
 import { build } from 'esbuild';
 import { chmodSync, readFileSync } from 'node:fs';
+import { patchSources } from './source-patches.mjs';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 
@@ -17,34 +18,20 @@ const external = ['google-gax', '@google-cloud/*', '@grpc/*', 'google-auth-libra
  * modules: dockerode's session.js (loads proto/auth.proto via __dirname; @grpc/grpc-js and dockerode's own
  * @grpc/proto-loader) and buildkit.js (proto/buildkit_status.proto), and docker-modem's ssh.js (ssh2, with its native
  * sshcrypto binding and the optional cpu-features). Those stay external, resolved from node_modules as before, and the
- * two that dockerode/docker-modem require at load time are required on first use instead, so a start that never builds
- * with registry auth or dials ssh:// loads none of grpc-js, protobufjs or ssh2.
+ * two that dockerode/docker-modem require at load time are required on first use instead (source-patches.mjs), so a start
+ * that never builds with registry auth or dials ssh:// loads none of grpc-js, protobufjs or ssh2.
  */
-const lazyRequires = [
-  { file: /[\\/]node_modules[\\/]dockerode[\\/]lib[\\/]docker\.js$/, from: "withSession = require('./session'),",
-    to: "withSession = function () { return require('./session').apply(this, arguments); }," },
-  { file: /[\\/]node_modules[\\/]docker-modem[\\/]lib[\\/]modem\.js$/, from: "ssh = require('./ssh'),",
-    to: "ssh = function () { return require('./ssh').apply(this, arguments); }," },
-];
 const keepInPlace = [
   { importer: /[\\/]node_modules[\\/]dockerode[\\/]lib[\\/][^\\/]+\.js$/, path: /^\.\/(session|buildkit)$/, as: 'dockerode/lib/' },
   { importer: /[\\/]node_modules[\\/]docker-modem[\\/]lib[\\/][^\\/]+\.js$/, path: /^\.\/ssh$/, as: 'docker-modem/lib/' },
 ];
-const dockerFiles = {
+const dockerFilesInPlace = {
   name: 'docker-files-in-place',
   setup(b) {
     b.onResolve({ filter: /^\.\/(session|buildkit|ssh)$/ }, (args) => {
       const rule = keepInPlace.find((r) => r.importer.test(args.importer) && r.path.test(args.path));
       return rule ? { path: rule.as + args.path.slice(2), external: true } : undefined;
     });
-    for (const rule of lazyRequires) {
-      b.onLoad({ filter: rule.file }, (args) => {
-        const source = readFileSync(args.path, 'utf8');
-        // A changed dependency must fail the build, not silently load the file eagerly (or not at all).
-        if (!source.includes(rule.from)) throw new Error(`${args.path} no longer contains ${rule.from}`);
-        return { contents: source.replace(rule.from, rule.to), loader: 'js' };
-      });
-    }
   },
 };
 
@@ -72,7 +59,7 @@ await build({
   format: 'esm',
   target: 'node22',
   external,
-  plugins: [dockerFiles, compileCache],
+  plugins: [dockerFilesInPlace, patchSources, compileCache],
   // React, react-reconciler and scheduler pick their production build by NODE_ENV; cli.ts always runs the production
   // one, so the bundle carries only that (its run-time assignment stays for anything else reading NODE_ENV).
   define: { __NETRA_VERSION__: JSON.stringify(pkg.version), 'process.env.NODE_ENV': '"production"' },

@@ -2,7 +2,7 @@ import { closeSync, constants, existsSync, fstatSync, openSync, readSync, type S
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { isCollection, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type YAMLError } from 'yaml';
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import { UsageError } from './errors';
 import { configSchema, type Config } from './schema';
 
@@ -125,22 +125,22 @@ function lowerFirst(text: string): string {
 }
 
 function knownKeysAt(path: string[]): string {
-  let shape: z.ZodType = configSchema;
+  let shape: z.ZodMiniType = configSchema;
   for (const key of path) {
     const inner = unwrapObject(shape);
     const next = inner?.shape[key];
     if (!next) return '';
-    shape = next as z.ZodType;
+    shape = next as z.ZodMiniType;
   }
   const obj = unwrapObject(shape);
   return obj ? Object.keys(obj.shape).join(', ') : '';
 }
 
-function unwrapObject(schema: z.ZodType): z.ZodObject | null {
+function unwrapObject(schema: z.ZodMiniType): z.ZodMiniObject | null {
   let current: unknown = schema;
   for (let i = 0; i < 5 && current; i++) {
     const def = (current as { def?: { type?: string; innerType?: unknown; in?: unknown } }).def;
-    if (def?.type === 'object') return current as z.ZodObject;
+    if (def?.type === 'object') return current as z.ZodMiniObject;
     current = def?.innerType ?? def?.in;
   }
   return null;

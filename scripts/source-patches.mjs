@@ -1,0 +1,60 @@
+// Text replaced in dependencies' files as they are bundled (scripts/build.mjs). Each replacement says how often its
+// text must occur: a changed dependency fails the build instead of silently going back to the slow or eager path.
+import { readFileSync } from 'node:fs';
+
+const inPackage = (path) => new RegExp(`[\\\\/]node_modules[\\\\/]${path.replaceAll('/', '[\\\\/]').replaceAll('.', '\\.')}$`);
+
+export const sourcePatches = [
+  // dockerode and docker-modem require these at load time; on first use instead, a start that never builds with
+  // registry auth or dials ssh:// loads none of grpc-js, protobufjs or ssh2 (see build.mjs, keepInPlace).
+  {
+    file: inPackage('dockerode/lib/docker.js'),
+    replace: [{ count: 1, from: "withSession = require('./session'),", to: "withSession = function () { return require('./session').apply(this, arguments); }," }],
+  },
+  {
+    file: inPackage('docker-modem/lib/modem.js'),
+    replace: [{ count: 1, from: "ssh = require('./ssh'),", to: "ssh = function () { return require('./ssh').apply(this, arguments); }," }],
+  },
+  // Yoga's Emscripten loader fetch()es its wasm from a data: URL when a global fetch exists, which loads all of
+  // undici first: ~80 ms of the first frame. Without fetch it decodes the same base64 in place.
+  {
+    file: inPackage('yoga-layout/dist/binaries/yoga-wasm-base64-esm.js'),
+    replace: [{ count: 2, from: '"function"!=typeof fetch', to: '!0' }],
+  },
+  // string-width tests every cluster of a non-ASCII string against \p{RGI_Emoji}, a set of ~3,700 sequences that
+  // costs V8 ~90 ms to build and tier up: on the first frame, for box-drawing lines. Every RGI emoji has a code point
+  // of Emoji_Presentation, or U+FE0F, or is a keycap (U+20E3); a cluster with none of them cannot match, and the set
+  // is built the first time one can.
+  {
+    file: inPackage('string-width/index.js'),
+    replace: [
+      {
+        count: 1,
+        from: 'const rgiEmojiRegex = /^\\p{RGI_Emoji}$/v;',
+        to: 'let rgiEmojiRegex; const mayBeRgiEmoji = /[\\p{Emoji_Presentation}\\u{FE0F}\\u{20E3}]/u; const isRgiEmoji = (segment) => mayBeRgiEmoji.test(segment) && (rgiEmojiRegex ??= /^\\p{RGI_Emoji}$/v).test(segment);',
+      },
+      { count: 1, from: 'rgiEmojiRegex.test(segment)', to: 'isRgiEmoji(segment)' },
+    ],
+  },
+];
+
+/** `source` of `path` with the patches for that file applied; unchanged when none is for it. */
+export function patchSource(path, source) {
+  const patch = sourcePatches.find((p) => p.file.test(path));
+  if (!patch) return source;
+  return patch.replace.reduce((text, { count, from, to }) => {
+    const found = text.split(from).length - 1;
+    if (found !== count) throw new Error(`${path} contains ${JSON.stringify(from)} ${found} times, expected ${count}; the dependency changed: review scripts/source-patches.mjs`);
+    return text.replaceAll(from, to);
+  }, source);
+}
+
+/** The esbuild plugin that applies them. */
+export const patchSources = {
+  name: 'patch-sources',
+  setup(b) {
+    for (const { file } of sourcePatches) {
+      b.onLoad({ filter: file }, (args) => ({ contents: patchSource(args.path, readFileSync(args.path, 'utf8')), loader: 'js' }));
+    }
+  },
+};
