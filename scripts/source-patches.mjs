@@ -21,6 +21,33 @@ export const sourcePatches = [
     file: inPackage('yoga-layout/dist/binaries/yoga-wasm-base64-esm.js'),
     replace: [{ count: 2, from: '"function"!=typeof fetch', to: '!0' }],
   },
+  // Ink's Output tokenizes and measures every text it writes afresh each frame (its caches live one frame): most of
+  // what an idle frame costs, for rows that did not change. Here each frame's caches start with what the frame
+  // before used, and only that, so they hold at most two frames' texts.
+  {
+    file: inPackage('ink/build/output.js'),
+    replace: [
+      {
+        count: 1,
+        from: 'class OutputCaches {\n    widths = new Map();\n    blockWidths = new Map();\n    styledChars = new Map();\n',
+        to: [
+          'class OutputCaches {',
+          '    widths = new Map();',
+          '    blockWidths = new Map();',
+          '    styledChars = new Map();',
+          '    previous;',
+          '    constructor(previous) { this.previous = previous; if (previous) previous.previous = undefined; }',
+          '    carried(name, key) { const value = this.previous?.[name].get(key); if (value !== undefined) this[name].set(key, value); return value; }',
+          '',
+        ].join('\n'),
+      },
+      { count: 1, from: 'let cached = this.styledChars.get(line);', to: "let cached = this.styledChars.get(line) ?? this.carried('styledChars', line);" },
+      { count: 1, from: 'let cached = this.widths.get(text);', to: "let cached = this.widths.get(text) ?? this.carried('widths', text);" },
+      { count: 1, from: 'let cached = this.blockWidths.get(text);', to: "let cached = this.blockWidths.get(text) ?? this.carried('blockWidths', text);" },
+      { count: 1, from: 'export default class Output {', to: 'let lastFrameCaches;\nexport default class Output {' },
+      { count: 1, from: '    caches = new OutputCaches();', to: '    caches = (lastFrameCaches = new OutputCaches(lastFrameCaches));' },
+    ],
+  },
   // string-width tests every cluster of a non-ASCII string against \p{RGI_Emoji}, a set of ~3,700 sequences that
   // costs V8 ~90 ms to build and tier up: on the first frame, for box-drawing lines. Every RGI emoji has a code point
   // of Emoji_Presentation, or U+FE0F, or is a keycap (U+20E3); a cluster with none of them cannot match, and the set
@@ -34,6 +61,26 @@ export const sourcePatches = [
         to: 'let rgiEmojiRegex; const mayBeRgiEmoji = /[\\p{Emoji_Presentation}\\u{FE0F}\\u{20E3}]/u; const isRgiEmoji = (segment) => mayBeRgiEmoji.test(segment) && (rgiEmojiRegex ??= /^\\p{RGI_Emoji}$/v).test(segment);',
       },
       { count: 1, from: 'rgiEmojiRegex.test(segment)', to: 'isRgiEmoji(segment)' },
+      // Ink measures the same rows (borders, cells) every frame, and a non-ASCII one goes through the segmenter each
+      // time: the widths of the last few thousand texts measured with the default options are kept.
+      {
+        count: 1,
+        from: 'export default function stringWidth(input, options = {}) {',
+        to: [
+          'const widthCache = new Map();',
+          'export default function stringWidth(input, options) {',
+          '\tif (options !== undefined) return measureWidth(input, options);',
+          '\tlet width = widthCache.get(input);',
+          '\tif (width === undefined) {',
+          '\t\tif (widthCache.size >= 4096) widthCache.clear();',
+          '\t\twidth = measureWidth(input);',
+          '\t\twidthCache.set(input, width);',
+          '\t}',
+          '\treturn width;',
+          '}',
+          'function measureWidth(input, options = {}) {',
+        ].join('\n'),
+      },
     ],
   },
 ];

@@ -16,6 +16,11 @@ export function formatBytes(bytes: number | null): string {
   return `${unit === 0 ? value.toFixed(0) : value.toFixed(value >= 100 ? 0 : 1)}${UNITS[unit]}`;
 }
 
+/** 12345 → "12,345". Not toLocaleString: its first call loads ICU's number formats, ~8 ms of the first frame. */
+export function groupDigits(count: number): string {
+  return String(Math.trunc(count)).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}
+
 export function formatPercent(value: number): string {
   return `${percentText(value)}%`;
 }

@@ -12,14 +12,35 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // @ts-expect-error plain JavaScript build script, no types
 import { patchSource, patchSources } from '../../scripts/source-patches.mjs';
 
-type Width = (text: string) => number;
+type Width = (text: string, options?: { ambiguousIsNarrow?: boolean }) => number;
 const dir = mkdtempSync(join(tmpdir(), 'netra-patched-'));
 let patchedWidth: Width;
 
+/** `contents` bundled as the build bundles it (with the patches) or as the dependencies ship (without). */
+async function bundled<T>(name: string, contents: string, patched: boolean): Promise<T> {
+  const outdir = join(dir, `${name}-${patched ? 'patched' : 'original'}`);
+  await build({
+    stdin: { contents, resolveDir: process.cwd() },
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    // Split as the build splits: Ink's devtools (an optional dependency) stay behind a dynamic import.
+    splitting: true,
+    outdir,
+    entryNames: 'entry',
+    outExtension: { '.js': '.mjs' },
+    define: { 'process.env.NODE_ENV': '"production"' },
+    external: ['react-devtools-core'],
+    // Bundled CommonJS (React) requires Node's built-ins; an ES module has no require of its own.
+    banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },
+    plugins: patched ? [patchSources] : [],
+    logLevel: 'silent',
+  });
+  return (await import(pathToFileURL(join(outdir, 'entry.mjs')).href)) as T;
+}
+
 beforeAll(async () => {
-  const outfile = join(dir, 'string-width.mjs');
-  await build({ stdin: { contents: "export { default } from 'string-width';", resolveDir: process.cwd() }, bundle: true, format: 'esm', platform: 'node', outfile, plugins: [patchSources], logLevel: 'silent' });
-  patchedWidth = ((await import(pathToFileURL(outfile).href)) as { default: Width }).default;
+  patchedWidth = (await bundled<{ default: Width }>('string-width', "export { default } from 'string-width';", true)).default;
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -62,9 +83,35 @@ describe('source patches', () => {
     expect(differ.map((text) => [text, patchedWidth(text), stringWidth(text)])).toEqual([]);
   });
 
+  it('string-width, patched, measures with options as the original, and the same text the same way twice', () => {
+    for (const text of ['…·●', 'ｱｲｳ', '±×÷', '🚀']) {
+      expect(patchedWidth(text, { ambiguousIsNarrow: false })).toBe(stringWidth(text, { ambiguousIsNarrow: false }));
+      expect(patchedWidth(text)).toBe(patchedWidth(text));
+    }
+    expect(patchedWidth('±', { ambiguousIsNarrow: false })).toBe(2);
+    expect(patchedWidth('±')).toBe(1);
+  });
+
   it('string-width, patched, still counts an emoji as two cells and a box-drawing line as one a character', () => {
     expect(patchedWidth('🚀 ok')).toBe(5);
     expect(patchedWidth('│▁●✘│')).toBe(5);
+  });
+
+  it('Ink, patched (caches carried from frame to frame), draws every frame of a changing screen as the original', async () => {
+    type InkModule = { frame(step: number): string };
+    const source = `
+      import { Box, Text, renderToString } from 'ink';
+      import { createElement as h } from 'react';
+      const words = ['netra-backend', '完了', '🚀 deploy', 'healthy', '│▁▂▃', 'e\\u0301te', '\\u001B[31mred\\u001B[39m'];
+      const row = (step, i) => h(Box, { key: i }, h(Text, { color: i % 2 ? 'green' : undefined, bold: step % 3 === i % 3 }, words[(step + i) % words.length] + ' ' + ((step * i) % 7)), h(Text, { wrap: 'truncate' }, ' ' + words[(step * 3 + i) % words.length].repeat(1 + (i % 3))));
+      export const frame = (step) => renderToString(h(Box, { flexDirection: 'column', borderStyle: 'round', width: 30 }, Array.from({ length: 6 }, (_, i) => row(step, i))), { columns: 40 });
+    `;
+    const patched = await bundled<InkModule>('ink', source, true);
+    const original = await bundled<InkModule>('ink', source, false);
+    const steps = [0, 1, 1, 2, 3, 3, 3, 4, 5, 6, 7, 8, 9, 10, 2, 0];
+    const frames = steps.map((step) => patched.frame(step));
+    expect(frames).toEqual(steps.map((step) => original.frame(step)));
+    expect(frames[0]).toContain('netra-backend');
   });
 
   it('refuses a dependency that no longer contains the text a patch replaces', () => {

@@ -13,7 +13,7 @@ import {
 } from '../../src/store/ui-actions';
 import { fitColumns, type Column } from '../../src/ui/columns';
 import { windowStart } from '../../src/ui/components/ListPanel';
-import { fit, formatBytes, formatDuration, sparkline } from '../../src/ui/format';
+import { fit, formatBytes, formatDuration, groupDigits, sparkline } from '../../src/ui/format';
 import { isNewline, splitKeyBurst } from '../../src/ui/key-burst';
 import { totalsRow } from '../../src/ui/panels/StatsPanel';
 import type { StatsRow } from '../../src/store/selectors';
@@ -87,6 +87,19 @@ describe('sparkline', () => {
 
   it('clamps negative values to the lowest bar', () => {
     expect(sparkline([-20, 100], 2)).toBe('▁█');
+  });
+});
+
+describe('groupDigits', () => {
+  it.each([
+    [0, '0'],
+    [999, '999'],
+    [1000, '1,000'],
+    [12345, '12,345'],
+    [1234567, '1,234,567'],
+    [100000, '100,000'],
+  ])('%d → %s', (count, text) => {
+    expect(groupDigits(count)).toBe(text);
   });
 });
 

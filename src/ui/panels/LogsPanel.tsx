@@ -6,7 +6,7 @@ import { selectedAmong, setLogRows } from '../../store/log-actions';
 import { compileSearch, windowLines, type LogFilter } from '../../store/log-view';
 import type { CloudTailStatus, LogsState } from '../../store/logs-state';
 import { useAppState, useAppStore, useLogRing } from '../context';
-import { fit } from '../format';
+import { fit, groupDigits } from '../format';
 import { LOGS_KEYS } from '../keys/logs-keys';
 import type { PanelSpec, ViewProps } from '../keys/view-spec';
 import { useNow } from '../use-now';
@@ -128,7 +128,7 @@ function logsHeaderParts({ number, focused, logs, filter, editing, now }: LogsHe
     cloud: { variants: cloudVariants(logs.cloud, now), color: CLOUD_COLOR[logs.cloud.state] },
     cloudReason: { variants: logs.cloud.state === 'reconnecting' ? [` (${logs.cloud.reason})`, ''] : [''], color: 'red' },
     containers: { variants: [` · ${logs.containers} containers`, ` · ${logs.containers} ctr`, ''] },
-    lines: { variants: [` · ${logs.lastSeq.toLocaleString('en-US')} lines`, ''] },
+    lines: { variants: [` · ${groupDigits(logs.lastSeq)} lines`, ''] },
     filters: { variants: filterVariants(filter, editing), color: 'yellow' },
     mode: logs.paused
       ? { variants: [` PAUSED +${arrived} new · End follows `, ` PAUSED +${arrived} new `, ` PAUSED +${arrived} `], color: 'yellow', inverse: true }
