@@ -35,6 +35,9 @@ export const sourcePatches = [
           '    widths = new Map();',
           '    blockWidths = new Map();',
           '    styledChars = new Map();',
+          '    lines = new Map();',
+          "    getLines(text) { return this.lines.get(text) ?? this.carried('lines', text); }",
+          '    setLines(text, lines) { this.lines.set(text, lines); return lines; }',
           '    previous;',
           '    constructor(previous) { this.previous = previous; if (previous) previous.previous = undefined; }',
           '    carried(name, key) { const value = this.previous?.[name].get(key); if (value !== undefined) this[name].set(key, value); return value; }',
@@ -44,7 +47,16 @@ export const sourcePatches = [
       { count: 1, from: 'let cached = this.styledChars.get(line);', to: "let cached = this.styledChars.get(line) ?? this.carried('styledChars', line);" },
       { count: 1, from: 'let cached = this.widths.get(text);', to: "let cached = this.widths.get(text) ?? this.carried('widths', text);" },
       { count: 1, from: 'let cached = this.blockWidths.get(text);', to: "let cached = this.blockWidths.get(text) ?? this.carried('blockWidths', text);" },
-      { count: 1, from: 'export default class Output {', to: 'let lastFrameCaches;\nexport default class Output {' },
+      { count: 1, from: 'export default class Output {', to: "let lastFrameCaches;\nconst blankCellOfGrid = Object.freeze({ type: 'char', value: ' ', fullWidth: false, styles: Object.freeze([]) });\nexport default class Output {" },
+      // A write's text split into styled lines, per text (cached like the rest) rather than per write and frame.
+      {
+        count: 1,
+        from: 'const characterLines = [[]];\n        for (const character of this.caches.getStyledChars(text)) {',
+        to: 'let lines = this.caches.getLines(text);\n        const characterLines = lines ? null : [[]];\n        if (!lines) for (const character of this.caches.getStyledChars(text)) {',
+      },
+      { count: 1, from: 'let lines = characterLines.map(line => styledCharsToString(line));', to: 'lines ??= this.caches.setLines(text, characterLines.map(line => styledCharsToString(line)));' },
+      // Every cell of the grid starts as the same blank (cells are replaced, never changed): 11,000 fewer objects a frame.
+      { count: 1, from: "row.push({\n                    type: 'char',\n                    value: ' ',\n                    fullWidth: false,\n                    styles: [],\n                });", to: 'row.push(blankCellOfGrid);' },
       { count: 1, from: '    caches = new OutputCaches();', to: '    caches = (lastFrameCaches = new OutputCaches(lastFrameCaches));' },
     ],
   },
