@@ -12,6 +12,7 @@ import { startLogSources } from './log-sources';
 import type { Settings } from './settings';
 import { wireDocker } from './wiring';
 import { defaultMeasurementsPath, loadMeasurements } from '../sources/stack-measurements';
+import { BackgroundWrites } from '../store/background-writes';
 import { setNotice } from '../store/ui-actions';
 import { setMeasurements } from '../store/stack-actions';
 import { openStackRuntime } from './stack-runtime';
@@ -86,6 +87,8 @@ export async function runConsole(settings: Settings): Promise<number> {
     </AppProvider>,
     { stdout: stdoutForColourPolicy(process.stdout, process.env), maxFps: config.ui.maxFps, alternateScreen: true, interactive: true, exitOnCtrlC: false, incrementalRendering: true },
   );
+  // Cloud Run's updates come in bursts (a refresh starts and ends, or fails, within milliseconds): one render each.
+  const cloudRunWrites = new BackgroundWrites(store);
   // Sources start after the first frame is on screen, so start-up never waits for the engine or Google modules.
   // Loading those modules (or the sandbox) blocks the thread for a few hundred ms: the containers come first.
   setImmediate(() => {
@@ -95,7 +98,7 @@ export async function runConsole(settings: Settings): Promise<number> {
     const saved = loadMeasurements(defaultMeasurementsPath(process.env));
     setMeasurements(store, saved.measurements);
     if (saved.problem) setNotice(store, saved.problem);
-    const onUpdate = (update: Parameters<typeof reduceCloudRun>[1]) => store.setState((s) => ({ cloudRun: reduceCloudRun(s.cloudRun, update) }));
+    const onUpdate = (update: Parameters<typeof reduceCloudRun>[1]) => cloudRunWrites.write((s) => ({ cloudRun: reduceCloudRun(s.cloudRun, update) }));
     dockerSettled(store, CLOUD_START_WAIT_MAX_MS)
       .then(() => startCloudRun(cloudRun, onUpdate))
       .then(
@@ -123,6 +126,7 @@ export async function runConsole(settings: Settings): Promise<number> {
     wiring.stop();
     await logs.stop();
     await (cloud as CloudRunRuntime | null)?.stop();
+    cloudRunWrites.dispose();
   }
   // Sockets of the engine client may linger; the console is done.
   setImmediate(() => process.exit(0));
