@@ -20,9 +20,11 @@ import type { Settings } from './settings';
  */
 const LOG_PACING = { burstSize: 20, maxDelayMs: 1_000 };
 
-/** The logs panel's sources: every running container in scope, and the Cloud Logging tail once Cloud Run is up. */
-export function startLogSources(store: AppStore, docker: Docker, settings: Settings) {
-  const ring = new LogRing(settings.config.logs.bufferLines);
+/**
+ * The logs panel's sources: every running container in scope, and the Cloud Logging tail once Cloud Run is up.
+ * `ring` is the one the views read (made before the sources load, for the first frame); by default a new one.
+ */
+export function startLogSources(store: AppStore, docker: Docker, settings: Settings, ring = new LogRing(settings.config.logs.bufferLines)) {
   const pacer = new TricklePacer(() => store.setState((s) => ({ logs: { ...s.logs, lastSeq: ring.lastSeq } })), LOG_PACING);
   const ingest = new LogIngest(ring, (added) => pacer.add(added), STREAM_FLUSH_MS);
   const stopErrorRates = startErrorRates(store, ring);
