@@ -2,7 +2,7 @@
 // control client, so starting a program, polling its screen every millisecond or sending a key starts no process
 // and takes next to no CPU from the program measured.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sleep } from '../../test/support/wait';
 import { isRunning } from './proc-stats';
@@ -38,9 +38,15 @@ export class BenchTerminal {
   async start(session: string, argv: readonly string[], env: Record<string, string>): Promise<number> {
     const script = join(this.dir, `run-${++this.scripts}.sh`);
     const quote = (w: string) => `'${w.replace(/'/g, `'\\''`)}'`;
-    writeFileSync(script, `exec env -i ${Object.entries(env).map(([k, v]) => quote(`${k}=${v}`)).join(' ')} ${argv.map(quote).join(' ')}\n`);
+    // Its stderr goes to a file: a program that exits early takes its pane with it, and the file says why.
+    const stderr = quote(this.stderrFile(session));
+    writeFileSync(script, `exec env -i ${Object.entries(env).map(([k, v]) => quote(`${k}=${v}`)).join(' ')} ${argv.map(quote).join(' ')} 2>>${stderr}\n`);
     const pid = await this.control.command('new-session', '-d', '-P', '-F', '#{pane_pid}', '-s', session, '-x', String(COLS), '-y', String(ROWS), `sh ${script}`);
     return Number(pid.trim());
+  }
+
+  private stderrFile(session: string): string {
+    return join(this.dir, `${session}.stderr`);
   }
 
   screen(session: string): Promise<string> {
@@ -55,7 +61,11 @@ export class BenchTerminal {
   async waitFor(session: string, test: (screen: string) => boolean, what: string, timeoutMs = 30_000): Promise<number> {
     const deadline = performance.now() + timeoutMs;
     while (performance.now() < deadline) {
-      const shown = await this.screen(session);
+      const shown = await this.screen(session).catch((error: Error) => {
+        if (!/can't find (pane|session)/.test(error.message)) throw error;
+        const said = existsSync(this.stderrFile(session)) ? readFileSync(this.stderrFile(session), 'utf8').trim().split('\n').slice(-5).join(' | ') : '';
+        throw new Error(`${session} exited while waiting for ${what}${said ? `; its stderr: ${said}` : ''}`);
+      });
       if (test(shown)) return performance.now();
       await sleep(1);
     }
