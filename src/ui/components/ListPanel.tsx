@@ -1,5 +1,5 @@
 import { Box, Text } from 'ink';
-import type { ReactNode } from 'react';
+import { memo, useMemo, type ReactNode } from 'react';
 import { fit } from '../format';
 import { fitColumns, type Column } from '../columns';
 
@@ -29,7 +29,15 @@ export function windowStart(selected: number, visible: number, total: number): n
   return Math.min(selected - visible + 1, Math.max(0, total - visible));
 }
 
-function RowLine<Row>({ row, columns, inverse, bold }: { row: Row; columns: Column<Row>[]; inverse?: boolean; bold?: boolean }) {
+interface RowLineProps<Row> {
+  row: Row;
+  columns: Column<Row>[];
+  inverse?: boolean;
+  bold?: boolean;
+}
+
+/** A row renders again only when it, the columns or its highlight changed: a j/k press redraws two rows, not all. */
+const RowLine = memo(function RowLine<Row>({ row, columns, inverse, bold }: RowLineProps<Row>) {
   return (
     <Text inverse={inverse} bold={bold} wrap="truncate">
       {columns.map((c, i) => (
@@ -39,12 +47,12 @@ function RowLine<Row>({ row, columns, inverse, bold }: { row: Row; columns: Colu
       ))}
     </Text>
   );
-}
+}) as <Row>(props: RowLineProps<Row>) => ReactNode;
 
 export function ListPanel<Row>(props: ListPanelProps<Row>) {
   const { rows, focused, width, height, selectedKey } = props;
   const innerWidth = width - 4;
-  const columns = fitColumns(props.columns, innerWidth);
+  const columns = useMemo(() => fitColumns(props.columns, innerWidth), [props.columns, innerWidth]);
   const reserved = 4 + (props.summaryRow ? 1 : 0) + (props.footer ? 1 : 0);
   const visible = Math.max(1, height - reserved);
   const selected = Math.max(0, rows.findIndex((r) => props.rowKey(r) === selectedKey));
