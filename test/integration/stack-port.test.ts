@@ -4,6 +4,9 @@
  * resolved, started, measured, followed, stopped and built. Nothing may be pulled: every image is a fixture one.
  */
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -69,6 +72,23 @@ afterAll(async () => {
 });
 
 describe('StackPort with the real compose CLI', () => {
+  it('refuses to start a variant whose image is not on the engine, before compose could pull it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'netra-missing-'));
+    const file = join(dir, 'missing.yml');
+    writeFileSync(file, `services:\n  ghost:\n    image: ${MISSING_IMAGE}\n    network_mode: none\n`);
+    const ghost: StackDefinition = { name: 'ghost', project: `netra-spg-${suffix}`, files: { alpine: [file], regular: [file] }, env: {} };
+    try {
+      const compose = await detectCompose(DOCKER_BIN, composeEnvironment({ cli: DOCKER_BIN, endpoint }));
+      const up = port.up(ghost, 'alpine');
+      if (compose.flavour === 'v2') await expect(up).rejects.toThrow(/pull|not found|No such image/i);
+      else await expect(up).rejects.toThrow(`stack ghost (alpine) cannot start: not on this engine: ${MISSING_IMAGE} (ghost); build them (netra-console rebuild ghost) or docker load them; nothing was pulled or started`);
+      expect((await dockerCli(engine, ['image', 'inspect', MISSING_IMAGE])).code).not.toBe(0);
+      expect(await port.containers(ghost.project)).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('resolves each variant into its services', async () => {
     const model = await port.resolve(stack, 'alpine');
     const byName = Object.fromEntries(model.services.map((s) => [s.name, s]));

@@ -114,7 +114,7 @@ export function createStackPort(docker: Docker, options: StackPortOptions): Stac
     return { cli, output: await runCompose(cli, args, { files, project: stack.project, env: environment(stack), timeoutMs, onLine, signal }) };
   }
 
-  return {
+  const port: StackPort = {
     async resolve(stack, variant) {
       const files = filesOf(stack, variant);
       const cli = await compose();
@@ -196,6 +196,8 @@ export function createStackPort(docker: Docker, options: StackPortOptions): Stac
 
     async up(stack, variant, signal) {
       const cli = await compose();
+      // compose v1 has no `--pull never` and pulls an image it does not find: every image must be here first.
+      if (cli.flavour !== 'v2') await refuseMissingImages(stack, variant);
       await run(stack, variant, ['up', '-d', '--no-build', ...(cli.flavour === 'v2' ? ['--pull', 'never'] : [])], timeouts.upMs, undefined, signal);
     },
 
@@ -284,4 +286,15 @@ export function createStackPort(docker: Docker, options: StackPortOptions): Stac
       }
     },
   };
+
+  async function refuseMissingImages(stack: StackDefinition, variant: StackVariant): Promise<void> {
+    const model = await port.resolve(stack, variant);
+    const sizes = await port.imageSizes([...new Set(model.services.map((s) => s.image))]);
+    const missing = model.services.filter((s) => sizes[s.image] === null).map((s) => `${printable(s.image)} (${s.name})`);
+    if (missing.length > 0) {
+      throw new Error(`stack ${stack.name} (${variant}) cannot start: not on this engine: ${missing.join(', ')}; build them (netra-console rebuild ${stack.name}) or docker load them; nothing was pulled or started`);
+    }
+  }
+
+  return port;
 }
