@@ -13,7 +13,12 @@ export const sourcePatches = [
   },
   {
     file: inPackage('docker-modem/lib/modem.js'),
-    replace: [{ count: 1, from: "ssh = require('./ssh'),", to: "ssh = function () { return require('./ssh').apply(this, arguments); }," }],
+    replace: [
+      { count: 1, from: "ssh = require('./ssh'),", to: "ssh = function () { return require('./ssh').apply(this, arguments); }," },
+      // Every request inspects its options (util.inspect, all depths) for a debug line nobody reads unless DEBUG=modem:
+      // ~1.5 ms a request, ~60 ms of the 40 requests that bring 20 containers on screen.
+      { count: 1, from: "debug('Sending: %s', util.inspect(options, {", to: "if (debug.enabled) debug('Sending: %s', util.inspect(options, {" },
+    ],
   },
   // Yoga's Emscripten loader fetch()es its wasm from a data: URL when a global fetch exists, which loads all of
   // undici first: ~80 ms of the first frame. Without fetch it decodes the same base64 in place.

@@ -23,7 +23,7 @@ export async function profileConsole(
   dir: string,
   settleMs: number,
   windows: readonly ProfileWindow[],
-): Promise<{ file: string; summaries: Array<{ label: string; summary: ProfileSummary }> }> {
+): Promise<{ file: string; summaries: Array<{ label: string; from: number; to: number; summary: ProfileSummary }> }> {
   mkdirSync(dir, { recursive: true });
   const launched = performance.now();
   const pid = await startConsole(term, c);
@@ -43,5 +43,5 @@ export async function profileConsole(
   const written = readdirSync(dir).filter((f) => f.endsWith('.cpuprofile'));
   if (written.length !== 1) throw new Error(`expected one .cpuprofile in ${dir}, found ${written.length}`);
   const file = join(dir, written[0]!);
-  return { file, summaries: spans.map((s) => ({ label: s.label, summary: summariseProfile(file, s.from, s.to) })) };
+  return { file, summaries: spans.map((s) => ({ ...s, summary: summariseProfile(file, s.from, s.to) })) };
 }

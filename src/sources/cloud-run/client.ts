@@ -28,9 +28,16 @@ export function endpointLabel(target: CloudRunTarget): string {
 
 const CALL_TIMEOUT_MS = 10_000;
 
-/** Loads the Google client modules on demand: they are heavy and must not delay the first frame. */
+/**
+ * Loads the Google client modules on demand: they are heavy and must not delay the first frame. The two clients'
+ * own modules of @google-cloud/run (the classes its index exports), not the index, which loads all nine of its clients.
+ */
 export async function createCloudRunApi(target: CloudRunTarget): Promise<CloudRunApi> {
-  const [{ ServicesClient, RevisionsClient }, options] = await Promise.all([import('@google-cloud/run'), clientOptions(target)]);
+  const [{ ServicesClient }, { RevisionsClient }, options] = await Promise.all([
+    import('@google-cloud/run/build/src/v2/services_client.js'),
+    import('@google-cloud/run/build/src/v2/revisions_client.js'),
+    clientOptions(target),
+  ]);
   const services = new ServicesClient(options);
   const revisions = new RevisionsClient(options);
   const parent = `projects/${target.project}/locations/${target.region}`;

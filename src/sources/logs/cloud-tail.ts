@@ -40,10 +40,14 @@ export function filterString(value: string): string {
   return `"${value.replace(/["\\]/g, '\\$&')}"`;
 }
 
-/** Loads the Logging client on first use; it is heavy and must not delay the first frame. */
+/**
+ * Loads the Logging client on first use; it is heavy and must not delay the first frame. It is @google-cloud/logging's
+ * `v2.LoggingServiceV2Client`, from its own module: the package's index also loads the Logging class's dependencies,
+ * the config and metrics clients and the static protobuf modules (~8 MiB the console never uses).
+ */
 export async function createLoggingClient(target: CloudRunTarget): Promise<LoggingServiceV2Client> {
-  const { v2 } = (await import('@google-cloud/logging')) as { v2: { LoggingServiceV2Client: new (options: unknown) => LoggingServiceV2Client } };
-  return new v2.LoggingServiceV2Client(await clientOptions(target));
+  const [{ LoggingServiceV2Client }, options] = await Promise.all([import('@google-cloud/logging-api/build/src/v2/logging_service_v2_client.js'), clientOptions(target)]);
+  return new LoggingServiceV2Client(options);
 }
 
 /** Entries since `sinceIso` (inclusive), oldest first: the backfill after a reconnect and `logs --since`. */
