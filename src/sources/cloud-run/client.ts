@@ -30,7 +30,7 @@ const CALL_TIMEOUT_MS = 10_000;
 
 /**
  * Loads the Google client modules on demand: they are heavy and must not delay the first frame. The two clients'
- * own modules of @google-cloud/run (the classes its index exports), not the index, which loads all nine of its clients.
+ * own modules of @google-cloud/run (the classes its index exports), not the index, which loads all eight of its clients.
  */
 export async function createCloudRunApi(target: CloudRunTarget): Promise<CloudRunApi> {
   const [{ ServicesClient }, { RevisionsClient }, options] = await Promise.all([
