@@ -52,7 +52,7 @@ export const sourcePatches = [
       { count: 1, from: 'let cached = this.styledChars.get(line);', to: "let cached = this.styledChars.get(line) ?? this.carried('styledChars', line);" },
       { count: 1, from: 'let cached = this.widths.get(text);', to: "let cached = this.widths.get(text) ?? this.carried('widths', text);" },
       { count: 1, from: 'let cached = this.blockWidths.get(text);', to: "let cached = this.blockWidths.get(text) ?? this.carried('blockWidths', text);" },
-      { count: 1, from: 'export default class Output {', to: "let lastFrameCaches;\nconst blankCellOfGrid = Object.freeze({ type: 'char', value: ' ', fullWidth: false, styles: Object.freeze([]) });\nexport default class Output {" },
+      { count: 1, from: 'export default class Output {', to: "let lastFrameCaches;\nconst lastFrameRows = [];\nconst blankCellOfGrid = Object.freeze({ type: 'char', value: ' ', fullWidth: false, styles: Object.freeze([]) });\nexport default class Output {" },
       // A write's text split into styled lines, per text (cached like the rest) rather than per write and frame.
       {
         count: 1,
@@ -63,6 +63,109 @@ export const sourcePatches = [
       // Every cell of the grid starts as the same blank (cells are replaced, never changed): 11,000 fewer objects a frame.
       { count: 1, from: "row.push({\n                    type: 'char',\n                    value: ' ',\n                    fullWidth: false,\n                    styles: [],\n                });", to: 'row.push(blankCellOfGrid);' },
       { count: 1, from: '    caches = new OutputCaches();', to: '    caches = (lastFrameCaches = new OutputCaches(lastFrameCaches));' },
+      // A frame is drawn into a grid of cells, row by row turned back into text: every row every frame, though a j/k
+      // press changes two. Here each write's lines are kept per row first (their position and text, transformed as
+      // before), and a row whose writes are the very ones it had in the frame before takes that frame's text.
+      {
+        count: 1,
+        from: [
+          '        for (let [index, line] of lines.entries()) {',
+          '            const currentLine = output[y + index];',
+          '            // Lines above or below the output area have no corresponding pre-initialized row.',
+          '            if (!currentLine) {',
+          '                continue;',
+          '            }',
+          '            for (const transformer of transformers) {',
+          '                line = transformer(line, index + y - operation.y);',
+          '            }',
+          '            const characters = this.caches.getStyledChars(line);',
+          '            // Nothing to write (e.g. line was clipped away).',
+          '            if (characters.length === 0) {',
+          '                continue;',
+          '            }',
+          '            let offsetX = x;',
+        ].join('\n'),
+        to: [
+          '        for (let [index, line] of lines.entries()) {',
+          '            const rowWrites = output[y + index];',
+          '            if (!rowWrites) {',
+          '                continue;',
+          '            }',
+          '            for (const transformer of transformers) {',
+          '                line = transformer(line, index + y - operation.y);',
+          '            }',
+          '            rowWrites.push(x, line);',
+          '        }',
+          '    }',
+          '    rowText(rowWrites, y) {',
+          '        const last = lastFrameRows[y];',
+          '        if (last && last.width === this.width && last.writes.length === rowWrites.length && last.writes.every((value, i) => value === rowWrites[i])) {',
+          '            return last.text;',
+          '        }',
+          '        const currentLine = new Array(this.width).fill(blankCellOfGrid);',
+          '        for (let i = 0; i < rowWrites.length; i += 2) {',
+          '            this.writeLine(currentLine, rowWrites[i], rowWrites[i + 1]);',
+          '        }',
+          '        const text = styledCharsToString(currentLine.filter(item => item !== undefined)).trimEnd();',
+          '        lastFrameRows[y] = { width: this.width, writes: rowWrites, text };',
+          '        return text;',
+          '    }',
+          '    writeLine(currentLine, x, line) {',
+          '        {',
+          '            const characters = this.caches.getStyledChars(line);',
+          '            if (characters.length === 0) {',
+          '                return;',
+          '            }',
+          '            let offsetX = x;',
+        ].join('\n'),
+      },
+      {
+        count: 1,
+        from: [
+          '        const output = [];',
+          '        for (let y = 0; y < this.height; y++) {',
+          '            const row = [];',
+          '            for (let x = 0; x < this.width; x++) {',
+          '                row.push(blankCellOfGrid);',
+          '            }',
+          '            output.push(row);',
+          '        }',
+        ].join('\n'),
+        to: '        const output = Array.from({ length: this.height }, () => []);',
+      },
+      {
+        count: 1,
+        from: [
+          '        const generatedOutput = output',
+          '            .map(line => {',
+          '            // See https://github.com/vadimdemedes/ink/pull/564#issuecomment-1637022742',
+          '            const lineWithoutEmptyItems = line.filter(item => item !== undefined);',
+          '            return styledCharsToString(lineWithoutEmptyItems).trimEnd();',
+          '        })',
+          "            .join('\\n');",
+        ].join('\n'),
+        to: "        const generatedOutput = output.map((rowWrites, y) => this.rowText(rowWrites, y)).join('\\n');",
+      },
+    ],
+  },
+  // Ink squashes every text node's children into one string (colouring each, sanitizing the result) on every frame,
+  // for rows that did not change. Here each text node keeps its squashed text until Ink marks it dirty: Ink does
+  // so for every change that can alter that text (a child's text, a child added, removed or moved, a nested
+  // transform or visibility), on the node and up to the text node that owns the layout.
+  {
+    file: inPackage('ink/build/squash-text-nodes.js'),
+    replace: [
+      { count: 1, from: 'const squashTextNodes = (node) => {\n    let text = \'\';', to: "const squashTextNodes = (node) => node.squashedText ??= squashTextNodesAfresh(node);\nconst squashTextNodesAfresh = (node) => {\n    let text = '';" },
+    ],
+  },
+  {
+    file: inPackage('ink/build/dom.js'),
+    replace: [
+      {
+        count: 1,
+        from: 'const markNodeAsDirty = (node) => {\n',
+        to: 'const markNodeAsDirty = (node) => {\n    for (let changed = node; changed; changed = changed.yogaNode ? undefined : changed.parentNode) {\n        changed.squashedText = undefined;\n    }\n',
+      },
     ],
   },
   // string-width tests every cluster of a non-ASCII string against \p{RGI_Emoji}, a set of ~3,700 sequences that

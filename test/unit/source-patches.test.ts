@@ -97,22 +97,65 @@ describe('source patches', () => {
     expect(patchedWidth('│▁●✘│')).toBe(5);
   });
 
-  it('Ink, patched (caches carried from frame to frame), draws every frame of a changing screen as the original', async () => {
-    type InkModule = { frame(step: number): string };
+  it('Ink, patched (caches carried from frame to frame, rows kept when their writes are unchanged), draws every frame of a changing screen as the original', async () => {
+    type InkModule = { frame(step: number, columns: number): string };
+    // Rows that change and rows that do not, a clipped box (overflow hidden) whose text runs past its edge, wide
+    // characters cut by that edge and overwritten by a later write, and frames of different widths in turn.
     const source = `
       import { Box, Text, renderToString } from 'ink';
       import { createElement as h } from 'react';
       const words = ['netra-backend', '完了', '🚀 deploy', 'healthy', '│▁▂▃', 'e\\u0301te', '\\u001B[31mred\\u001B[39m'];
       const row = (step, i) => h(Box, { key: i }, h(Text, { color: i % 2 ? 'green' : undefined, bold: step % 3 === i % 3 }, words[(step + i) % words.length] + ' ' + ((step * i) % 7)), h(Text, { wrap: 'truncate' }, ' ' + words[(step * 3 + i) % words.length].repeat(1 + (i % 3))));
-      export const frame = (step) => renderToString(h(Box, { flexDirection: 'column', borderStyle: 'round', width: 30 }, Array.from({ length: 6 }, (_, i) => row(step, i))), { columns: 40 });
+      const clipped = (step) => h(Box, { width: 9, height: 2, overflow: 'hidden' }, h(Text, { wrap: 'wrap', color: 'cyan' }, '完了完了完了 ' + words[step % words.length].repeat(3)));
+      const overlay = (step) => h(Box, { position: 'absolute', marginLeft: 3 + (step % 2), marginTop: 1 }, h(Text, { inverse: true }, step % 4 ? 'ab' : '完'));
+      export const frame = (step, columns) => renderToString(h(Box, { flexDirection: 'column', borderStyle: 'round', width: Math.min(30, columns - 2) }, [...Array.from({ length: 6 }, (_, i) => row(step % 5 === 4 && i < 3 ? 0 : step, i)), h(Box, { key: 'c' }, clipped(step)), h(Box, { key: 'o' }, overlay(step))]), { columns });
     `;
     const patched = await bundled<InkModule>('ink', source, true);
     const original = await bundled<InkModule>('ink', source, false);
-    const steps = [0, 1, 1, 2, 3, 3, 3, 4, 5, 6, 7, 8, 9, 10, 2, 0];
-    const frames = steps.map((step) => patched.frame(step));
-    expect(frames).toEqual(steps.map((step) => original.frame(step)));
+    const steps = [0, 1, 1, 2, 3, 3, 3, 4, 5, 6, 7, 8, 9, 10, 2, 0, 4, 4, 9, 14];
+    const columns = (i: number) => (i % 7 === 5 ? 24 : 40);
+    const frames = steps.map((step, i) => patched.frame(step, columns(i)));
+    expect(frames).toEqual(steps.map((step, i) => original.frame(step, columns(i))));
     expect(frames[0]).toContain('netra-backend');
-  });
+    expect(frames[0]).toContain('完了');
+  }, 30_000);
+
+  it('Ink, patched (text nodes keep their squashed text until Ink marks them dirty), draws every update of a live tree as the original', async () => {
+    type InkModule = { frames(): string[] };
+    // One tree kept across updates, as the console's: texts that change, nested colours (transforms) that change,
+    // children inserted, removed and moved inside a text, nested texts hidden by Suspense, rows that stay the same.
+    const source = `
+      import { Text, Box } from 'ink';
+      import { render } from 'ink-testing-library';
+      import { createElement as h, Suspense } from 'react';
+      const never = new Promise(() => {});
+      const Pending = () => { throw never; };
+      const colours = ['green', 'red', undefined, 'cyan'];
+      const row = (step, i) => h(Text, { key: i, wrap: 'truncate' },
+        h(Text, { color: colours[(step + i) % 4] }, 'row ' + i + ' '),
+        ...(step % 3 === i % 3 ? [h(Text, { key: 'x', bold: true }, '[' + step + ']')] : []),
+        ...(i === 2 ? (step % 2 ? ['b', 'a'] : ['a', 'b']).map((t) => h(Text, { key: t, color: t === 'a' ? 'yellow' : undefined }, t)) : []),
+        h(Text, { key: 'tail', dimColor: step % 4 === 0 }, i === 4 ? 'step ' + step : 'same'),
+        i === 1 ? h(Suspense, { fallback: h(Text, { color: 'magenta' }, '…') }, step % 5 === 3 ? h(Pending) : h(Text, null, 'ready')) : null,
+      );
+      const tree = (step) => h(Box, { flexDirection: 'column', width: 40 }, Array.from({ length: 6 }, (_, i) => row(step, i)));
+      export function frames() {
+        const app = render(tree(0));
+        const out = [app.lastFrame()];
+        for (const step of [1, 2, 2, 3, 4, 5, 6, 3, 7, 8, 9, 10, 11, 12]) {
+          app.rerender(tree(step));
+          out.push(app.lastFrame());
+        }
+        app.unmount();
+        return out;
+      }
+    `;
+    const patched = (await bundled<InkModule>('ink-live', source, true)).frames();
+    const original = (await bundled<InkModule>('ink-live', source, false)).frames();
+    expect(patched).toEqual(original);
+    expect(new Set(patched).size).toBeGreaterThan(10);
+    expect(patched[1]).toContain('step 1');
+  }, 30_000);
 
   it('refuses a dependency that no longer contains the text a patch replaces', () => {
     expect(() => patchSource('/x/node_modules/string-width/index.js', 'export default () => 1;')).toThrow(/contains .* 0 times, expected 1; the dependency changed/);

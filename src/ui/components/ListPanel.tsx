@@ -29,25 +29,42 @@ export function windowStart(selected: number, visible: number, total: number): n
   return Math.min(selected - visible + 1, Math.max(0, total - visible));
 }
 
-interface RowLineProps<Row> {
-  row: Row;
-  columns: Column<Row>[];
+/** One cell of a row as drawn: its text fitted to the column, and its colour. */
+interface Cell {
+  text: string;
+  color: string | undefined;
+}
+
+interface RowLineProps {
+  cells: readonly Cell[];
   inverse?: boolean;
   bold?: boolean;
 }
 
-/** A row renders again only when it, the columns or its highlight changed: a j/k press redraws two rows, not all. */
-const RowLine = memo(function RowLine<Row>({ row, columns, inverse, bold }: RowLineProps<Row>) {
+function cellsOf<Row>(row: Row, columns: readonly Column<Row>[], inverse: boolean): Cell[] {
+  return columns.map((c, i) => ({ text: (i > 0 ? ' ' : '') + fit(c.cell(row), c.width, c.align), color: inverse ? undefined : c.color?.(row) }));
+}
+
+function sameCells(a: RowLineProps, b: RowLineProps): boolean {
+  if (a.inverse !== b.inverse || a.bold !== b.bold || a.cells.length !== b.cells.length) return false;
+  return a.cells.every((cell, i) => cell.text === b.cells[i]!.text && cell.color === b.cells[i]!.color);
+}
+
+/**
+ * A row renders again only when what it shows changed: a j/k press redraws two rows, and a second of new stats
+ * redraws only the rows whose figures moved, not every row that got a new object.
+ */
+const RowLine = memo(function RowLine({ cells, inverse, bold }: RowLineProps) {
   return (
     <Text inverse={inverse} bold={bold} wrap="truncate">
-      {columns.map((c, i) => (
-        <Text key={c.title} color={inverse ? undefined : c.color?.(row)}>
-          {(i > 0 ? ' ' : '') + fit(c.cell(row), c.width, c.align)}
+      {cells.map((cell, i) => (
+        <Text key={i} color={cell.color}>
+          {cell.text}
         </Text>
       ))}
     </Text>
   );
-}) as <Row>(props: RowLineProps<Row>) => ReactNode;
+}, sameCells);
 
 export function ListPanel<Row>(props: ListPanelProps<Row>) {
   const { rows, focused, width, height, selectedKey } = props;
@@ -75,11 +92,12 @@ export function ListPanel<Row>(props: ListPanelProps<Row>) {
         <>
           <Text dimColor wrap="truncate">{columns.map((c, i) => (i > 0 ? ' ' : '') + fit(c.title, c.width, c.align)).join('')}</Text>
           {shown.length === 0 ? <Text dimColor>{props.filter ? `No rows match "${props.filter}"` : props.emptyText}</Text> : null}
-          {shown.map((row) => (
-            <RowLine key={props.rowKey(row)} row={row} columns={columns} inverse={focused && props.rowKey(row) === selectedKey} />
-          ))}
+          {shown.map((row) => {
+            const inverse = focused && props.rowKey(row) === selectedKey;
+            return <RowLine key={props.rowKey(row)} cells={cellsOf(row, columns, inverse)} inverse={inverse} />;
+          })}
           <Box flexGrow={1} />
-          {props.summaryRow ? <RowLine row={props.summaryRow} columns={columns} bold /> : null}
+          {props.summaryRow ? <RowLine cells={cellsOf(props.summaryRow, columns, false)} bold /> : null}
           {props.footer ?? null}
         </>
       )}
