@@ -168,6 +168,35 @@ export const sourcePatches = [
       },
     ],
   },
+  // Ink holds a frame back until 1000/maxFps ms after the one before: a key pressed just after a tick's frame waited
+  // up to 17 ms for its own. Frames a key press (or paste) causes are drawn at once; maxFps still bounds the rest.
+  {
+    file: inPackage('ink/build/components/App.js'),
+    replace: [
+      { count: 1, from: 'onKittyQueryResponse, onRegisterInputControl,', to: 'onKittyQueryResponse, onInput, onRegisterInputControl,' },
+      { count: 1, from: "        handleInput(input);\n        eventEmitterRef.current.emit('input', input);", to: "        handleInput(input);\n        onInput?.();\n        eventEmitterRef.current.emit('input', input);" },
+      { count: 1, from: "                eventEmitterRef.current.emit('paste', event.paste);", to: "                onInput?.();\n                eventEmitterRef.current.emit('paste', event.paste);" },
+    ],
+  },
+  {
+    file: inPackage('ink/build/ink.js'),
+    replace: [
+      {
+        count: 1,
+        from: '    hasPendingThrottledRender = false;\n',
+        to: '    hasPendingThrottledRender = false;\n    inputFrame = false;\n    drawNextFrameAtOnce = () => {\n        this.inputFrame = true;\n        setImmediate(() => {\n            this.inputFrame = false;\n        });\n    };\n',
+      },
+      { count: 1, from: '                this.hasPendingThrottledRender = true;\n                throttled();\n', to: '                this.hasPendingThrottledRender = true;\n                throttled();\n                if (this.inputFrame) {\n                    throttled.flush();\n                }\n' },
+      { count: 1, from: 'onKittyQueryResponse: this.handleKittyQueryResponse }', to: 'onKittyQueryResponse: this.handleKittyQueryResponse, onInput: this.drawNextFrameAtOnce }' },
+    ],
+  },
+  // A changed line is written from its first changed cell, which for any line with a non-ASCII character (every
+  // row between box borders) means splitting both versions into graphemes, every frame: ~150 ms of 40 s of j/k on
+  // 200 containers. Such a line is written whole instead (what Ink does anyway when it cannot tell the column).
+  {
+    file: inPackage('ink/build/line-update.js'),
+    replace: [{ count: 1, from: '    let textLength = 0;\n    let column = 0;\n', to: '    if (!printableAscii.test(previousText) || !printableAscii.test(nextText)) {\n        return full;\n    }\n    let textLength = 0;\n    let column = 0;\n' }],
+  },
   // string-width tests every cluster of a non-ASCII string against \p{RGI_Emoji}, a set of ~3,700 sequences that
   // costs V8 ~90 ms to build and tier up: on the first frame, for box-drawing lines. Every RGI emoji has a code point
   // of Emoji_Presentation, or U+FE0F, or is a keycap (U+20E3); a cluster with none of them cannot match, and the set

@@ -157,6 +157,47 @@ describe('source patches', () => {
     expect(patched[1]).toContain('step 1');
   }, 30_000);
 
+  it('Ink, patched, draws the frame a key press causes at once, even right after another frame (maxFps still holds the rest)', async () => {
+    type InkModule = { run(): Promise<{ afterKey: string; afterTick: string }> };
+    // maxFps 0.01: without the patch, every frame after the first waits 100 s for its turn.
+    const source = `
+      import { Text, render, useInput } from 'ink';
+      import { createElement as h, useState, useEffect } from 'react';
+      import { PassThrough } from 'node:stream';
+      const settle = () => new Promise((resolve) => setImmediate(() => setImmediate(resolve)));
+      export async function run() {
+        const stdout = Object.assign(new PassThrough(), { isTTY: true, columns: 40, rows: 5 });
+        const stdin = Object.assign(new PassThrough(), { isTTY: true, setRawMode() { return stdin; }, ref() { return stdin; }, unref() { return stdin; } });
+        let written = '';
+        stdout.on('data', (chunk) => { written += chunk.toString(); });
+        let tick;
+        function App() {
+          const [key, setKey] = useState('none');
+          const [ticks, setTicks] = useState(0);
+          useEffect(() => { tick = () => setTicks((t) => t + 1); }, []);
+          useInput((input) => setKey(input));
+          return h(Text, null, 'key ' + key + ' ticks ' + ticks);
+        }
+        const app = render(h(App), { stdout, stdin, maxFps: 0.01, interactive: true, exitOnCtrlC: false, patchConsole: false });
+        await settle();
+        tick();
+        await settle();
+        stdin.write('j');
+        await settle();
+        const afterKey = written;
+        tick();
+        await settle();
+        const afterTick = written;
+        app.unmount();
+        return { afterKey, afterTick };
+      }
+    `;
+    const { afterKey, afterTick } = await (await bundled<InkModule>('ink-input', source, true)).run();
+    expect(afterKey).toContain('key j');
+    // The tick after it is not a key press: it waits for its turn.
+    expect(afterTick).not.toContain('ticks 2');
+  }, 30_000);
+
   it('refuses a dependency that no longer contains the text a patch replaces', () => {
     expect(() => patchSource('/x/node_modules/string-width/index.js', 'export default () => 1;')).toThrow(/contains .* 0 times, expected 1; the dependency changed/);
   });
