@@ -3,6 +3,7 @@
 // Node with the shebang's own settings plus --cpu-prof.
 import { readFileSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 const ROOT = process.cwd();
 export const CLI = join(ROOT, 'dist/cli.js');
@@ -46,6 +47,13 @@ export function consoleLaunch(home: string, args: readonly string[]): Launch {
 export function profiledLaunch(home: string, args: readonly string[], dir: string): Launch {
   const { env, nodeFlags } = shebang();
   return { argv: [NODE, '--cpu-prof', `--cpu-prof-dir=${dir}`, ...nodeFlags, CLI, ...args], env: { ...cleanEnv(home), ...env } };
+}
+
+/** The same start with frame-trace.mjs loaded: it saves what it recorded to `traceFile` when the console exits. */
+export function tracedLaunch(home: string, args: readonly string[], traceFile: string): Launch {
+  const { env, nodeFlags } = shebang();
+  const preload = pathToFileURL(join(ROOT, 'bench/support/frame-trace.mjs')).href;
+  return { argv: [NODE, ...nodeFlags, '--import', preload, CLI, ...args], env: { ...cleanEnv(home), ...env, NETRA_BENCH_FRAME_TRACE: traceFile } };
 }
 
 /** The baseline of the start-up figures: the same Node doing nothing, started the same way. */
