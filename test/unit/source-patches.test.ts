@@ -198,6 +198,20 @@ describe('source patches', () => {
     expect(afterTick).not.toContain('ticks 2');
   }, 30_000);
 
+  it('Ink, patched, writes a changed line with a non-ASCII character whole, and an ASCII one from its first change as before', async () => {
+    type LineUpdate = { default(previous: string, next: string, columns: number): string };
+    const source = "export { default } from './node_modules/ink/build/line-update.js';";
+    const patched = (await bundled<LineUpdate>('line-update', source, true)).default;
+    const original = (await bundled<LineUpdate>('line-update', source, false)).default;
+    const whole = (next: string) => `\u001B[1G\u001B[K${next}`;
+    const boxed = ['│ bench-s1-0  running  1m05s │', '│ bench-s1-0  running  1m06s │'] as const;
+    expect(patched(...boxed, 140)).toBe(whole(boxed[1]));
+    expect(original(...boxed, 140)).not.toBe(whole(boxed[1]));
+    const ascii = ['| bench-s1-0  running  1m05s |', '| bench-s1-0  running  1m06s |'] as const;
+    expect(patched(...ascii, 140)).toBe(original(...ascii, 140));
+    expect(patched(...ascii, 140)).not.toBe(whole(ascii[1]));
+  }, 30_000);
+
   it('refuses a dependency that no longer contains the text a patch replaces', () => {
     expect(() => patchSource('/x/node_modules/string-width/index.js', 'export default () => 1;')).toThrow(/contains .* 0 times, expected 1; the dependency changed/);
   });
