@@ -12,11 +12,15 @@ export function keyFramesFromTrace(file: string, keys: RegExp): number[] {
   } catch (error) {
     throw new Error(`no frame trace from the console at ${file} (it is written when the console exits): ${(error as Error).message}`);
   }
+  // One pass: the key reads waiting for a write (two keys read before one frame share it).
   const frames: number[] = [];
-  events.forEach(([kind, at, text], i) => {
-    if (kind !== 'read' || !keys.test(text)) return;
-    const written = events.slice(i + 1).find((e) => e[0] === 'write');
-    if (written) frames.push(written[1] - at);
-  });
+  let waiting: number[] = [];
+  for (const [kind, at, text] of events) {
+    if (kind === 'read' && keys.test(text)) waiting.push(at);
+    else if (kind === 'write' && waiting.length > 0) {
+      for (const readAt of waiting) frames.push(at - readAt);
+      waiting = [];
+    }
+  }
   return frames;
 }
