@@ -129,12 +129,16 @@ function expectCpuClose(actual: number, expected: number, label: string): void {
   expect(Math.abs(actual - expected), `${label}: ours ${actual.toFixed(2)}% vs docker ${expected.toFixed(2)}%`).toBeLessThanOrEqual(tolerance);
 }
 
-/** Memory within 15 % (docker prints three significant digits, far finer than that). */
+/**
+ * Memory within 15 % (docker prints three significant digits, far finer than that), or within 256 KiB of a
+ * small figure: the live watcher's frame is from another second than docker's, and an idle shell that forks
+ * `sleep` every second moves by ~100 KiB from one second to the next (seen: 0.63 vs 0.55 MiB).
+ */
 function expectMemClose(actual: number, expected: number, label: string): void {
   expect(
     Math.abs(actual - expected),
     `${label}: ours ${(actual / MiB).toFixed(2)} MiB vs docker ${(expected / MiB).toFixed(2)} MiB`,
-  ).toBeLessThanOrEqual(expected * 0.15);
+  ).toBeLessThanOrEqual(Math.max(expected * 0.15, 256 * 1024));
 }
 
 describe('stats accuracy against docker stats', () => {
