@@ -3,7 +3,7 @@
 import { sleep } from '../../test/support/wait';
 import type { BenchTerminal } from './bench-terminal';
 import type { Launch } from './console-launch';
-import { cpuWindow, peakRssMiB, rssMiB, type CpuShare } from './proc-stats';
+import { cpuWindow, peakRssMiB, rssMiB, rssSplitMiB, type CpuShare } from './proc-stats';
 
 export interface IdleCase {
   session: string;
@@ -26,8 +26,11 @@ export interface IdleResult {
   /** Context: the sandbox in another process, when there is one. */
   sandbox?: CpuShare;
   rssMiB: number;
+  /** RSS split into its own (anonymous) pages and mapped files' pages, shared with other processes mapping them. */
+  rssSplitMiB: { anon: number; file: number };
   peakRssMiB: number;
   dockerStatsRssMiB: number;
+  dockerStatsRssSplitMiB: { anon: number; file: number };
 }
 
 /** What runs beside the console during its window. */
@@ -78,8 +81,10 @@ export async function idleWindow(term: BenchTerminal, session: string, pid: numb
     dockerd: shares.dockerd!,
     ...(shares.sandbox ? { sandbox: shares.sandbox } : {}),
     rssMiB: rssMiB(pid),
+    rssSplitMiB: rssSplitMiB(pid),
     peakRssMiB: peakRssMiB(pid),
     dockerStatsRssMiB: rssMiB(others.dockerStats),
+    dockerStatsRssSplitMiB: rssSplitMiB(others.dockerStats),
   };
 }
 
@@ -97,6 +102,7 @@ export function idleLine(label: string, r: IdleResult): string {
   const sandbox = r.sandbox ? `, sandbox process ${pct(r.sandbox)}` : '';
   const activity = `drawing ${r.framesPerSecond.toFixed(1)} frames/s, receiving ${r.logLinesPerSecond.toFixed(1)} log lines/s`;
   const cpu = `netra-console ${pct(r.console)} ${activity}, docker stats ${pct(r.dockerStats)}, dockerd ${pct(r.dockerd)}${sandbox}`;
-  const rss = `RSS netra-console ${r.rssMiB.toFixed(0)} MiB (peak ${r.peakRssMiB.toFixed(0)}), docker stats ${r.dockerStatsRssMiB.toFixed(0)} MiB`;
+  const split = (s: { anon: number; file: number }) => `${s.anon.toFixed(0)} own + ${s.file.toFixed(0)} files`;
+  const rss = `RSS netra-console ${r.rssMiB.toFixed(0)} MiB = ${split(r.rssSplitMiB)} (peak ${r.peakRssMiB.toFixed(0)}), docker stats ${r.dockerStatsRssMiB.toFixed(0)} MiB = ${split(r.dockerStatsRssSplitMiB)}`;
   return `${label}: over ${r.seconds.toFixed(1)} s ${cpu}; ${rss}`;
 }

@@ -52,13 +52,18 @@ export function treeTicks(pid: number): number {
 /** CPU time of a process and everything it started, in milliseconds (tick resolution). */
 export const treeCpuMs = (pid: number): number => (treeTicks(pid) / TICKS_PER_SECOND) * 1000;
 
-function statusKiB(pid: number, field: 'VmRSS' | 'VmHWM'): number {
+function statusKiB(pid: number, field: 'VmRSS' | 'VmHWM' | 'RssAnon' | 'RssFile'): number {
   const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith(`${field}:`));
   if (!line) throw new Error(`/proc/${pid}/status has no ${field}`);
   return Number(line.split(/\s+/)[1]);
 }
 
 export const rssMiB = (pid: number): number => statusKiB(pid, 'VmRSS') / 1024;
+/**
+ * Resident memory of its own (heap, stacks: anonymous pages) and resident pages of files it maps (its executable and
+ * libraries), which the kernel shares with every process mapping the same files.
+ */
+export const rssSplitMiB = (pid: number): { anon: number; file: number } => ({ anon: statusKiB(pid, 'RssAnon') / 1024, file: statusKiB(pid, 'RssFile') / 1024 });
 /** The most resident memory the process has had so far. */
 export const peakRssMiB = (pid: number): number => statusKiB(pid, 'VmHWM') / 1024;
 

@@ -1,6 +1,5 @@
 import { createRequire } from 'node:module';
-import { fromJSON, type Options, type PackageDefinition } from '@grpc/proto-loader';
-import { grpc, protobuf } from 'google-gax';
+import { grpc, GrpcClient, protobuf } from 'google-gax';
 import type { Any } from './wire';
 
 // The protos the official clients are generated from, so both ends of the wire agree field for field.
@@ -10,11 +9,11 @@ const runJson = require('@google-cloud/run/build/protos/protos.json') as protobu
 const requireFromLogging = createRequire(require.resolve('@google-cloud/logging'));
 const loggingJson = requireFromLogging('@google-cloud/logging-api/build/protos/protos.json') as protobuf.INamespace;
 
-// The options google-gax loads the clients' protos with: requests reach the handlers shaped as the clients build them.
-const LOADER_OPTIONS: Options = { keepCase: false, longs: String, enums: String, defaults: true, oneofs: true };
-
-const runPackage = fromJSON(runJson, LOADER_OPTIONS);
-const loggingPackage = fromJSON(loggingJson, LOADER_OPTIONS);
+// Loaded as google-gax loads the clients' protos, through its cache: requests reach the handlers shaped as the
+// clients build them, and an in-process sandbox and its clients share one copy of each bundle (~4 MiB less).
+const gax = new GrpcClient();
+const runPackage = gax.loadProtoJSON(runJson);
+const loggingPackage = gax.loadProtoJSON(loggingJson);
 const runRoot = protobuf.Root.fromJSON(runJson);
 
 export type SandboxServiceName =
@@ -25,8 +24,9 @@ export type SandboxServiceName =
 
 export function serviceDefinition(name: SandboxServiceName): grpc.ServiceDefinition {
   // Operations is in both bundles; the Cloud Run one serves it (a server registers each service once).
-  const pkg: PackageDefinition = name === 'google.logging.v2.LoggingServiceV2' ? loggingPackage : runPackage;
-  return pkg[name] as grpc.ServiceDefinition;
+  let node: unknown = name === 'google.logging.v2.LoggingServiceV2' ? loggingPackage : runPackage;
+  for (const part of name.split('.')) node = (node as grpc.GrpcObject)[part];
+  return (node as grpc.ServiceClientConstructor).service;
 }
 
 /** Packs a message into a google.protobuf.Any (whose field, alone in the bundles, is spelled `type_url`). */

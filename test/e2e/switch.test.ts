@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildCli, CLI, NODE, runCli } from '../support/cli-process';
 import { DOCKER_BIN } from '../support/docker-engine';
 import { providedEngine } from '../support/engine-context';
-import { buildBackendWithGlibcExtension, buildStack, composeDown, ensureNetraBases, REPO_ROOT, runningServices, STACK_FILES, STANDIN_PREFIX, TEST_PROJECT } from '../support/netra-stack';
+import { buildBackendWithGlibcExtension, buildStack, composeDown, ensureNetraBases, REPO_ROOT, runningServices, STACK_FILES, STANDIN_PREFIX, START_SCALE, TEST_PROJECT } from '../support/netra-stack';
 import { panelLines, terminalEnv, titleLine, TmuxTerminal } from '../support/tmux-terminal';
 
 const STACKS = '[5] Stacks';
@@ -37,7 +37,7 @@ beforeAll(async () => {
     project: TEST_PROJECT,
     alpine: [join(REPO_ROOT, STACK_FILES.alpineTest)],
     regular: [join(REPO_ROOT, STACK_FILES.test)],
-    env: { NETRA_BASE_PREFIX: STANDIN_PREFIX, NETRA_START_SCALE: '10' },
+    env: { NETRA_BASE_PREFIX: STANDIN_PREFIX, NETRA_START_SCALE: START_SCALE },
   };
   writeFileSync(join(home, '.netra-console.yaml'), JSON.stringify({ docker: { cli: DOCKER_BIN, host: engine.host }, stacks: { test: stack } }));
   const up = await runCli(['switch', '--to', 'alpine', '--yes'], { cwd: home, timeoutMs: 150_000 });

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildCli, runCli, type Run } from '../support/cli-process';
 import { docker, dockerOk, DOCKER_BIN, FIXTURE_IMAGES } from '../support/docker-engine';
 import { providedEngine } from '../support/engine-context';
-import { composeDown, ensureNetraBases, REPO_ROOT, STACK_FILES, STANDIN_PREFIX, TEST_PROJECT } from '../support/netra-stack';
+import { composeDown, ensureNetraBases, REPO_ROOT, STACK_FILES, STANDIN_PREFIX, START_SCALE, TEST_PROJECT } from '../support/netra-stack';
 
 const engine = providedEngine();
 const PROJECT = TEST_PROJECT;
@@ -45,7 +45,7 @@ interface RebuildDoc {
 }
 
 function writeConfig(images: object = {}): void {
-  const stack = { project: PROJECT, alpine: [join(stackDir, STACK_FILES.alpineTest)], regular: [join(stackDir, STACK_FILES.test)], env: { NETRA_BASE_PREFIX: STANDIN_PREFIX, NETRA_START_SCALE: '10' } };
+  const stack = { project: PROJECT, alpine: [join(stackDir, STACK_FILES.alpineTest)], regular: [join(stackDir, STACK_FILES.test)], env: { NETRA_BASE_PREFIX: STANDIN_PREFIX, NETRA_START_SCALE: START_SCALE } };
   writeFileSync(join(home, '.netra-console.yaml'), JSON.stringify({ docker: { cli: DOCKER_BIN, host: engine.host }, stacks: { test: stack }, images }));
 }
 

@@ -16,7 +16,7 @@ import { createDockerClient } from '../../src/sources/docker/client';
 import { buildCli, runCli, type Run } from '../support/cli-process';
 import { docker, dockerOk, DOCKER_BIN } from '../support/docker-engine';
 import { providedEngine } from '../support/engine-context';
-import { buildBackendWithGlibcExtension, buildStack, composeDown, ensureNetraBases, REPO_ROOT, runningServices, STACK_FILES, STANDIN_PREFIX, TEST_PROJECT } from '../support/netra-stack';
+import { buildBackendWithGlibcExtension, buildStack, composeDown, ensureNetraBases, REPO_ROOT, runningServices, STACK_FILES, STANDIN_PREFIX, START_SCALE, TEST_PROJECT } from '../support/netra-stack';
 
 const engine = providedEngine();
 let home = '';
@@ -47,9 +47,9 @@ interface SwitchDoc {
   error: string | null;
 }
 
-/** The test stack of this checkout, built from the local stand-in bases, ten times faster to start. */
+/** The test stack of this checkout, built from the local stand-in bases, starting 50 times faster. */
 function writeConfig(env: Record<string, string> = {}): void {
-  const stackEnv = { NETRA_BASE_PREFIX: STANDIN_PREFIX, NETRA_START_SCALE: '10', ...env };
+  const stackEnv = { NETRA_BASE_PREFIX: STANDIN_PREFIX, NETRA_START_SCALE: START_SCALE, ...env };
   const config = {
     docker: { cli: DOCKER_BIN, host: engine.host },
     stacks: {
@@ -210,7 +210,7 @@ describe('someone else changing the stack', { timeout: 200_000 }, () => {
       name: 'test',
       project: TEST_PROJECT,
       files: { alpine: [join(REPO_ROOT, STACK_FILES.alpineTest)], regular: [join(REPO_ROOT, STACK_FILES.test)] },
-      env: { NETRA_BASE_PREFIX: STANDIN_PREFIX, NETRA_START_SCALE: '10' },
+      env: { NETRA_BASE_PREFIX: STANDIN_PREFIX, NETRA_START_SCALE: START_SCALE },
     };
     const plan = await preflight(port, stack, 'alpine');
     if ('error' in plan) throw new Error(plan.error);
