@@ -10,7 +10,7 @@ export default defineConfig({
           name: 'unit',
           include: ['test/unit/**/*.test.ts', 'test/component/**/*.test.ts'],
           // Two files at a time: vitest's default on 2 cores is one (cores - 1), and these files are CPU-bound
-          // (68 s → 50 s here).
+          // (~68 s → ~52 s here).
           maxWorkers: 2,
         },
       },

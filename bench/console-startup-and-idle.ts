@@ -159,27 +159,12 @@ try {
   });
   // Context for the RSS goal: what of it is the console's own, and what the Node executable's pages shared with every
   // Node process; and the console alone when Cloud Run is elsewhere, as it is in production.
-  figures.push({
-    case: 'RSS idle, 20 + Cloud tail (in-process sandbox): own (anonymous) pages (context)',
-    value: withSandbox.rssSplitMiB.anon,
-    unit: 'MiB',
-    baseline: { what: 'docker stats, own pages', value: withSandbox.dockerStatsRssSplitMiB.anon },
-    goal: null,
-  });
-  figures.push({
-    case: 'RSS idle, 20 + Cloud tail (in-process sandbox): mapped files (the Node executable, shared) (context)',
-    value: withSandbox.rssSplitMiB.file,
-    unit: 'MiB',
-    baseline: { what: 'docker stats, mapped files', value: withSandbox.dockerStatsRssSplitMiB.file },
-    goal: null,
-  });
-  figures.push({
-    case: 'RSS idle, 20 + Cloud tail from the sandbox in another process (context)',
-    value: withEndpoint.rssMiB,
-    unit: 'MiB',
-    baseline: { what: 'docker stats RSS', value: withEndpoint.dockerStatsRssMiB },
-    goal: null,
-  });
+  const rssContext = (name: string, value: number, what: string, baseline: number): Figure => ({ case: `${name} (context)`, value, unit: 'MiB', baseline: { what, value: baseline }, goal: null });
+  figures.push(
+    rssContext('RSS idle, 20 + Cloud tail (in-process sandbox): own (anonymous) pages', withSandbox.rssSplitMiB.anon, 'docker stats, own pages', withSandbox.dockerStatsRssSplitMiB.anon),
+    rssContext('RSS idle, 20 + Cloud tail (in-process sandbox): mapped files (the Node executable, shared)', withSandbox.rssSplitMiB.file, 'docker stats, mapped files', withSandbox.dockerStatsRssSplitMiB.file),
+    rssContext('RSS idle, 20 + Cloud tail from the sandbox in another process', withEndpoint.rssMiB, 'docker stats RSS', withEndpoint.dockerStatsRssMiB),
+  );
 
   if (PROFILE) {
     log(`profiling the 20-container idle case (${PROFILE_SECONDS} s)`);

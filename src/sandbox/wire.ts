@@ -1,6 +1,6 @@
 // The messages the sandbox sends and receives, typed with the official clients' generated interfaces. Field names
 // are camelCase (the protos JSON already is), int64 values travel as strings and enums as their names, exactly as
-// google-gax loads protos with (@grpc/proto-loader, with its options; see protos.ts).
+// google-gax's proto loader hands them over (protos.ts loads them through it).
 import type { protos as loggingProtos } from '@google-cloud/logging';
 import type { protos as runProtos } from '@google-cloud/run';
 
