@@ -23,7 +23,11 @@ function containerAlerts(c: ContainerInfo, now: number): DockerAlert[] {
   const alerts: DockerAlert[] = [];
   const add = (level: DockerAlert['level'], kind: DockerAlert['kind'], message: string) =>
     alerts.push({ level, source: 'docker', kind, container: c.name, message });
-  if (c.oomKilled) add('critical', 'oom-killed', `${c.name} was OOM-killed: raise its memory limit or find the leak`);
+  if (c.oomKilled) {
+    // The kernel kills the largest process: when that is not the main one, the container runs on without it.
+    const what = c.state === 'running' ? `a process in ${c.name} was OOM-killed (the container still runs)` : `${c.name} was OOM-killed`;
+    add('critical', 'oom-killed', `${what}: raise its memory limit or find the leak`);
+  }
   // Health-check output often spans lines; an alert is one line wherever it is shown.
   const failure = c.lastHealthFailure?.replace(/\s+/g, ' ').trim();
   if (c.health === 'unhealthy') add('high', 'unhealthy', `${c.name} is unhealthy${failure ? `: ${failure}` : ''}`);

@@ -5,10 +5,20 @@ export interface EngineEvent {
   status?: string;
   id?: string;
   Actor?: { ID?: string; Attributes?: Record<string, string> };
+  /** When the engine emitted it (its clock), in seconds and in nanoseconds. */
+  time?: number;
+  timeNano?: number;
 }
 
-/** What the watcher must do about an event: re-read the container, forget it, or nothing. */
-export type EventIntent = { kind: 'inspect'; id: string } | { kind: 'remove'; id: string } | { kind: 'ignore' };
+/**
+ * What the watcher must do about an event: re-read the container, forget it, or nothing. `oomAtMs` is when
+ * an `oom` event says the kernel killed in it: Docker 20.10 sets `State.OOMKilled` only when its runtime
+ * saw the OOM before the exit, which it often does not when the kill is quick.
+ */
+export type EventIntent =
+  | { kind: 'inspect'; id: string; oomAtMs?: number }
+  | { kind: 'remove'; id: string }
+  | { kind: 'ignore' };
 
 export function intentForEvent(event: EngineEvent): EventIntent {
   const id = event.Actor?.ID ?? event.id;
@@ -19,5 +29,14 @@ export function intentForEvent(event: EngineEvent): EventIntent {
     return { kind: 'ignore' };
   }
   if (action === 'destroy') return { kind: 'remove', id };
+  const atMs = event.timeNano !== undefined ? Math.floor(event.timeNano / 1e6) : event.time !== undefined ? event.time * 1000 : undefined;
+  if (action === 'oom' && atMs !== undefined) return { kind: 'inspect', id, oomAtMs: atMs };
   return { kind: 'inspect', id };
+}
+
+/** Whether an OOM the engine reported at `oomAtMs` happened in the run that started at `startedAt`. */
+export function oomInThisRun(startedAt: string | null, oomAtMs: number | undefined): boolean {
+  if (oomAtMs === undefined || startedAt === null) return false;
+  const startedMs = Date.parse(startedAt);
+  return Number.isFinite(startedMs) && startedMs <= oomAtMs;
 }

@@ -271,6 +271,22 @@ describe('deriveAlerts', () => {
     expect(alerts.every((a) => a.source === 'docker')).toBe(true);
   });
 
+  it('says whether the container an OOM kill happened in still runs', () => {
+    const alerts = deriveAlerts(
+      [
+        container({ id: 'gone', state: 'exited', exitCode: 137, oomKilled: true }),
+        container({ id: 'live', state: 'running', oomKilled: true }),
+      ],
+      {},
+      DEFAULT_THRESHOLDS,
+      NOW,
+    );
+    expect(alerts.map((a) => `${a.level} ${a.message}`)).toEqual([
+      'critical netra-gone-1 was OOM-killed: raise its memory limit or find the leak',
+      'critical a process in netra-live-1 was OOM-killed (the container still runs): raise its memory limit or find the leak',
+    ]);
+  });
+
   it('sorts by severity, then by container name', () => {
     const containers = [
       container({ id: 'a-exited', state: 'exited', exitCode: 2 }),

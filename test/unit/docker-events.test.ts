@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { intentForEvent, type EngineEvent } from '../../src/domain/docker-events';
+import { intentForEvent, oomInThisRun, type EngineEvent } from '../../src/domain/docker-events';
 
 const ID = '3f76a3949c98a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a';
 
@@ -13,12 +13,31 @@ describe('intentForEvent', () => {
     expect(intentForEvent(containerEvent('destroy'))).toEqual({ kind: 'remove', id: ID });
   });
 
-  it.each(['create', 'start', 'die', 'stop', 'kill', 'restart', 'oom', 'pause', 'unpause', 'rename', 'update'])(
+  it.each(['create', 'start', 'die', 'stop', 'kill', 'restart', 'pause', 'unpause', 'rename', 'update'])(
     're-reads the container on %s',
     (action) => {
       expect(intentForEvent(containerEvent(action))).toEqual({ kind: 'inspect', id: ID });
     },
   );
+
+  it('re-reads the container on oom, with when the engine says it happened', () => {
+    const at = Date.parse('2026-12-03T12:34:14.691Z');
+    expect(intentForEvent({ ...containerEvent('oom'), time: at / 1000, timeNano: at * 1e6 + 511_063 })).toEqual({ kind: 'inspect', id: ID, oomAtMs: at });
+    expect(intentForEvent({ ...containerEvent('oom'), time: Math.floor(at / 1000) })).toEqual({ kind: 'inspect', id: ID, oomAtMs: Math.floor(at / 1000) * 1000 });
+    // Without a time it cannot be placed in a run: only a re-read.
+    expect(intentForEvent(containerEvent('oom'))).toEqual({ kind: 'inspect', id: ID });
+  });
+
+  it('counts an OOM for the run it happened in, not for a later restart', () => {
+    const startedAt = '2026-12-03T12:34:14.669059757Z';
+    expect(oomInThisRun(startedAt, Date.parse('2026-12-03T12:34:14.691Z'))).toBe(true);
+    // Same millisecond as the start (the engine's start time has nanoseconds; the event's is rounded down).
+    expect(oomInThisRun(startedAt, Date.parse('2026-12-03T12:34:14.669Z'))).toBe(true);
+    expect(oomInThisRun(startedAt, Date.parse('2026-12-03T12:34:14.668Z'))).toBe(false);
+    expect(oomInThisRun(startedAt, undefined)).toBe(false);
+    expect(oomInThisRun(null, Date.parse('2026-12-03T12:34:14.691Z'))).toBe(false);
+    expect(oomInThisRun('garbage', Date.parse('2026-12-03T12:34:14.691Z'))).toBe(false);
+  });
 
   it.each(['health_status: unhealthy', 'health_status: healthy', 'health_status: starting'])('re-reads the container on "%s"', (action) => {
     expect(intentForEvent(containerEvent(action))).toEqual({ kind: 'inspect', id: ID });

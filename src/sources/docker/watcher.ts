@@ -1,5 +1,5 @@
 import type Docker from 'dockerode';
-import { intentForEvent, type EngineEvent } from '../../domain/docker-events';
+import { intentForEvent, oomInThisRun, type EngineEvent } from '../../domain/docker-events';
 import type { DockerSink } from '../../domain/docker-sink';
 import { computeStats, hasPreviousSample, isEmptySample, type EngineStats } from '../../domain/stats-math';
 import type { ContainerInfo } from '../../domain/types';
@@ -39,6 +39,8 @@ export class DockerWatcher {
   private readonly known = new Map<string, ContainerInfo>();
   private readonly statsStreams = new Map<string, NodeJS.ReadableStream | PlaceholderStream>();
   private readonly inspecting = new Map<string, { again: boolean }>();
+  /** The last `oom` event's time per container (see EventIntent): it counts for the run it happened in. */
+  private readonly lastOomAtMs = new Map<string, number>();
 
   constructor(
     private readonly docker: Docker,
@@ -143,10 +145,13 @@ export class DockerWatcher {
       if (inFlight) inFlight.again = true;
       this.forget(intent.id);
     }
-    if (intent.kind === 'inspect') void this.refresh(intent.id, generation);
+    if (intent.kind !== 'inspect') return;
+    if (intent.oomAtMs !== undefined) this.lastOomAtMs.set(intent.id, intent.oomAtMs);
+    void this.refresh(intent.id, generation);
   }
 
   private forget(id: string): void {
+    this.lastOomAtMs.delete(id);
     if (!this.known.delete(id)) return;
     destroyStream(this.statsStreams.get(id) ?? null);
     this.statsStreams.delete(id);
@@ -165,8 +170,10 @@ export class DockerWatcher {
     try {
       do {
         marker.again = false;
-        const info = await inspectContainer(this.docker, id, this.images);
+        const read = await inspectContainer(this.docker, id, this.images);
         if (generation !== this.generation) return;
+        const oom = read !== null && !read.oomKilled && oomInThisRun(read.startedAt, this.lastOomAtMs.get(id));
+        const info = oom ? { ...read, oomKilled: true } : read;
         if (!info || !inScope(info.labels, this.scope)) this.forget(id);
         else {
           this.known.set(id, info);
