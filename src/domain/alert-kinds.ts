@@ -11,6 +11,7 @@ const DOCKER: Record<DockerAlert['kind'] | EngineAlert['kind'], true> = {
   'oom-killed': true,
   'crash-loop': true,
   exited: true,
+  'no-processes': true,
   'slow-start': true,
   'image-size': true,
   'error-rate': true,

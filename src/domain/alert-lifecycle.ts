@@ -41,8 +41,9 @@ export interface AlertPolicy {
  * Facts that already happened or that the sources already smooth fire at once: an unreachable engine, an OOM kill, a
  * failed revision, a missing service, a service Cloud Run reports not ready, a slow start, an oversized image.
  * Sampled rates are spiky (one `docker stats` sample over 80 % is not a problem), so memory, CPU and error rate must
- * hold 30 s. The rest (a failing health check, a restart, an exit, traffic mid-rollout) hold 15 s, long enough for a
- * restart or rollout to settle. Gone for 10 s, an alert resolves; flapping, for 5 minutes.
+ * hold 30 s. The rest (a failing health check, a restart, an exit, a running container without processes, traffic
+ * mid-rollout) hold 15 s, long enough for a restart, an exit or a rollout to settle. Gone for 10 s, an alert
+ * resolves; flapping, for 5 minutes.
  */
 export const DEFAULT_ALERT_POLICY: AlertPolicy = {
   holdMs: {
@@ -59,6 +60,7 @@ export const DEFAULT_ALERT_POLICY: AlertPolicy = {
     unhealthy: 15_000,
     'crash-loop': 15_000,
     exited: 15_000,
+    'no-processes': 15_000,
     'traffic-mismatch': 15_000,
   },
   resolveHoldMs: 10_000,

@@ -69,6 +69,11 @@ function runningAlerts(c: ContainerInfo, images: ImagesConfig): DockerAlert[] {
 
 function statsAlerts(c: ContainerInfo, s: ContainerStats, t: Thresholds): DockerAlert[] {
   const alerts: DockerAlert[] = [];
+  if (s.pids === 0) {
+    // Docker 20.10 drops an exit that comes before it has recorded the start: the container shows "running" for ever.
+    const message = `${c.name} has no processes though the engine says it runs (its exit was lost): remove it (docker rm -f) and start it again`;
+    alerts.push({ level: 'high', source: 'docker', kind: 'no-processes', container: c.name, message });
+  }
   const mem = s.memLimitBytes > 0 ? memoryLevel(s.memPercent, t) : null;
   if (mem) alerts.push({ level: mem, source: 'docker', kind: 'memory', container: c.name, message: `${c.name} memory at ${percentText(s.memPercent)}% of its limit` });
   const cpu = cpuLevel(s.cpuPercent, t);

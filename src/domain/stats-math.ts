@@ -17,6 +17,11 @@ interface CpuStats {
   online_cpus?: number;
 }
 
+/** Whether this frame shows that its engine counts pids (see computeStats). */
+export function showsPidCounting(raw: EngineStats): boolean {
+  return (raw.pids_stats?.current ?? 0) > 0;
+}
+
 /** The engine answers a stopped container's stats with a zero timestamp and zeroed counters. */
 export function isEmptySample(raw: EngineStats): boolean {
   return !raw.read || raw.read.startsWith('0001-01-01');
@@ -59,7 +64,11 @@ function blockBytes(raw: EngineStats, op: 'read' | 'write'): number {
   return total;
 }
 
-export function computeStats(raw: EngineStats): ContainerStats {
+/**
+ * `countsPids`: the engine has reported a pid count for some container. It omits a count of zero, and has none
+ * where the host does not count pids, so a missing count is zero only on an engine that counts them.
+ */
+export function computeStats(raw: EngineStats, countsPids = false): ContainerStats {
   const memUsageBytes = memoryUsage(raw);
   const memLimitBytes = raw.memory_stats?.limit ?? 0;
   let netRxBytes = 0;
@@ -77,6 +86,6 @@ export function computeStats(raw: EngineStats): ContainerStats {
     netTxBytes,
     blockReadBytes: blockBytes(raw, 'read'),
     blockWriteBytes: blockBytes(raw, 'write'),
-    pids: raw.pids_stats?.current ?? 0,
+    pids: raw.pids_stats?.current ?? (countsPids ? 0 : null),
   };
 }

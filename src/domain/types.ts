@@ -36,7 +36,8 @@ export interface ContainerStats {
   netTxBytes: number;
   blockReadBytes: number;
   blockWriteBytes: number;
-  pids: number;
+  /** Null when the engine does not count them (see computeStats). */
+  pids: number | null;
 }
 
 export type AlertLevel = 'warning' | 'high' | 'critical';
@@ -44,7 +45,7 @@ export type AlertLevel = 'warning' | 'high' | 'critical';
 export interface DockerAlert {
   level: AlertLevel;
   source: 'docker';
-  kind: 'memory' | 'cpu' | 'unhealthy' | 'oom-killed' | 'crash-loop' | 'exited' | 'slow-start' | 'image-size' | 'error-rate';
+  kind: 'memory' | 'cpu' | 'unhealthy' | 'oom-killed' | 'crash-loop' | 'exited' | 'no-processes' | 'slow-start' | 'image-size' | 'error-rate';
   container: string;
   message: string;
   /** Last known while the engine cannot be read: kept, not dropped, until the engine answers again. */

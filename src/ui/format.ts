@@ -60,3 +60,8 @@ export function shortImage(image: string): string {
   const last = image.split('/').at(-1) ?? image;
   return last.replace(/@sha256:([0-9a-f]{12})[0-9a-f]*/, '@sha256:$1');
 }
+
+/** A pid count, or `--` as `docker stats` prints one the engine does not keep. */
+export function formatPids(pids: number | null): string {
+  return pids === null ? '--' : String(pids);
+}

@@ -3,7 +3,7 @@
  * health, restarts, exits, OOM kills, removal, scope, variants and stats as the store sees them.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { docker, dockerOk, FIXTURE_IMAGES, runContainer } from '../support/docker-engine';
+import { docker, dockerOk, emptyContainerCgroup, FIXTURE_IMAGES, runContainer } from '../support/docker-engine';
 import { providedEngine } from '../support/engine-context';
 import {
   containerNamed,
@@ -243,6 +243,23 @@ describe('DockerWatcher → store, against a real engine', () => {
     expect(alert.level).toBe('critical');
     expect(alert.message).toContain('(the container still runs)');
     expect(containerNamed(live.store.getState(), name)?.state).toBe('running');
+  });
+
+  it('flags a container the engine says runs but which has no process (an exit the engine lost)', async () => {
+    const { project, live } = setup();
+    const name = `${project}-lost-exit`;
+    const id = await runContainer(engine, { name, image: FIXTURE_IMAGES.base, cmd: IDLE, project });
+    await waitForStore(live, (s) => ((s.docker.stats[id]?.latest.pids ?? 0) > 0 ? true : undefined), 'a pid count for the container');
+    expect(live.store.getState().docker.alerts.filter((a) => a.kind === 'no-processes')).toEqual([]);
+    await emptyContainerCgroup(engine, name);
+    const alert = await waitForStore(
+      live,
+      (s) => s.docker.alerts.find((a) => alertSubject(a) === name && a.kind === 'no-processes'),
+      'a no-processes alert',
+    );
+    expect(alert.level).toBe('high');
+    expect(containerNamed(live.store.getState(), name)?.state).toBe('running');
+    expect(live.store.getState().docker.stats[id]?.latest.pids).toBe(0);
   });
 
   it('drops a container and its stats when it is removed while watched', async () => {

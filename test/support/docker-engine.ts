@@ -576,6 +576,27 @@ export async function runContainer(engine: PrivateEngine, spec: ContainerSpec): 
   return id;
 }
 
+/**
+ * Moves a running container's processes out of its pids cgroup into the host's root one, where they run on.
+ * To the engine's stats the container then has no process while the engine says it runs: what a container
+ * whose exit the engine lost looks like (Docker 20.10 drops an exit that comes before it has recorded the
+ * start). Needs root, as the private engine does.
+ */
+export async function emptyContainerCgroup(engine: PrivateEngine, name: string): Promise<void> {
+  const pid = Number(await dockerOk(engine, ['inspect', '--format', '{{.State.Pid}}', name]));
+  const memberships = (await readFile(`/proc/${pid}/cgroup`, 'utf8')).split('\n').map((line) => line.split(':'));
+  const v1 = memberships.find(([, controllers]) => controllers?.split(',').includes('pids'));
+  const [root, path] = v1 ? ['/sys/fs/cgroup/pids', v1[2]] : ['/sys/fs/cgroup', memberships.find(([h]) => h === '0')?.[2]];
+  if (path === undefined) throw new Error(`no pids cgroup for ${name} (pid ${pid}) in /proc/${pid}/cgroup`);
+  // A process forked while others are moved is born inside: move until none is left.
+  for (let round = 0; round < 20; round++) {
+    const procs = (await readFile(join(root, path, 'cgroup.procs'), 'utf8')).split('\n').filter((p) => p !== '');
+    if (procs.length === 0) return;
+    for (const p of procs) await writeFile(join(root, 'cgroup.procs'), p).catch(() => undefined); // gone meanwhile
+  }
+  throw new Error(`${name}'s processes keep appearing in ${join(root, path)}`);
+}
+
 /** `docker rm -f -v` every container of the engine. */
 export async function removeAllContainers(engine: PrivateEngine): Promise<void> {
   const ids = (await dockerOk(engine, ['ps', '-aq', '--no-trunc'])).split('\n').filter((s) => s.trim() !== '');

@@ -271,6 +271,16 @@ describe('deriveAlerts', () => {
     expect(alerts.every((a) => a.source === 'docker')).toBe(true);
   });
 
+  it('flags a running container without processes, only where the engine counts them', () => {
+    const c = container({ id: 'api', state: 'running' });
+    const at = (pids: number | null) => deriveAlerts([c], { [c.id]: stats({ pids }) }, DEFAULT_THRESHOLDS, NOW);
+    expect(at(0).map((a) => `${a.level} ${a.kind} ${a.message}`)).toEqual([
+      'high no-processes netra-api-1 has no processes though the engine says it runs (its exit was lost): remove it (docker rm -f) and start it again',
+    ]);
+    expect(at(null)).toEqual([]);
+    expect(at(3)).toEqual([]);
+  });
+
   it('says whether the container an OOM kill happened in still runs', () => {
     const alerts = deriveAlerts(
       [

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { computeStats, cpuPercent, hasPreviousSample, isEmptySample, memoryUsage, type EngineStats } from '../../src/domain/stats-math';
+import { computeStats, cpuPercent, hasPreviousSample, isEmptySample, memoryUsage, showsPidCounting, type EngineStats } from '../../src/domain/stats-math';
 
 const FIXTURES = new URL('../fixtures/engine-stats/', import.meta.url);
 
@@ -116,8 +116,8 @@ describe('recorded payload of a stopped container', () => {
     expect(hasPreviousSample(raw)).toBe(false);
   });
 
-  it('computes to all zeros, as `docker stats` prints it', () => {
-    const zero = computeStats(raw);
+  it('computes to all zeros, as `docker stats` prints it (on an engine that counts pids)', () => {
+    const zero = computeStats(raw, true);
     expect(zero).toEqual({
       cpuPercent: 0, memUsageBytes: 0, memLimitBytes: 0, memPercent: 0,
       netRxBytes: 0, netTxBytes: 0, blockReadBytes: 0, blockWriteBytes: 0, pids: 0,
@@ -125,6 +125,13 @@ describe('recorded payload of a stopped container', () => {
     const row = cli['stopped.json'];
     expect([`${zero.cpuPercent.toFixed(2)}%`, `${zero.memPercent.toFixed(2)}%`, String(zero.pids)]).toEqual([row.CPUPerc, row.MemPerc, row.PIDs]);
     expect(dockerPair(zero.memUsageBytes, zero.memLimitBytes)).toBe(row.MemUsage);
+  });
+
+  it('has no pid count where the engine has shown none: the engine omits a zero, and has none where the host keeps none', () => {
+    expect(raw.pids_stats).toEqual({});
+    expect(computeStats(raw).pids).toBeNull();
+    expect(showsPidCounting(raw)).toBe(false);
+    expect(showsPidCounting(payload('cgroup-v1'))).toBe(true);
   });
 
   it('treats a payload without a read time as empty too', () => {

@@ -13,7 +13,7 @@ import {
 } from '../../src/store/ui-actions';
 import { fitColumns, type Column } from '../../src/ui/columns';
 import { windowStart } from '../../src/ui/components/ListPanel';
-import { fit, formatBytes, formatDuration, groupDigits, sparkline } from '../../src/ui/format';
+import { fit, formatBytes, formatDuration, formatPids, groupDigits, sparkline } from '../../src/ui/format';
 import { isNewline, splitKeyBurst } from '../../src/ui/key-burst';
 import { totalsRow } from '../../src/ui/panels/StatsPanel';
 import type { StatsRow } from '../../src/store/selectors';
@@ -199,7 +199,13 @@ describe('totalsRow', () => {
 
   it('has MEM % 0 without limits, and zeros for no rows', () => {
     expect(totalsRow([row('a', { memLimitBytes: 0, memUsageBytes: MiB })]).stats.memPercent).toBe(0);
-    expect(totalsRow([])).toMatchObject({ name: 'TOTAL (0)', stats: { cpuPercent: 0, memPercent: 0, pids: 0 } });
+    expect(totalsRow([])).toMatchObject({ name: 'TOTAL (0)', stats: { cpuPercent: 0, memPercent: 0, pids: null } });
+  });
+
+  it('sums the pids that are counted, and has none when no row has a count', () => {
+    expect(totalsRow([row('a', { pids: 3 }), row('b', { pids: null }), row('c', { pids: 0 })]).stats.pids).toBe(3);
+    expect(totalsRow([row('a', { pids: null }), row('b', { pids: null })]).stats.pids).toBeNull();
+    expect([formatPids(null), formatPids(0), formatPids(12)]).toEqual(['--', '0', '12']);
   });
 });
 

@@ -8,6 +8,7 @@ const DOCKER_CHECKS: Record<string, string | null> = {
   'oom-killed': 'NC102',
   'crash-loop': 'NC101',
   exited: null,
+  'no-processes': null,
   'slow-start': 'NC106',
   'image-size': 'NC203',
   'error-rate': null,

@@ -1,5 +1,5 @@
 import type Docker from 'dockerode';
-import { computeStats, hasPreviousSample, isEmptySample, type EngineStats } from '../../domain/stats-math';
+import { computeStats, hasPreviousSample, isEmptySample, showsPidCounting, type EngineStats } from '../../domain/stats-math';
 import type { ContainerInfo, ContainerStats } from '../../domain/types';
 import { ImageSizeCache, listContainers, type ContainerScope } from './containers';
 import { onJsonLines } from './json-lines';
@@ -21,7 +21,9 @@ export async function takeSnapshot(docker: Docker, scope: ContainerScope): Promi
   const containers = await listContainers(docker, scope, new ImageSizeCache(docker));
   const running = containers.filter((c) => c.state === 'running');
   const samples = await Promise.all(running.map(async (c) => [c.id, await sampleStats(docker, c.id)] as const));
-  const stats = Object.fromEntries(samples.filter((s): s is readonly [string, ContainerStats] => s[1] !== null));
+  const read = samples.filter((s): s is readonly [string, EngineStats] => s[1] !== null);
+  const countsPids = read.some(([, raw]) => showsPidCounting(raw));
+  const stats = Object.fromEntries(read.map(([id, raw]) => [id, computeStats(raw, countsPids)]));
   return { containers, stats };
 }
 
@@ -29,15 +31,15 @@ export async function takeSnapshot(docker: Docker, scope: ContainerScope): Promi
  * The first frame of a stats stream that carries a previous sample (the engine's non-streaming call holds its
  * answer for two sampling intervals; the stream's second frame comes after one). Null when the container stops.
  */
-async function sampleStats(docker: Docker, id: string): Promise<ContainerStats | null> {
+async function sampleStats(docker: Docker, id: string): Promise<EngineStats | null> {
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), SAMPLE_TIMEOUT_MS);
   try {
     const stream = (await docker.getContainer(id).stats({ stream: true, abortSignal: controller.signal } as { stream: true })) as NodeJS.ReadableStream;
-    return await new Promise<ContainerStats | null>((resolve) => {
+    return await new Promise<EngineStats | null>((resolve) => {
       onJsonLines(stream, (frame) => {
         const raw = frame as EngineStats;
-        if (hasPreviousSample(raw) && !isEmptySample(raw)) resolve(computeStats(raw));
+        if (hasPreviousSample(raw) && !isEmptySample(raw)) resolve(raw);
       });
       for (const event of ['end', 'close', 'error']) stream.on(event, () => resolve(null));
     });

@@ -1,7 +1,7 @@
 import type Docker from 'dockerode';
 import { intentForEvent, oomInThisRun, type EngineEvent } from '../../domain/docker-events';
 import type { DockerSink } from '../../domain/docker-sink';
-import { computeStats, hasPreviousSample, isEmptySample, type EngineStats } from '../../domain/stats-math';
+import { computeStats, hasPreviousSample, isEmptySample, showsPidCounting, type EngineStats } from '../../domain/stats-math';
 import type { ContainerInfo } from '../../domain/types';
 import { describeEngineError } from './client';
 import { pingEngine, type PingBudget } from './ping';
@@ -41,6 +41,8 @@ export class DockerWatcher {
   private readonly inspecting = new Map<string, { again: boolean }>();
   /** The last `oom` event's time per container (see EventIntent): it counts for the run it happened in. */
   private readonly lastOomAtMs = new Map<string, number>();
+  /** Set by the first frame with a pid count: from then on a frame without one means no process. */
+  private engineCountsPids = false;
 
   constructor(
     private readonly docker: Docker,
@@ -214,7 +216,8 @@ export class DockerWatcher {
     this.statsStreams.set(id, stream);
     onJsonLines(stream, (frame) => {
       const raw = frame as EngineStats;
-      if (hasPreviousSample(raw) && !isEmptySample(raw)) this.sink.stats(id, computeStats(raw));
+      if (showsPidCounting(raw)) this.engineCountsPids = true;
+      if (hasPreviousSample(raw) && !isEmptySample(raw)) this.sink.stats(id, computeStats(raw, this.engineCountsPids));
     });
     const ended = () => {
       if (this.statsStreams.get(id) !== stream) return;

@@ -1,6 +1,6 @@
 import { Box, Text } from 'ink';
 import { useAppState } from '../context';
-import { formatBytes, formatDuration, formatPercent } from '../format';
+import { formatBytes, formatDuration, formatPercent, formatPids } from '../format';
 import { HEALTH_COLOR, stateColor } from '../theme';
 import { closingKeys } from '../keys/overlay-keys';
 import type { OverlaySpec } from '../keys/view-spec';
@@ -41,7 +41,7 @@ function DetailsOverlay({ width, height }: { width: number; height: number }) {
           {stats ? (
             <Field
               name="stats"
-              value={`CPU ${formatPercent(stats.cpuPercent)}  MEM ${formatBytes(stats.memUsageBytes)} / ${formatBytes(stats.memLimitBytes)} (${formatPercent(stats.memPercent)})  PIDS ${stats.pids}`}
+              value={`CPU ${formatPercent(stats.cpuPercent)}  MEM ${formatBytes(stats.memUsageBytes)} / ${formatBytes(stats.memLimitBytes)} (${formatPercent(stats.memPercent)})  PIDS ${formatPids(stats.pids)}`}
             />
           ) : null}
           <Box marginTop={1} flexDirection="column">

@@ -6,7 +6,7 @@ import type { StatsSort } from '../../store/store';
 import type { Column } from '../columns';
 import { ListPanel } from '../components/ListPanel';
 import { useAppState } from '../context';
-import { formatBytes, formatPercent, sparkline } from '../format';
+import { formatBytes, formatPercent, formatPids, sparkline } from '../format';
 import { LEVEL_COLOR } from '../theme';
 import { listKeys, ORDER_KEY } from '../keys/list-keys';
 import type { PanelSpec } from '../keys/view-spec';
@@ -32,7 +32,7 @@ function statsColumns(t: Thresholds): Column<StatsRow>[] {
     { title: 'MEM %', width: 6, priority: 0, align: 'right', cell: (r) => formatPercent(r.stats.memPercent), color: memColor },
     { title: 'NET RX / TX', width: 17, priority: 4, align: 'right', cell: (r) => `${formatBytes(r.stats.netRxBytes)} / ${formatBytes(r.stats.netTxBytes)}` },
     { title: 'BLOCK R / W', width: 17, priority: 5, align: 'right', cell: (r) => `${formatBytes(r.stats.blockReadBytes)} / ${formatBytes(r.stats.blockWriteBytes)}` },
-    { title: 'PIDS', width: 5, priority: 3, align: 'right', cell: (r) => String(r.stats.pids) },
+    { title: 'PIDS', width: 5, priority: 3, align: 'right', cell: (r) => formatPids(r.stats.pids) },
     { title: 'CPU HISTORY', width: SPARK_WIDTH, priority: 2, cell: (r) => sparkline(r.cpuHistory, SPARK_WIDTH), color: () => 'cyan' },
   ];
 }
@@ -40,6 +40,7 @@ function statsColumns(t: Thresholds): Column<StatsRow>[] {
 /** Sums every column; the limit is summed too so the total MEM % is the share of all limits. */
 export function totalsRow(rows: readonly StatsRow[]): StatsRow {
   const sum = (pick: (s: ContainerStats) => number) => rows.reduce((total, r) => total + pick(r.stats), 0);
+  const counted = rows.some((r) => r.stats.pids !== null);
   const memUsageBytes = sum((s) => s.memUsageBytes);
   const memLimitBytes = sum((s) => s.memLimitBytes);
   return {
@@ -55,7 +56,7 @@ export function totalsRow(rows: readonly StatsRow[]): StatsRow {
       netTxBytes: sum((s) => s.netTxBytes),
       blockReadBytes: sum((s) => s.blockReadBytes),
       blockWriteBytes: sum((s) => s.blockWriteBytes),
-      pids: sum((s) => s.pids),
+      pids: counted ? sum((s) => s.pids ?? 0) : null,
     },
   };
 }
