@@ -13,7 +13,7 @@ import {
   waitForStore,
   type LiveConsole,
 } from '../support/live-store';
-import { startSlowEngine } from '../support/slow-engine';
+import { startFailingInspectEngine, startSlowEngine } from '../support/slow-engine';
 import { sleep, waitFor } from '../support/wait';
 import { alertSubject } from '../../src/domain/alerts';
 
@@ -260,6 +260,34 @@ describe('DockerWatcher → store, against a real engine', () => {
     expect(alert.level).toBe('high');
     expect(containerNamed(live.store.getState(), name)?.state).toBe('running');
     expect(live.store.getState().docker.stats[id]?.latest.pids).toBe(0);
+  });
+
+  it('reads a container again when the engine fails the read after its exit (no further event comes)', async () => {
+    const project = uniqueProject();
+    projects.push(project);
+    const name = `${project}-busy`;
+    const id = await runContainer(engine, { name, image: FIXTURE_IMAGES.base, cmd: IDLE, project, extraArgs: QUICK_STOP });
+    const failingEngine = await startFailingInspectEngine(engine, id);
+    try {
+      live = startLiveConsole({ host: failingEngine.host }, { projects: [project] });
+      await waitForStore(live, (s) => (containerNamed(s, name)?.state === 'running' ? true : undefined), 'the container running');
+      failingEngine.failing.left = Infinity;
+      await dockerOk(engine, ['stop', name]);
+      // A stop sends four events (kill TERM, kill KILL, die, stop), each asking for one read at most: a sixth
+      // failed read can only be the watcher asking again by itself.
+      await waitFor(() => failingEngine.failing.failed >= 6, { what: 'the watcher to ask again after the events', timeoutMs: 30_000 });
+      expect(containerNamed(live.store.getState(), name)?.state).toBe('running');
+      failingEngine.failing.left = 0;
+      const c = await waitForStore(live, (s) => {
+        const c = containerNamed(s, name);
+        return c?.state === 'exited' ? c : undefined;
+      }, 'the exit to be read', 40_000);
+      expect(c.exitCode).toBe(137);
+    } finally {
+      live?.stop();
+      live = null;
+      await failingEngine.close();
+    }
   });
 
   it('drops a container and its stats when it is removed while watched', async () => {

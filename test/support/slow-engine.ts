@@ -29,17 +29,12 @@ export async function startSlowEngine(engine: Pick<PrivateEngine, 'socketPath'>,
   let held = false;
   let resolveHeld!: (held: HeldInspect) => void;
   const firstInspect = new Promise<HeldInspect>((resolve) => (resolveHeld = resolve));
-  const isInspect = (url = '') => new RegExp(`/containers/${containerId}/json(\\?|$)`).test(url);
+  const isInspect = inspectOf(containerId);
 
   const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
-    const hold = !held && isInspect(req.url);
-    if (hold) held = true;
+    if (held || !isInspect(req.url)) return passThrough(engine, req, res);
+    held = true;
     const upstream = request({ socketPath: engine.socketPath, path: req.url, method: req.method, headers: req.headers }, (answer) => {
-      if (!hold) {
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(res);
-        return;
-      }
       const chunks: Buffer[] = [];
       answer.on('data', (chunk: Buffer) => chunks.push(chunk));
       answer.on('end', () => {
@@ -59,6 +54,23 @@ export async function startSlowEngine(engine: Pick<PrivateEngine, 'socketPath'>,
   return { ...(await listen(server, dir, socketPath)), firstInspect };
 }
 
+/** Sends the request on to the engine and its answer back, headers at once (an events stream has no body yet). */
+function passThrough(engine: Pick<PrivateEngine, 'socketPath'>, req: IncomingMessage, res: ServerResponse): void {
+  const upstream = request({ socketPath: engine.socketPath, path: req.url, method: req.method, headers: req.headers }, (answer) => {
+    res.writeHead(answer.statusCode ?? 502, answer.headers);
+    res.flushHeaders();
+    answer.pipe(res);
+  });
+  upstream.on('error', () => res.destroy());
+  req.pipe(upstream);
+}
+
+/** Matches the URL of an inspect of this container. */
+function inspectOf(containerId: string): (url?: string) => boolean {
+  const pattern = new RegExp(`/containers/${containerId}/json(\\?|$)`);
+  return (url = '') => pattern.test(url);
+}
+
 async function listen(server: Server, dir: string, socketPath: string): Promise<{ host: string; close(): Promise<void> }> {
   await new Promise<void>((resolve) => server.listen(socketPath, resolve));
   return {
@@ -72,6 +84,28 @@ async function listen(server: Server, dir: string, socketPath: string): Promise<
 }
 
 /**
+ * A proxy whose engine fails reads of one container while `failing.left` is over zero: each inspect of it is
+ * answered 500 (as a busy engine answers "context deadline exceeded") and counted down. Everything else passes.
+ */
+export async function startFailingInspectEngine(engine: Pick<PrivateEngine, 'socketPath'>, containerId: string) {
+  const dir = await mkdtemp(join(tmpdir(), 'failing-engine-'));
+  const socketPath = join(dir, 'proxy.sock');
+  const failing = { left: 0, failed: 0 };
+  const isInspect = inspectOf(containerId);
+  const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    if (failing.left > 0 && isInspect(req.url)) {
+      failing.left--;
+      failing.failed++;
+      res.writeHead(500, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ message: 'context deadline exceeded' }));
+      return;
+    }
+    passThrough(engine, req, res);
+  });
+  return { ...(await listen(server, dir, socketPath)), failing };
+}
+
+/**
  * A proxy that accepts the first `unanswered` pings and never answers them (an engine too busy to answer, the
  * connection open); later pings and every other request pass through. `pings` counts the pings received.
  */
@@ -81,12 +115,7 @@ export async function startUnansweredPingEngine(engine: Pick<PrivateEngine, 'soc
   const counter = { pings: 0 };
   const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
     if (/^\/(v[\d.]+\/)?_ping/.test(req.url ?? '') && ++counter.pings <= unanswered) return;
-    const upstream = request({ socketPath: engine.socketPath, path: req.url, method: req.method, headers: req.headers }, (answer) => {
-      res.writeHead(answer.statusCode ?? 502, answer.headers);
-      answer.pipe(res);
-    });
-    upstream.on('error', () => res.destroy());
-    req.pipe(upstream);
+    passThrough(engine, req, res);
   });
   return { ...(await listen(server, dir, socketPath)), counter };
 }

@@ -21,6 +21,8 @@ const HEARTBEAT_MS = 5_000;
 /** A busy machine delays an answer without the engine being gone: retried before the connection is called lost. */
 const HEARTBEAT_PING: PingBudget = { attemptMs: 3_000, budgetMs: 9_000 };
 const STATS_RESTART_MS = 1_000;
+/** A read the engine failed is asked again after retryMs, doubling up to this. */
+const INSPECT_RETRY_MAX_MS = 30_000;
 
 /**
  * Follows the engine through its events stream (no polling) and one stats stream per running container,
@@ -39,6 +41,8 @@ export class DockerWatcher {
   private readonly known = new Map<string, ContainerInfo>();
   private readonly statsStreams = new Map<string, NodeJS.ReadableStream | PlaceholderStream>();
   private readonly inspecting = new Map<string, { again: boolean }>();
+  /** Reads the engine failed, to be asked again: no further event may come (an exited container sends none). */
+  private readonly inspectRetries = new Map<string, InspectRetry>();
   /** The last `oom` event's time per container (see EventIntent): it counts for the run it happened in. */
   private readonly lastOomAtMs = new Map<string, number>();
   /** Set by the first frame with a pid count: from then on a frame without one means no process. */
@@ -84,6 +88,8 @@ export class DockerWatcher {
     for (const stream of this.statsStreams.values()) destroyStream(stream);
     this.statsStreams.clear();
     this.inspecting.clear();
+    for (const retry of this.inspectRetries.values()) clearTimeout(retry.timer ?? undefined);
+    this.inspectRetries.clear();
     this.known.clear();
   }
 
@@ -154,6 +160,7 @@ export class DockerWatcher {
 
   private forget(id: string): void {
     this.lastOomAtMs.delete(id);
+    this.clearInspectRetry(id);
     if (!this.known.delete(id)) return;
     destroyStream(this.statsStreams.get(id) ?? null);
     this.statsStreams.delete(id);
@@ -183,11 +190,32 @@ export class DockerWatcher {
           this.followStats(info, generation);
         }
       } while (marker.again);
+      this.clearInspectRetry(id);
     } catch {
-      // The events stream reports a lost engine; a failed single inspect is retried by the next event.
+      // A lost engine is the events stream's to report; an engine that answers is asked again.
+      if (generation === this.generation) this.retryInspect(id, generation);
     } finally {
       if (this.inspecting.get(id) === marker) this.inspecting.delete(id);
     }
+  }
+
+  /** One read due per container: failures of reads the events asked for meanwhile do not push it back. */
+  private retryInspect(id: string, generation: number): void {
+    const previous = this.inspectRetries.get(id);
+    if (previous?.timer) return;
+    const attempts = previous?.attempts ?? 0;
+    const retry: InspectRetry = { attempts: attempts + 1, timer: null };
+    retry.timer = setTimeout(() => {
+      retry.timer = null;
+      void this.refresh(id, generation);
+    }, Math.min(this.retryMs * 2 ** attempts, INSPECT_RETRY_MAX_MS));
+    retry.timer.unref();
+    this.inspectRetries.set(id, retry);
+  }
+
+  private clearInspectRetry(id: string): void {
+    clearTimeout(this.inspectRetries.get(id)?.timer ?? undefined);
+    this.inspectRetries.delete(id);
   }
 
   private followStats(info: ContainerInfo, generation: number): void {
@@ -231,6 +259,12 @@ export class DockerWatcher {
     stream.on('end', ended);
     stream.on('error', ended);
   }
+}
+
+/** A failed read to be asked again: how many times it was, and the timer while one is due. */
+interface InspectRetry {
+  attempts: number;
+  timer: NodeJS.Timeout | null;
 }
 
 /** Holds a container's slot while its stats stream is being opened, so it is opened once. */
