@@ -1,6 +1,17 @@
 import { defineConfig } from 'vitest/config';
 
-// `vitest run` with no arguments runs both projects.
+/** Integration files that start no Docker engine (they read no `providedEngine()`). */
+const NO_ENGINE = [
+  'test/integration/bad-input.test.ts',
+  'test/integration/cloud-run.test.ts',
+  'test/integration/logs-cli-exit.test.ts',
+  'test/integration/rollback-cli.test.ts',
+  'test/integration/rollback.test.ts',
+  'test/integration/sandbox-cli.test.ts',
+  'test/integration/sandbox.test.ts',
+];
+
+// `vitest run` with no arguments runs every project.
 export default defineConfig({
   test: {
     projects: [
@@ -17,8 +28,21 @@ export default defineConfig({
       {
         extends: true,
         test: {
+          // Real processes and the sandbox over real gRPC, but no Docker engine: nothing shared, so they run two
+          // at a time beside the unit files instead of one at a time after them.
+          name: 'no-engine',
+          include: NO_ENGINE,
+          maxWorkers: 2,
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+        },
+      },
+      {
+        extends: true,
+        test: {
           name: 'integration',
           include: ['test/integration/**/*.test.ts', 'test/e2e/**/*.test.ts'],
+          exclude: NO_ENGINE,
           // One private dockerd for the whole project (see test/support/docker-engine.ts).
           globalSetup: ['test/support/global-setup.ts'],
           // Files share that engine (and some stop/start it), so they run one at a time.

@@ -1,6 +1,8 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync, realpathSync } from 'node:fs';
+import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { sleep } from './wait';
 
 /** The checkout, found upwards: bench/ runs this file bundled from node_modules/.cache, not from test/support. */
 function checkoutRoot(from: string): string {
@@ -94,8 +96,54 @@ export function runCli(args: readonly string[], opts: CliRunOptions): Promise<Ru
   return runProcess(NODE, [CLI, ...args], { ...opts, env: cliEnv(opts.cwd, opts.env) });
 }
 
-/** Builds dist/ from the current sources, as `npm run build` does; fails with the build's output. */
+/**
+ * Builds dist/ from the current sources, as `npm run build` does, unless it is newer than every source; fails with
+ * the build's output. Files run side by side: rewriting dist/ under a running CLI would break it, so a fresh build
+ * is left alone and a stale one is built by one file at a time.
+ */
 export async function buildCli(): Promise<void> {
-  const built = await runProcess(NODE, ['scripts/build.mjs'], { cwd: ROOT, timeoutMs: 120_000 });
-  if (built.code !== 0) throw new Error(`the build failed (exit ${built.code}): ${built.stderr || built.stdout}`);
+  if (await builtFromCurrentSources()) return;
+  const lock = join(ROOT, 'dist.build-lock');
+  await takeLock(lock);
+  try {
+    if (await builtFromCurrentSources()) return;
+    const built = await runProcess(NODE, ['scripts/build.mjs'], { cwd: ROOT, timeoutMs: 120_000 });
+    if (built.code !== 0) throw new Error(`the build failed (exit ${built.code}): ${built.stderr || built.stdout}`);
+  } finally {
+    await rm(lock, { recursive: true, force: true });
+  }
+}
+
+/** What the build reads: a change to any of these makes dist/ stale. */
+const BUILD_INPUTS = ['src', 'scripts', 'package.json', 'package-lock.json'];
+
+async function builtFromCurrentSources(): Promise<boolean> {
+  const builtAt = await stat(CLI).then((s) => s.mtimeMs, () => null);
+  if (builtAt === null) return false;
+  for (const input of BUILD_INPUTS) {
+    if ((await newestChange(join(ROOT, input))) > builtAt) return false;
+  }
+  return true;
+}
+
+async function newestChange(path: string): Promise<number> {
+  const info = await stat(path);
+  if (!info.isDirectory()) return info.mtimeMs;
+  let newest = info.mtimeMs; // a deleted file shows as its directory's change
+  for (const entry of await readdir(path)) newest = Math.max(newest, await newestChange(join(path, entry)));
+  return newest;
+}
+
+/** mkdir is atomic: whoever creates the directory holds the lock; a lock older than a build can take is stale. */
+async function takeLock(lock: string): Promise<void> {
+  for (;;) {
+    try {
+      await mkdir(lock);
+      return;
+    } catch {
+      const heldSince = await stat(lock).then((s) => s.mtimeMs, () => null);
+      if (heldSince !== null && Date.now() - heldSince > 180_000) await rm(lock, { recursive: true, force: true });
+      await sleep(100);
+    }
+  }
 }
