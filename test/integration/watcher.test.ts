@@ -13,7 +13,7 @@ import {
   waitForStore,
   type LiveConsole,
 } from '../support/live-store';
-import { startFailingInspectEngine, startSlowEngine } from '../support/slow-engine';
+import { startFailingEngine, startSlowEngine } from '../support/slow-engine';
 import { sleep, waitFor } from '../support/wait';
 import { alertSubject } from '../../src/domain/alerts';
 
@@ -267,22 +267,41 @@ describe('DockerWatcher → store, against a real engine', () => {
     projects.push(project);
     const name = `${project}-busy`;
     const id = await runContainer(engine, { name, image: FIXTURE_IMAGES.base, cmd: IDLE, project, extraArgs: QUICK_STOP });
-    const failingEngine = await startFailingInspectEngine(engine, id);
+    const failingEngine = await startFailingEngine(engine, id);
     try {
       live = startLiveConsole({ host: failingEngine.host }, { projects: [project] });
       await waitForStore(live, (s) => (containerNamed(s, name)?.state === 'running' ? true : undefined), 'the container running');
-      failingEngine.failing.left = Infinity;
+      failingEngine.inspects.left = Infinity;
       await dockerOk(engine, ['stop', name]);
       // A stop sends four events (kill TERM, kill KILL, die, stop), each asking for one read at most: a sixth
       // failed read can only be the watcher asking again by itself.
-      await waitFor(() => failingEngine.failing.failed >= 6, { what: 'the watcher to ask again after the events', timeoutMs: 30_000 });
+      await waitFor(() => failingEngine.inspects.failed >= 6, { what: 'the watcher to ask again after the events', timeoutMs: 30_000 });
       expect(containerNamed(live.store.getState(), name)?.state).toBe('running');
-      failingEngine.failing.left = 0;
+      failingEngine.inspects.left = 0;
       const c = await waitForStore(live, (s) => {
         const c = containerNamed(s, name);
         return c?.state === 'exited' ? c : undefined;
       }, 'the exit to be read', 40_000);
       expect(c.exitCode).toBe(137);
+    } finally {
+      live?.stop();
+      live = null;
+      await failingEngine.close();
+    }
+  });
+
+  it('opens a stats stream again when the engine fails to open it', async () => {
+    const project = uniqueProject();
+    projects.push(project);
+    const name = `${project}-stats`;
+    const id = await runContainer(engine, { name, image: FIXTURE_IMAGES.base, cmd: IDLE, project });
+    const failingEngine = await startFailingEngine(engine, id);
+    try {
+      failingEngine.stats.left = 2;
+      live = startLiveConsole({ host: failingEngine.host }, { projects: [project] });
+      await waitForStore(live, (s) => s.docker.stats[id], 'stats once the engine opens the stream');
+      expect(failingEngine.stats.failed).toBe(2);
+      expect(containerNamed(live.store.getState(), name)?.state).toBe('running');
     } finally {
       live?.stop();
       live = null;

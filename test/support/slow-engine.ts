@@ -83,26 +83,33 @@ async function listen(server: Server, dir: string, socketPath: string): Promise<
   };
 }
 
+/** How many more requests to fail (set by the test), and how many were. */
+export interface FailingRequests {
+  left: number;
+  failed: number;
+}
+
 /**
- * A proxy whose engine fails reads of one container while `failing.left` is over zero: each inspect of it is
- * answered 500 (as a busy engine answers "context deadline exceeded") and counted down. Everything else passes.
+ * A proxy whose engine fails one container's reads while the test says so: each inspect (`inspects`) or stats
+ * request (`stats`) is answered 500, as a busy engine answers "context deadline exceeded", while its `left` is
+ * over zero. Everything else passes through.
  */
-export async function startFailingInspectEngine(engine: Pick<PrivateEngine, 'socketPath'>, containerId: string) {
+export async function startFailingEngine(engine: Pick<PrivateEngine, 'socketPath'>, containerId: string) {
   const dir = await mkdtemp(join(tmpdir(), 'failing-engine-'));
   const socketPath = join(dir, 'proxy.sock');
-  const failing = { left: 0, failed: 0 };
+  const inspects: FailingRequests = { left: 0, failed: 0 };
+  const stats: FailingRequests = { left: 0, failed: 0 };
   const isInspect = inspectOf(containerId);
+  const isStats = (url = '') => url.includes(`/containers/${containerId}/stats`);
   const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
-    if (failing.left > 0 && isInspect(req.url)) {
-      failing.left--;
-      failing.failed++;
-      res.writeHead(500, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ message: 'context deadline exceeded' }));
-      return;
-    }
-    passThrough(engine, req, res);
+    const failing = isInspect(req.url) ? inspects : isStats(req.url) ? stats : null;
+    if (!failing || failing.left <= 0) return passThrough(engine, req, res);
+    failing.left--;
+    failing.failed++;
+    res.writeHead(500, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ message: 'context deadline exceeded' }));
   });
-  return { ...(await listen(server, dir, socketPath)), failing };
+  return { ...(await listen(server, dir, socketPath)), inspects, stats };
 }
 
 /**

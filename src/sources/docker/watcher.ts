@@ -237,8 +237,10 @@ export class DockerWatcher {
     try {
       stream = await this.docker.getContainer(id).stats({ stream: true });
     } catch {
-      if (this.statsStreams.get(id) === placeholder) this.statsStreams.delete(id);
-      return;
+      // A container that stopped meanwhile is not reopened; one the engine failed to open is, or it shows no stats.
+      if (this.statsStreams.get(id) !== placeholder) return;
+      this.statsStreams.delete(id);
+      return this.reopenStatsLater(id, generation);
     }
     if (generation !== this.generation || this.statsStreams.get(id) !== placeholder) return destroyStream(stream);
     this.statsStreams.set(id, stream);
@@ -250,14 +252,18 @@ export class DockerWatcher {
     const ended = () => {
       if (this.statsStreams.get(id) !== stream) return;
       this.statsStreams.delete(id);
-      // The engine ends a stats stream when the container stops; reopen only if it still runs.
-      setTimeout(() => {
-        const info = this.known.get(id);
-        if (info && generation === this.generation) this.followStats(info, generation);
-      }, STATS_RESTART_MS);
+      this.reopenStatsLater(id, generation);
     };
     stream.on('end', ended);
     stream.on('error', ended);
+  }
+
+  /** The engine ends a stats stream when the container stops: reopened only if the container still runs. */
+  private reopenStatsLater(id: string, generation: number): void {
+    setTimeout(() => {
+      const info = this.known.get(id);
+      if (info && generation === this.generation) this.followStats(info, generation);
+    }, STATS_RESTART_MS);
   }
 }
 
