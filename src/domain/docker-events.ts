@@ -1,3 +1,5 @@
+import type { ContainerInfo } from './types';
+
 /** A container event from the engine's `/events` stream. */
 export interface EngineEvent {
   Type?: string;
@@ -32,6 +34,11 @@ export function intentForEvent(event: EngineEvent): EventIntent {
   const atMs = event.timeNano !== undefined ? Math.floor(event.timeNano / 1e6) : event.time !== undefined ? event.time * 1000 : undefined;
   if (action === 'oom' && atMs !== undefined) return { kind: 'inspect', id, oomAtMs: atMs };
   return { kind: 'inspect', id };
+}
+
+/** The container with its OOM flag set when the engine reported an OOM in its current run (see EventIntent). */
+export function withReportedOom(info: ContainerInfo, lastOomAtMs: number | undefined): ContainerInfo {
+  return !info.oomKilled && oomInThisRun(info.startedAt, lastOomAtMs) ? { ...info, oomKilled: true } : info;
 }
 
 /** Whether an OOM the engine reported at `oomAtMs` happened in the run that started at `startedAt`. */

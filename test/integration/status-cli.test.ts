@@ -161,6 +161,29 @@ describe('netra-console (built CLI)', () => {
     expect(ranks).toEqual([...ranks].sort((a, b) => a - b));
   });
 
+  it('status --json reports an OOM kill the engine told only as an event (a subshell killed, the container runs on)', async () => {
+    const oomProject = uniqueProject('cli-oom');
+    const name = `${oomProject}-x`;
+    try {
+      await runContainer(engine, {
+        name,
+        image: FIXTURE_IMAGES.base,
+        cmd: ['sh', '-c', '(echo 1000 > /proc/self/oom_score_adj; head -c 200m /dev/zero | tail); echo survived; exec sleep 600'],
+        project: oomProject,
+        memory: '16m',
+        extraArgs: QUICK_STOP,
+      });
+      await waitFor(async () => (await dockerOk(engine, ['logs', name])).includes('survived'), { what: 'the kill inside the container' });
+      const run = await runCli(['--docker-host', engine.host, 'status', '--json', '--all']);
+      expect(run.code, run.stderr).toBe(0);
+      const doc = JSON.parse(run.stdout) as StatusJson;
+      expect(doc.docker.containers.find((c) => c.name === name)).toMatchObject({ state: 'running', oomKilled: true });
+      expect(doc.alerts.find((a) => a.container === name)).toMatchObject({ level: 'critical', kind: 'oom-killed' });
+    } finally {
+      await removeProjectContainers(engine, oomProject);
+    }
+  });
+
   it('status (human) prints one line per container of the project', async () => {
     const run = await runCli(['--docker-host', engine.host, 'status']);
     expect(run.code, run.stderr).toBe(0);

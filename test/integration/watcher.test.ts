@@ -21,6 +21,8 @@ const engine = providedEngine();
 /** Keeps a container running; a short stop timeout because sh as PID 1 ignores SIGTERM. */
 const IDLE = ['sh', '-c', 'while :; do sleep 1; done'];
 const QUICK_STOP = ['--stop-timeout', '1'];
+/** Printed by a container's shell once the kernel has OOM-killed its subshell and the shell runs on. */
+const OOM_SURVIVED = 'shell-survived-the-oom-kill';
 
 let live: LiveConsole | null = null;
 const projects: string[] = [];
@@ -230,7 +232,7 @@ describe('DockerWatcher → store, against a real engine', () => {
       name,
       image: FIXTURE_IMAGES.base,
       // The subshell makes itself the kernel's first choice, so the shell survives the kill and runs on.
-      cmd: ['sh', '-c', 'sleep 1; (echo 1000 > /proc/self/oom_score_adj; head -c 200m /dev/zero | tail); exec sleep 600'],
+      cmd: ['sh', '-c', `sleep 1; (echo 1000 > /proc/self/oom_score_adj; head -c 200m /dev/zero | tail); echo ${OOM_SURVIVED}; exec sleep 600`],
       project,
       memory: '16m',
     });
@@ -307,6 +309,27 @@ describe('DockerWatcher → store, against a real engine', () => {
       live = null;
       await failingEngine.close();
     }
+  });
+
+  it('flags an OOM kill that happened before it connected, from the engine\'s event log', async () => {
+    const project = uniqueProject();
+    projects.push(project);
+    const name = `${project}-oom-before`;
+    await runContainer(engine, {
+      name,
+      image: FIXTURE_IMAGES.base,
+      cmd: ['sh', '-c', `sleep 1; (echo 1000 > /proc/self/oom_score_adj; head -c 200m /dev/zero | tail); echo ${OOM_SURVIVED}; exec sleep 600`],
+      project,
+      memory: '16m',
+    });
+    await waitFor(async () => (await dockerOk(engine, ['logs', name])).includes(OOM_SURVIVED), { what: 'the kill inside the container' });
+    live = startLiveConsole(engine, { projects: [project] });
+    const alert = await waitForStore(
+      live,
+      (s) => s.docker.alerts.find((a) => alertSubject(a) === name && a.kind === 'oom-killed'),
+      'an oom-killed alert',
+    );
+    expect(alert.message).toContain('(the container still runs)');
   });
 
   it('drops a container and its stats when it is removed while watched', async () => {

@@ -1,8 +1,10 @@
 import type Docker from 'dockerode';
+import { withReportedOom } from '../../domain/docker-events';
 import { computeStats, hasPreviousSample, isEmptySample, showsPidCounting, type EngineStats } from '../../domain/stats-math';
 import type { ContainerInfo, ContainerStats } from '../../domain/types';
 import { ImageSizeCache, listContainers, type ContainerScope } from './containers';
 import { onJsonLines } from './json-lines';
+import { readLastOoms } from './oom-events';
 
 export interface DockerSnapshot {
   containers: ContainerInfo[];
@@ -18,7 +20,8 @@ const SAMPLE_TIMEOUT_MS = 5_000;
  * stats stream is read until its second frame.
  */
 export async function takeSnapshot(docker: Docker, scope: ContainerScope): Promise<DockerSnapshot> {
-  const containers = await listContainers(docker, scope, new ImageSizeCache(docker));
+  const [listed, lastOoms] = await Promise.all([listContainers(docker, scope, new ImageSizeCache(docker)), readLastOoms(docker, Date.now())]);
+  const containers = listed.map((c) => withReportedOom(c, lastOoms.get(c.id)));
   const running = containers.filter((c) => c.state === 'running');
   const samples = await Promise.all(running.map(async (c) => [c.id, await sampleStats(docker, c.id)] as const));
   const read = samples.filter((s): s is readonly [string, EngineStats] => s[1] !== null);

@@ -1,5 +1,5 @@
 import type Docker from 'dockerode';
-import { intentForEvent, oomInThisRun, type EngineEvent } from '../../domain/docker-events';
+import { intentForEvent, withReportedOom, type EngineEvent } from '../../domain/docker-events';
 import type { DockerSink } from '../../domain/docker-sink';
 import { computeStats, hasPreviousSample, isEmptySample, showsPidCounting, type EngineStats } from '../../domain/stats-math';
 import type { ContainerInfo } from '../../domain/types';
@@ -7,6 +7,7 @@ import { describeEngineError } from './client';
 import { pingEngine, type PingBudget } from './ping';
 import { ImageSizeCache, inScope, inspectContainer, listContainers, type ContainerScope } from './containers';
 import { onJsonLines } from './json-lines';
+import { readLastOoms } from './oom-events';
 
 export interface WatcherOptions {
   scope: ContainerScope;
@@ -114,8 +115,10 @@ export class DockerWatcher {
       events.on('end', () => lost());
       events.on('close', () => lost());
       this.images = new ImageSizeCache(this.docker);
-      const containers = await listContainers(this.docker, this.scope, this.images);
+      const [listed, lastOoms] = await Promise.all([listContainers(this.docker, this.scope, this.images), readLastOoms(this.docker, Date.now())]);
       if (!current()) return;
+      for (const [id, at] of lastOoms) this.lastOomAtMs.set(id, at);
+      const containers = listed.map((c) => withReportedOom(c, this.lastOomAtMs.get(c.id)));
       for (const c of containers) this.known.set(c.id, c);
       this.sink.sync(containers);
       this.sink.connection({ state: 'connected' });
@@ -181,8 +184,7 @@ export class DockerWatcher {
         marker.again = false;
         const read = await inspectContainer(this.docker, id, this.images);
         if (generation !== this.generation) return;
-        const oom = read !== null && !read.oomKilled && oomInThisRun(read.startedAt, this.lastOomAtMs.get(id));
-        const info = oom ? { ...read, oomKilled: true } : read;
+        const info = read && withReportedOom(read, this.lastOomAtMs.get(id));
         if (!info || !inScope(info.labels, this.scope)) this.forget(id);
         else {
           this.known.set(id, info);
