@@ -13,7 +13,7 @@ import {
   waitForStore,
   type LiveConsole,
 } from '../support/live-store';
-import { startFailingEngine, startSlowEngine } from '../support/slow-engine';
+import { startFailingEngine, startSlowEngine, type FailingEngine } from '../support/slow-engine';
 import { sleep, waitFor } from '../support/wait';
 import { alertSubject } from '../../src/domain/alerts';
 
@@ -23,9 +23,34 @@ const IDLE = ['sh', '-c', 'while :; do sleep 1; done'];
 const QUICK_STOP = ['--stop-timeout', '1'];
 /** Printed by a container's shell once the kernel has OOM-killed its subshell and the shell runs on. */
 const OOM_SURVIVED = 'shell-survived-the-oom-kill';
+/**
+ * Under a 16 MiB limit, a subshell whose tail holds 200 MiB: it makes itself the kernel's first choice, so the
+ * shell survives the kill and runs on (Docker 20.10 then reports the OOM only as an event).
+ */
+function runOomInASubshell(name: string, project: string): Promise<string> {
+  const cmd = ['sh', '-c', `sleep 1; (echo 1000 > /proc/self/oom_score_adj; head -c 200m /dev/zero | tail); echo ${OOM_SURVIVED}; exec sleep 600`];
+  return runContainer(engine, { name, image: FIXTURE_IMAGES.base, cmd, project, memory: '16m' });
+}
 
 let live: LiveConsole | null = null;
 const projects: string[] = [];
+
+/** A live console for `project` that reaches the engine through a proxy that fails the container's reads on request. */
+async function throughFailingEngine(
+  containerId: string,
+  project: string,
+  body: (failing: FailingEngine, live: LiveConsole) => Promise<void>,
+): Promise<void> {
+  const failing = await startFailingEngine(engine, containerId);
+  try {
+    live = startLiveConsole({ host: failing.host }, { projects: [project] });
+    await body(failing, live);
+  } finally {
+    live?.stop();
+    live = null;
+    await failing.close();
+  }
+}
 
 /** A fresh project and a live console scoped to it. */
 function setup(): { project: string; live: LiveConsole } {
@@ -228,14 +253,7 @@ describe('DockerWatcher → store, against a real engine', () => {
   it('flags an OOM kill in a container that runs on (the engine reports it only as an event)', async () => {
     const { project, live } = setup();
     const name = `${project}-oom-child`;
-    await runContainer(engine, {
-      name,
-      image: FIXTURE_IMAGES.base,
-      // The subshell makes itself the kernel's first choice, so the shell survives the kill and runs on.
-      cmd: ['sh', '-c', `sleep 1; (echo 1000 > /proc/self/oom_score_adj; head -c 200m /dev/zero | tail); echo ${OOM_SURVIVED}; exec sleep 600`],
-      project,
-      memory: '16m',
-    });
+    await runOomInASubshell(name, project);
     const alert = await waitForStore(
       live,
       (s) => s.docker.alerts.find((a) => alertSubject(a) === name && a.kind === 'oom-killed'),
@@ -269,27 +287,21 @@ describe('DockerWatcher → store, against a real engine', () => {
     projects.push(project);
     const name = `${project}-busy`;
     const id = await runContainer(engine, { name, image: FIXTURE_IMAGES.base, cmd: IDLE, project, extraArgs: QUICK_STOP });
-    const failingEngine = await startFailingEngine(engine, id);
-    try {
-      live = startLiveConsole({ host: failingEngine.host }, { projects: [project] });
+    await throughFailingEngine(id, project, async (failing, live) => {
       await waitForStore(live, (s) => (containerNamed(s, name)?.state === 'running' ? true : undefined), 'the container running');
-      failingEngine.inspects.left = Infinity;
+      failing.inspects.left = Infinity;
       await dockerOk(engine, ['stop', name]);
       // A stop sends four events (kill TERM, kill KILL, die, stop), each asking for one read at most: a sixth
       // failed read can only be the watcher asking again by itself.
-      await waitFor(() => failingEngine.inspects.failed >= 6, { what: 'the watcher to ask again after the events', timeoutMs: 30_000 });
+      await waitFor(() => failing.inspects.failed >= 6, { what: 'the watcher to ask again after the events', timeoutMs: 30_000 });
       expect(containerNamed(live.store.getState(), name)?.state).toBe('running');
-      failingEngine.inspects.left = 0;
+      failing.inspects.left = 0;
       const c = await waitForStore(live, (s) => {
         const c = containerNamed(s, name);
         return c?.state === 'exited' ? c : undefined;
       }, 'the exit to be read', 40_000);
       expect(c.exitCode).toBe(137);
-    } finally {
-      live?.stop();
-      live = null;
-      await failingEngine.close();
-    }
+    });
   });
 
   it('opens a stats stream again when the engine fails to open it', async () => {
@@ -297,31 +309,19 @@ describe('DockerWatcher → store, against a real engine', () => {
     projects.push(project);
     const name = `${project}-stats`;
     const id = await runContainer(engine, { name, image: FIXTURE_IMAGES.base, cmd: IDLE, project });
-    const failingEngine = await startFailingEngine(engine, id);
-    try {
-      failingEngine.stats.left = 2;
-      live = startLiveConsole({ host: failingEngine.host }, { projects: [project] });
+    await throughFailingEngine(id, project, async (failing, live) => {
+      failing.stats.left = 2;
       await waitForStore(live, (s) => s.docker.stats[id], 'stats once the engine opens the stream');
-      expect(failingEngine.stats.failed).toBe(2);
+      expect(failing.stats.failed).toBe(2);
       expect(containerNamed(live.store.getState(), name)?.state).toBe('running');
-    } finally {
-      live?.stop();
-      live = null;
-      await failingEngine.close();
-    }
+    });
   });
 
   it('flags an OOM kill that happened before it connected, from the engine\'s event log', async () => {
     const project = uniqueProject();
     projects.push(project);
     const name = `${project}-oom-before`;
-    await runContainer(engine, {
-      name,
-      image: FIXTURE_IMAGES.base,
-      cmd: ['sh', '-c', `sleep 1; (echo 1000 > /proc/self/oom_score_adj; head -c 200m /dev/zero | tail); echo ${OOM_SURVIVED}; exec sleep 600`],
-      project,
-      memory: '16m',
-    });
+    await runOomInASubshell(name, project);
     await waitFor(async () => (await dockerOk(engine, ['logs', name])).includes(OOM_SURVIVED), { what: 'the kill inside the container' });
     live = startLiveConsole(engine, { projects: [project] });
     const alert = await waitForStore(

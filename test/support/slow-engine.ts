@@ -94,7 +94,14 @@ export interface FailingRequests {
  * request (`stats`) is answered 500, as a busy engine answers "context deadline exceeded", while its `left` is
  * over zero. Everything else passes through.
  */
-export async function startFailingEngine(engine: Pick<PrivateEngine, 'socketPath'>, containerId: string) {
+export interface FailingEngine {
+  host: string;
+  inspects: FailingRequests;
+  stats: FailingRequests;
+  close(): Promise<void>;
+}
+
+export async function startFailingEngine(engine: Pick<PrivateEngine, 'socketPath'>, containerId: string): Promise<FailingEngine> {
   const dir = await mkdtemp(join(tmpdir(), 'failing-engine-'));
   const socketPath = join(dir, 'proxy.sock');
   const inspects: FailingRequests = { left: 0, failed: 0 };
