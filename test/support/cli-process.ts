@@ -140,7 +140,8 @@ async function takeLock(lock: string): Promise<void> {
     try {
       await mkdir(lock);
       return;
-    } catch {
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const heldSince = await stat(lock).then((s) => s.mtimeMs, () => null);
       if (heldSince !== null && Date.now() - heldSince > 180_000) await rm(lock, { recursive: true, force: true });
       await sleep(100);
