@@ -14,7 +14,7 @@ import type { StackDefinition } from '../../src/domain/stacks';
 import type { BuildPort } from '../../src/flows/build-port';
 import { createBuildPort } from '../../src/sources/compose/build-port';
 import { createStackPort } from '../../src/sources/compose/stack-port';
-import { DOCKER_BIN, docker, dockerOk, FIXTURE_IMAGES } from '../support/docker-engine';
+import { DOCKER_BIN, docker, dockerOk, FIXTURE_IMAGES, shortLived } from '../support/docker-engine';
 import { providedEngine } from '../support/engine-context';
 import {
   buildStack,
@@ -173,15 +173,15 @@ describe('BuildPort on the engine', () => {
     made.containerIds.oldUser = await dockerOk(engine, ['create', '--name', NAMES.oldUser, ...project, made.oldRedisId]);
     made.anonymousVolume = await dockerOk(engine, ['inspect', '--format', '{{range .Mounts}}{{if eq .Destination "/data"}}{{.Name}}{{end}}{{end}}', NAMES.oldUser]);
     expect(made.anonymousVolume).toMatch(/^[0-9a-f]{64}$/);
-    await dockerOk(engine, ['run', '--name', NAMES.writer, ...project, FIXTURE_IMAGES.alpine, 'sh', '-c', 'dd if=/dev/zero of=/blob bs=1024 count=256 2>/dev/null']);
+    await dockerOk(engine, ['run', '--name', NAMES.writer, ...project, FIXTURE_IMAGES.alpine, ...shortLived('dd if=/dev/zero of=/blob bs=1024 count=256 2>/dev/null')]);
     made.containerIds.writer = await dockerOk(engine, ['inspect', '--format', '{{.Id}}', NAMES.writer]);
     made.containerIds.revived = await dockerOk(engine, ['create', '--name', NAMES.revived, ...project, FIXTURE_IMAGES.alpine, 'sleep', '600']);
-    await dockerOk(engine, ['run', '--name', NAMES.otherStopped, '--network', 'none', '--label', `${LABEL}=${OTHER_PROJECT}`, FIXTURE_IMAGES.alpine, 'true']);
+    await dockerOk(engine, ['run', '--name', NAMES.otherStopped, '--network', 'none', '--label', `${LABEL}=${OTHER_PROJECT}`, FIXTURE_IMAGES.alpine, ...shortLived('true')]);
     made.containerIds.otherStopped = await dockerOk(engine, ['inspect', '--format', '{{.Id}}', NAMES.otherStopped]);
 
     // A volume of the project with data in it, and an unrelated one.
     await dockerOk(engine, ['volume', 'create', '--label', `${LABEL}=${TEST_PROJECT}`, '--label', 'com.docker.compose.volume=bp-scratch', PROJECT_VOLUME]);
-    await dockerOk(engine, ['run', '--rm', '--network', 'none', '-v', `${PROJECT_VOLUME}:/v`, FIXTURE_IMAGES.alpine, 'sh', '-c', 'dd if=/dev/zero of=/v/blob bs=1024 count=128 2>/dev/null']);
+    await dockerOk(engine, ['run', '--rm', '--network', 'none', '-v', `${PROJECT_VOLUME}:/v`, FIXTURE_IMAGES.alpine, ...shortLived('dd if=/dev/zero of=/v/blob bs=1024 count=128 2>/dev/null')]);
     await dockerOk(engine, ['volume', 'create', UNRELATED_VOLUME]);
     made.volumesBefore = (await lines(['volume', 'ls', '-q'])).sort();
     expect(made.volumesBefore).toEqual(expect.arrayContaining([PROJECT_VOLUME, UNRELATED_VOLUME]));

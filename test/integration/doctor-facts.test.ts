@@ -19,7 +19,7 @@ import { readCloudRunFacts } from '../../src/sources/doctor/cloud-run-facts';
 import { readContainerFacts } from '../../src/sources/doctor/container-facts';
 import { gatherDoctorFacts, type DoctorDeps } from '../../src/sources/doctor/gather';
 import { readStackFacts } from '../../src/sources/doctor/stack-facts';
-import { docker, dockerOk, DOCKER_BIN, FIXTURE_IMAGES, runContainer, type ContainerSpec } from '../support/docker-engine';
+import { docker, dockerOk, DOCKER_BIN, FIXTURE_IMAGES, runContainer, shortLived, type ContainerSpec } from '../support/docker-engine';
 import { providedEngine } from '../support/engine-context';
 import { removeProjectContainers, uniqueProject } from '../support/live-store';
 import { buildImage, ensureNetraBases, REPO_ROOT, STACK_FILES, STANDIN_PREFIX } from '../support/netra-stack';
@@ -129,7 +129,7 @@ beforeAll(async () => {
       health: { cmd: 'test -f /tmp/ready', interval: '500ms', startPeriod: '1s' },
       extraArgs: QUICK_STOP,
     }),
-    run('loop', { cmd: ['sh', '-c', 'echo crashing; exit 1'], restart: 'always' }),
+    run('loop', { cmd: shortLived('echo crashing; exit 1'), restart: 'always' }),
     run('glibc', { image: GLIBC_TAG, cmd: [], extraArgs: ['--read-only', '--tmpfs', '/tmp:mode=1777', '-e', 'START_SCALE=10'] }),
   ]);
 }, 240_000);

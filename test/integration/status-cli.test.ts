@@ -6,7 +6,7 @@ import { mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dockerOk, FIXTURE_IMAGES, runContainer } from '../support/docker-engine';
+import { dockerOk, FIXTURE_IMAGES, runContainer, shortLived } from '../support/docker-engine';
 import { providedEngine } from '../support/engine-context';
 import { removeProjectContainers, uniqueProject } from '../support/live-store';
 import { waitFor } from '../support/wait';
@@ -53,11 +53,11 @@ beforeAll(async () => {
     health: { cmd: 'true', interval: '1s' },
     extraArgs: QUICK_STOP,
   });
-  const done = await runContainer(engine, { name: `${project}-done`, image: FIXTURE_IMAGES.regular, cmd: ['sh', '-c', 'exit 7'], project, service: 'done' });
+  const done = await runContainer(engine, { name: `${project}-done`, image: FIXTURE_IMAGES.regular, cmd: shortLived('exit 7'), project, service: 'done' });
   const loop = await runContainer(engine, {
     name: `${project}-loop`,
     image: FIXTURE_IMAGES.base,
-    cmd: ['sh', '-c', 'sleep 0.5; exit 3'],
+    cmd: shortLived('exit 3'),
     project,
     service: 'loop',
     restart: 'always',

@@ -3,7 +3,7 @@
  * health, restarts, exits, OOM kills, removal, scope, variants and stats as the store sees them.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { docker, dockerOk, emptyContainerCgroup, FIXTURE_IMAGES, runContainer } from '../support/docker-engine';
+import { docker, dockerOk, emptyContainerCgroup, FIXTURE_IMAGES, runContainer, shortLived } from '../support/docker-engine';
 import { providedEngine } from '../support/engine-context';
 import {
   containerNamed,
@@ -178,7 +178,7 @@ describe('DockerWatcher → store, against a real engine', () => {
     await runContainer(engine, {
       name,
       image: FIXTURE_IMAGES.base,
-      cmd: ['sh', '-c', 'sleep 0.5; exit 3'],
+      cmd: shortLived('exit 3'),
       project,
       restart: 'always',
     });
@@ -205,7 +205,7 @@ describe('DockerWatcher → store, against a real engine', () => {
   it('shows an exited container with its exit code and an exited alert', async () => {
     const { project, live } = setup();
     const name = `${project}-done`;
-    await runContainer(engine, { name, image: FIXTURE_IMAGES.base, cmd: ['sh', '-c', 'exit 7'], project });
+    await runContainer(engine, { name, image: FIXTURE_IMAGES.base, cmd: shortLived('exit 7'), project });
     const c = await waitForStore(live, (s) => {
       const c = containerNamed(s, name);
       return c?.state === 'exited' ? c : undefined;
@@ -228,10 +228,9 @@ describe('DockerWatcher → store, against a real engine', () => {
     await runContainer(engine, {
       name,
       image: FIXTURE_IMAGES.base,
-      // tail keeps the whole newline-free input in memory, far past the limit. It starts a second in:
-      // Docker 20.10 drops an exit that comes before it has recorded the start, and the container then
-      // stays "running" with no process, for ever (seen once under load).
-      cmd: ['sh', '-c', 'sleep 1; head -c 200m /dev/zero | tail'],
+      // tail keeps the whole newline-free input in memory, far past the limit (once the start is recorded:
+      // a kill at once was seen, under load, leaving the container "running" for ever).
+      cmd: shortLived('head -c 200m /dev/zero | tail'),
       project,
       memory: '16m',
     });

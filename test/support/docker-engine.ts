@@ -552,6 +552,14 @@ async function buildFixtures(engine: PrivateEngine): Promise<void> {
 // ---------------------------------------------------------------------------------------------
 // Containers
 
+/**
+ * `sh -c script` after half a second. Docker 20.10 drops an exit that comes before it has recorded the start,
+ * and the container then shows "running" for ever: on a busy machine a process that ends at once can do that.
+ */
+export function shortLived(script: string): string[] {
+  return ['sh', '-c', `sleep 0.5; ${script}`];
+}
+
 /** `docker run -d` (network none unless spec.network says host); returns the container id. */
 export async function runContainer(engine: PrivateEngine, spec: ContainerSpec): Promise<string> {
   const args = ['run', '-d', '--name', spec.name, '--network', spec.network ?? 'none'];
