@@ -22,17 +22,28 @@ export type EventIntent =
   | { kind: 'remove'; id: string }
   | { kind: 'ignore' };
 
+/** The event's action, in the current or the old (`status`) field. */
+export function eventAction(event: EngineEvent): string {
+  return event.Action ?? event.status ?? '';
+}
+
+/** When the engine emitted the event (ms since the epoch, its clock), if it says. */
+export function eventTimeMs(event: EngineEvent): number | undefined {
+  if (event.timeNano !== undefined) return event.timeNano / 1e6;
+  return event.time !== undefined ? event.time * 1000 : undefined;
+}
+
 export function intentForEvent(event: EngineEvent): EventIntent {
   const id = event.Actor?.ID ?? event.id;
-  const action = event.Action ?? event.status ?? '';
+  const action = eventAction(event);
   if (event.Type !== 'container' || !id) return { kind: 'ignore' };
   // Health checks run as execs every interval; their outcome arrives as health_status events instead.
   if (action.startsWith('exec_') || action === 'attach' || action === 'top' || action.startsWith('archive-path')) {
     return { kind: 'ignore' };
   }
   if (action === 'destroy') return { kind: 'remove', id };
-  const atMs = event.timeNano !== undefined ? Math.floor(event.timeNano / 1e6) : event.time !== undefined ? event.time * 1000 : undefined;
-  if (action === 'oom' && atMs !== undefined) return { kind: 'inspect', id, oomAtMs: atMs };
+  const atMs = eventTimeMs(event);
+  if (action === 'oom' && atMs !== undefined) return { kind: 'inspect', id, oomAtMs: Math.floor(atMs) };
   return { kind: 'inspect', id };
 }
 

@@ -248,7 +248,7 @@ export class DockerWatcher {
     this.statsStreams.set(id, stream);
     onJsonLines(stream, (frame) => {
       const raw = frame as EngineStats;
-      if (showsPidCounting(raw)) this.engineCountsPids = true;
+      if (!this.engineCountsPids && showsPidCounting(raw)) this.engineCountsPids = true;
       if (hasPreviousSample(raw) && !isEmptySample(raw)) this.sink.stats(id, computeStats(raw, this.engineCountsPids));
     });
     const ended = () => {
