@@ -5,6 +5,7 @@
 //    ticks over the same window: with the default in-process sandbox's Cloud tail (~5 entries/s), with Cloud Run at
 //    an endpoint in another process (`netra-console sandbox`), and Docker only (Cloud endpoint closed);
 //  - RSS idle with 20 containers, next to docker stats';
+//  - the floor under both: Node + Ink + dockerode showing the same stats and nothing else (support/floor-app.tsx);
 //  - 200 containers in 50 compose services: j/k in the Containers panel timed from outside (key → frame written,
 //    key → selection moved on screen), idle CPU next to `docker stats` on the same 200.
 // `--profile` adds CPU profiles of the 20-container idle case and of the 200-container case (idle, then j/k).
@@ -23,6 +24,7 @@ import { BenchTerminal } from './support/bench-terminal';
 import { bareNodeLaunch, cleanEnv, CLI, consoleLaunch, NODE, profiledLaunch, tracedLaunch } from './support/console-launch';
 import { profileReport } from './support/cpu-profile';
 import { figuresTable, missed, type Figure } from './support/figures';
+import { floorLine, measureFloor } from './support/floor';
 import { keyFramesFromTrace } from './support/frame-trace';
 import { removeFleet, startMany, startTwenty, type Fleet } from './support/fleet';
 import { idleLine, idleWindow, measureIdle, type IdleCase, type IdleResult } from './support/idle-phase';
@@ -147,6 +149,10 @@ try {
   const dockerOnly = await measureIdle(term, idleCase('idle-docker', ['--gcp-endpoint', closed], 20, false, 'the 20 containers'), others, SETTLE_MS, IDLE_SECONDS);
   say(idleLine(`idle, Docker only (Cloud endpoint ${closed} closed)`, dockerOnly));
 
+  log(`floor: Node + Ink + dockerode showing the same stats, with and without the Google clients (${IDLE_SECONDS} s)`);
+  const floor = await measureFloor(term, workDir, engine.host, twenty.names, statsTwenty, SETTLE_MS, IDLE_SECONDS);
+  say(floorLine(floor));
+
   figures.push(idleFigure('idle CPU, 20 containers + Cloud tail ~5/s (in-process sandbox, the default)', withSandbox, 20, 1.5));
   figures.push(idleFigure('idle CPU, 20 containers + Cloud tail ~5/s (sandbox in another process)', withEndpoint, 20, 1.5));
   figures.push(idleFigure('idle CPU, 20 containers, Docker only (Cloud endpoint closed)', dockerOnly, 20, 1));
@@ -164,6 +170,14 @@ try {
     rssContext('RSS idle, 20 + Cloud tail (in-process sandbox): own (anonymous) pages', withSandbox.rssSplitMiB.anon, 'docker stats, own pages', withSandbox.dockerStatsRssSplitMiB.anon),
     rssContext('RSS idle, 20 + Cloud tail (in-process sandbox): mapped files (the Node executable, shared)', withSandbox.rssSplitMiB.file, 'docker stats, mapped files', withSandbox.dockerStatsRssSplitMiB.file),
     rssContext('RSS idle, 20 + Cloud tail from the sandbox in another process', withEndpoint.rssMiB, 'docker stats RSS', withEndpoint.dockerStatsRssMiB),
+  );
+  // The floor: what Node + Ink + dockerode cost to show the same stats with nothing else (support/floor-app.tsx), and
+  // the memory the official Google clients take on top of it. A goal below its floor cannot be met with these parts.
+  figures.push(
+    { case: 'floor, idle CPU: Node + Ink + dockerode, the same 20 stats streams, one frame a second (context)', value: floor.floor.percent, unit: '%', baseline: { what: 'docker stats, same 20', value: floor.dockerStats.percent }, goal: null },
+    rssContext('floor, RSS: the same program', floor.floorRssMiB, 'docker stats RSS', withSandbox.dockerStatsRssMiB),
+    rssContext('floor, RSS: the same program with the Google clients loaded', floor.withGoogleRssMiB, 'docker stats RSS', withSandbox.dockerStatsRssMiB),
+    { case: 'idle CPU, Docker only, next to the floor (context)', value: dockerOnly.console.percent, unit: '%', baseline: { what: 'the floor, same 20', value: floor.floor.percent }, goal: null },
   );
 
   if (PROFILE) {

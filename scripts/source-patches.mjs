@@ -43,6 +43,7 @@ export const sourcePatches = [
           '    lines = new Map();',
           "    getLines(text) { return this.lines.get(text) ?? this.carried('lines', text); }",
           '    setLines(text, lines) { this.lines.set(text, lines); return lines; }',
+          '    withStyledChars(line, chars) { if (!this.styledChars.has(line)) this.styledChars.set(line, chars); return line; }',
           '    previous;',
           '    constructor(previous) { this.previous = previous; if (previous) previous.previous = undefined; }',
           '    carried(name, key) { const value = this.previous?.[name].get(key); if (value !== undefined) this[name].set(key, value); return value; }',
@@ -50,6 +51,18 @@ export const sourcePatches = [
         ].join('\n'),
       },
       { count: 1, from: 'let cached = this.styledChars.get(line);', to: "let cached = this.styledChars.get(line) ?? this.carried('styledChars', line);" },
+      // Dropping invisible characters made a new RegExp for every character of every new text; one test of the
+      // line says whether any is there at all (none ever is in an ASCII or box-drawing row).
+      {
+        count: 1,
+        from: 'cached = styledCharsFromTokens(tokenize(line)).filter(character => !/^\\p{Default_Ignorable_Code_Point}+$/u.test(character.value));',
+        to: 'cached = styledCharsFromTokens(tokenize(line));\n            if (hasIgnorable.test(line)) cached = cached.filter(character => !onlyIgnorable.test(character.value));',
+      },
+      {
+        count: 1,
+        from: 'class OutputCaches {\n',
+        to: 'const hasIgnorable = /\\p{Default_Ignorable_Code_Point}/u;\nconst onlyIgnorable = /^\\p{Default_Ignorable_Code_Point}+$/u;\nclass OutputCaches {\n',
+      },
       { count: 1, from: 'let cached = this.widths.get(text);', to: "let cached = this.widths.get(text) ?? this.carried('widths', text);" },
       { count: 1, from: 'let cached = this.blockWidths.get(text);', to: "let cached = this.blockWidths.get(text) ?? this.carried('blockWidths', text);" },
       { count: 1, from: 'export default class Output {', to: "let lastFrameCaches;\nconst lastFrameRows = [];\nconst blankCellOfGrid = Object.freeze({ type: 'char', value: ' ', fullWidth: false, styles: Object.freeze([]) });\nexport default class Output {" },
@@ -59,7 +72,9 @@ export const sourcePatches = [
         from: 'const characterLines = [[]];\n        for (const character of this.caches.getStyledChars(text)) {',
         to: 'let lines = this.caches.getLines(text);\n        const characterLines = lines ? null : [[]];\n        if (!lines) for (const character of this.caches.getStyledChars(text)) {',
       },
-      { count: 1, from: 'let lines = characterLines.map(line => styledCharsToString(line));', to: 'lines ??= this.caches.setLines(text, characterLines.map(line => styledCharsToString(line)));' },
+      // A new text's lines are tokenized once: each line's characters are kept for the line as written, which the
+      // row drawing would otherwise tokenize again.
+      { count: 1, from: 'let lines = characterLines.map(line => styledCharsToString(line));', to: 'lines ??= this.caches.setLines(text, characterLines.map(chars => this.caches.withStyledChars(styledCharsToString(chars), chars)));' },
       // Every cell of the grid starts as the same blank (cells are replaced, never changed): 11,000 fewer objects a frame.
       { count: 1, from: "row.push({\n                    type: 'char',\n                    value: ' ',\n                    fullWidth: false,\n                    styles: [],\n                });", to: 'row.push(blankCellOfGrid);' },
       { count: 1, from: '    caches = new OutputCaches();', to: '    caches = (lastFrameCaches = new OutputCaches(lastFrameCaches));' },

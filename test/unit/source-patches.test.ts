@@ -99,14 +99,15 @@ describe('source patches', () => {
 
   it('Ink, patched (caches carried from frame to frame, rows kept when their writes are unchanged), draws every frame of a changing screen as the original', async () => {
     type InkModule = { frame(step: number, columns: number): string };
-    // Rows that change and rows that do not, a clipped box (overflow hidden) whose text runs past its edge, wide
-    // characters cut by that edge and overwritten by a later write, and frames of different widths in turn.
+    // Rows that change and rows that do not, a clipped box (overflow hidden) whose text (its styles nested and running
+    // across lines) runs past its edge, wide characters cut by that edge and overwritten by a later write, invisible
+    // characters, and frames of different widths in turn.
     const source = `
       import { Box, Text, renderToString } from 'ink';
       import { createElement as h } from 'react';
-      const words = ['netra-backend', '完了', '🚀 deploy', 'healthy', '│▁▂▃', 'e\\u0301te', '\\u001B[31mred\\u001B[39m'];
+      const words = ['netra-backend', '完了', '🚀 deploy', 'healthy', '│▁▂▃', 'e\\u0301te', '\\u001B[31mred\\u001B[39m', 'zero\\u200Bwidth', '\\u00ADsoft\\u200D'];
       const row = (step, i) => h(Box, { key: i }, h(Text, { color: i % 2 ? 'green' : undefined, bold: step % 3 === i % 3 }, words[(step + i) % words.length] + ' ' + ((step * i) % 7)), h(Text, { wrap: 'truncate' }, ' ' + words[(step * 3 + i) % words.length].repeat(1 + (i % 3))));
-      const clipped = (step) => h(Box, { width: 9, height: 2, overflow: 'hidden' }, h(Text, { wrap: 'wrap', color: 'cyan' }, '完了完了完了 ' + words[step % words.length].repeat(3)));
+      const clipped = (step) => h(Box, { width: 9, height: 2, overflow: 'hidden' }, h(Text, { wrap: 'wrap', color: 'cyan' }, '完了完了完了 ', h(Text, { bold: true, backgroundColor: 'blue' }, words[step % words.length].repeat(3))));
       const overlay = (step) => h(Box, { position: 'absolute', marginLeft: 3 + (step % 2), marginTop: 1 }, h(Text, { inverse: true }, step % 4 ? 'ab' : '完'));
       export const frame = (step, columns) => renderToString(h(Box, { flexDirection: 'column', borderStyle: 'round', width: Math.min(30, columns - 2) }, [...Array.from({ length: 6 }, (_, i) => row(step % 5 === 4 && i < 3 ? 0 : step, i)), h(Box, { key: 'c' }, clipped(step)), h(Box, { key: 'o' }, overlay(step))]), { columns });
     `;

@@ -1,0 +1,66 @@
+// The floor under the console's idle figures: the least a Node process can do to show what the console shows. It
+// reads the same containers' stats streams through dockerode (one per running container, each frame JSON-parsed)
+// and, once a second, has Ink draw a 140×40 screen of bordered rows where the rows of containers whose CPU moved
+// change, as the console's do. No store, no alerts, no logs, no Cloud; with `--google` it also loads the Google
+// clients the console must load (not connected), for the RSS floor. Built like the console (bundled, production React).
+import Docker from 'dockerode';
+import { Box, render, Text } from 'ink';
+import { useEffect, useState } from 'react';
+
+interface Sample { cpu: number; system: number }
+const host = process.argv[2] ?? '';
+const docker = new Docker({ socketPath: host.replace(/^unix:\/\//, '') });
+const shown = new Map<string, string>();
+
+async function follow(): Promise<void> {
+  const containers = await docker.listContainers();
+  for (const info of containers) {
+    const stream = (await docker.getContainer(info.Id).stats({ stream: true })) as NodeJS.ReadableStream;
+    let pending = '';
+    let last: Sample | null = null;
+    stream.on('data', (chunk: Buffer) => {
+      pending += chunk.toString('utf8');
+      const lines = pending.split('\n');
+      pending = lines.pop() ?? '';
+      for (const line of lines) {
+        if (!line.trim()) continue;
+        const raw = JSON.parse(line) as { cpu_stats: { cpu_usage: { total_usage: number }; system_cpu_usage: number }; memory_stats: { usage?: number } };
+        const now: Sample = { cpu: raw.cpu_stats.cpu_usage.total_usage, system: raw.cpu_stats.system_cpu_usage };
+        const cpu = last && now.system > last.system ? ((now.cpu - last.cpu) / (now.system - last.system)) * 100 : 0;
+        last = now;
+        shown.set(info.Names[0] ?? info.Id, `${cpu.toFixed(1).padStart(6)}%  ${String(raw.memory_stats.usage ?? 0).padStart(10)}`);
+      }
+    });
+  }
+}
+
+function Screen() {
+  const [, setTick] = useState(0);
+  useEffect(() => {
+    const timer = setInterval(() => setTick((t) => t + 1), 1000);
+    return () => clearInterval(timer);
+  }, []);
+  const rows = [...shown].sort(([a], [b]) => a.localeCompare(b));
+  return (
+    <Box flexDirection="column" width={140} height={39} borderStyle="round" paddingX={1}>
+      <Text bold>{`stats · ${new Date().toISOString().slice(11, 19)}`}</Text>
+      {rows.map(([name, figures]) => (
+        <Text key={name} wrap="truncate">
+          <Text color="cyan">{name.padEnd(40)}</Text>
+          <Text>{figures}</Text>
+        </Text>
+      ))}
+    </Box>
+  );
+}
+
+if (process.argv.includes('--google')) {
+  await Promise.all([
+    import('@google-cloud/run/build/src/v2/services_client.js'),
+    import('@google-cloud/run/build/src/v2/revisions_client.js'),
+    import('@google-cloud/logging-api/build/src/v2/logging_service_v2_client.js'),
+    import('google-auth-library'),
+  ]);
+}
+render(<Screen />);
+await follow();
