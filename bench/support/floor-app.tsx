@@ -1,20 +1,24 @@
 // The floor under the console's idle figures: the least a Node process can do to show what the console shows. It
 // reads the same containers' stats streams through dockerode (one per running container, each frame JSON-parsed)
-// and, once a second, has Ink draw a 140×40 screen of bordered rows where the rows of containers whose CPU moved
-// change, as the console's do. No store, no alerts, no logs, no Cloud; with `--google` it also loads the Google
-// clients the console must load (not connected), for the RSS floor. Built like the console (bundled, production React).
+// and, once a second, has Ink draw a 140×40 screen of bordered rows where the rows of containers whose figures moved
+// change, as the console's do. No store, no alerts, no logs, no Cloud. With `--cloud HOST:PORT` it also tails Cloud
+// Logging there through the official client, as the console does, and shows the last lines; with `--google` it only
+// loads the Google clients the console must load (not connected), for the RSS floor. Built like the console
+// (support/floor.ts).
 import Docker from 'dockerode';
 import { Box, render, Text } from 'ink';
 import { useEffect, useState } from 'react';
 
 interface Sample { cpu: number; system: number }
-const host = process.argv[2] ?? '';
+const [host = ''] = process.argv.slice(2);
+const flag = (name: string) => process.argv[process.argv.indexOf(name) + 1];
 const docker = new Docker({ socketPath: host.replace(/^unix:\/\//, '') });
 const shown = new Map<string, string>();
+const cloudLines: string[] = [];
+const CLOUD_LINES = 8;
 
-async function follow(): Promise<void> {
-  const containers = await docker.listContainers();
-  for (const info of containers) {
+async function followStats(): Promise<void> {
+  for (const info of await docker.listContainers()) {
     const stream = (await docker.getContainer(info.Id).stats({ stream: true })) as NodeJS.ReadableStream;
     let pending = '';
     let last: Sample | null = null;
@@ -34,6 +38,32 @@ async function follow(): Promise<void> {
   }
 }
 
+/** The Google clients the console loads (its Cloud Run and Logging clients, and the credentials library). */
+async function loadGoogleClients() {
+  const [, , logging, auth, gax] = await Promise.all([
+    import('@google-cloud/run/build/src/v2/services_client.js'),
+    import('@google-cloud/run/build/src/v2/revisions_client.js'),
+    import('@google-cloud/logging-api/build/src/v2/logging_service_v2_client.js'),
+    import('google-auth-library'),
+    import('google-gax'),
+  ]);
+  return { LoggingServiceV2Client: logging.LoggingServiceV2Client, OAuth2Client: auth.OAuth2Client, grpc: gax.grpc };
+}
+
+async function tailCloud(endpoint: string): Promise<void> {
+  const { LoggingServiceV2Client, OAuth2Client, grpc } = await loadGoogleClients();
+  const [apiEndpoint, port] = endpoint.split(':');
+  const client = new LoggingServiceV2Client({ apiEndpoint, port: Number(port), sslCreds: grpc.credentials.createInsecure(), authClient: new OAuth2Client(), projectId: 'netra-staging' });
+  const stream = client.tailLogEntries();
+  stream.on('data', (response: { entries?: Array<{ timestamp?: { seconds?: unknown }; textPayload?: string; jsonPayload?: unknown; logName?: string }> }) => {
+    for (const entry of response.entries ?? []) {
+      cloudLines.push(`cloud│ ${entry.logName?.split('%2F').pop() ?? ''} ${entry.textPayload ?? JSON.stringify(entry.jsonPayload ?? {})}`.slice(0, 130));
+      if (cloudLines.length > CLOUD_LINES) cloudLines.shift();
+    }
+  });
+  stream.write({ resourceNames: ['projects/netra-staging'], filter: 'resource.type="cloud_run_revision"', bufferWindow: { seconds: 0 } });
+}
+
 function Screen() {
   const [, setTick] = useState(0);
   useEffect(() => {
@@ -50,17 +80,14 @@ function Screen() {
           <Text>{figures}</Text>
         </Text>
       ))}
+      {cloudLines.map((line, i) => (
+        <Text key={i} wrap="truncate" dimColor>{line}</Text>
+      ))}
     </Box>
   );
 }
 
-if (process.argv.includes('--google')) {
-  await Promise.all([
-    import('@google-cloud/run/build/src/v2/services_client.js'),
-    import('@google-cloud/run/build/src/v2/revisions_client.js'),
-    import('@google-cloud/logging-api/build/src/v2/logging_service_v2_client.js'),
-    import('google-auth-library'),
-  ]);
-}
+if (process.argv.includes('--cloud')) await tailCloud(flag('--cloud') ?? '');
+else if (process.argv.includes('--google')) await loadGoogleClients();
 render(<Screen />);
-await follow();
+await followStats();

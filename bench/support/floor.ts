@@ -1,6 +1,6 @@
 // The floor under the idle figures (support/floor-app.tsx): the least a Node process built like the console can
-// spend to show the same containers' stats, with and without the Google clients the console must load. Measured in
-// one window next to `docker stats` on the same containers, as the console is.
+// spend to show the same containers' stats; the same with the Cloud tail through the official client; and with the
+// Google clients only loaded, for memory. Measured in one window next to `docker stats` on the same containers.
 import { build, type BuildOptions } from 'esbuild';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -13,10 +13,13 @@ const OUT_DIR = 'node_modules/.cache/netra-console/floor';
 
 export interface FloorResult {
   seconds: number;
+  /** Docker only. */
   floor: CpuShare;
   floorRssMiB: number;
-  /** The same program with the Google clients loaded (not connected): what memory they take on their own. */
-  withGoogle: CpuShare;
+  /** Tailing Cloud Logging at `cloudEndpoint` (the sandbox in another process) as well. */
+  withTail: CpuShare;
+  withTailRssMiB: number;
+  /** The Google clients loaded, not connected: what memory they take on their own. */
   withGoogleRssMiB: number;
   dockerStats: CpuShare;
 }
@@ -29,36 +32,48 @@ async function buildFloor(): Promise<string> {
   return join(process.cwd(), OUT_DIR, 'floor-app.js');
 }
 
-/** Both floors, started through their shebang in a clean environment, each once it lists all `names`. */
-export async function measureFloor(term: BenchTerminal, home: string, engineHost: string, names: readonly string[], dockerStats: number, settleMs: number, seconds: number): Promise<FloorResult> {
+/** The three floors, started through their shebang in a clean environment, measured once each lists all `names`. */
+export async function measureFloor(
+  term: BenchTerminal,
+  home: string,
+  engineHost: string,
+  cloudEndpoint: string,
+  names: readonly string[],
+  dockerStats: number,
+  settleMs: number,
+  seconds: number,
+): Promise<FloorResult> {
   const program = await buildFloor();
   const listsAll = (s: string) => names.every((name) => s.includes(name));
   const env = cleanEnv(home);
-  const floorPid = await term.start('floor', [program, engineHost], env);
-  const googlePid = await term.start('floor-google', [program, engineHost, '--google'], env);
+  const sessions = { floor: [] as string[], withTail: ['--cloud', cloudEndpoint], withGoogle: ['--google'] };
+  const pids: Record<string, number> = {};
   try {
-    await term.waitFor('floor', listsAll, 'the floor program to list the containers', 60_000);
-    await term.waitFor('floor-google', listsAll, 'the floor program (Google clients loaded) to list the containers', 60_000);
+    for (const [session, args] of Object.entries(sessions)) pids[session] = await term.start(session, [program, engineHost, ...args], env);
+    for (const session of Object.keys(sessions)) await term.waitFor(session, listsAll, `the floor program (${session}) to list the containers`, 60_000);
+    await term.waitFor('withTail', (s) => s.includes('cloud│ '), 'the floor program to show Cloud log lines', 60_000);
     await sleep(settleMs);
-    const window = cpuWindow({ floor: floorPid, withGoogle: googlePid, dockerStats });
+    const window = cpuWindow({ floor: pids.floor!, withTail: pids.withTail!, dockerStats });
     await sleep(seconds * 1000);
     const { seconds: measured, shares } = window.stop();
     return {
       seconds: measured,
       floor: shares.floor!,
-      floorRssMiB: rssMiB(floorPid),
-      withGoogle: shares.withGoogle!,
-      withGoogleRssMiB: rssMiB(googlePid),
+      floorRssMiB: rssMiB(pids.floor!),
+      withTail: shares.withTail!,
+      withTailRssMiB: rssMiB(pids.withTail!),
+      withGoogleRssMiB: rssMiB(pids.withGoogle!),
       dockerStats: shares.dockerStats!,
     };
   } finally {
-    await term.end('floor', floorPid);
-    await term.end('floor-google', googlePid);
+    for (const [session, pid] of Object.entries(pids)) await term.end(session, pid);
   }
 }
 
 const pct = (s: CpuShare) => `${s.percent.toFixed(2)} % (${s.ticks} ticks)`;
 
 export function floorLine(r: FloorResult): string {
-  return `floor (Node + Ink + dockerode, same 20 stats streams, one frame a second): over ${r.seconds.toFixed(1)} s ${pct(r.floor)}, RSS ${r.floorRssMiB.toFixed(0)} MiB; the same with the Google clients loaded ${pct(r.withGoogle)}, RSS ${r.withGoogleRssMiB.toFixed(0)} MiB; docker stats ${pct(r.dockerStats)}`;
+  const floor = `Docker only ${pct(r.floor)}, RSS ${r.floorRssMiB.toFixed(0)} MiB`;
+  const tail = `with the Cloud tail from the sandbox in another process ${pct(r.withTail)}, RSS ${r.withTailRssMiB.toFixed(0)} MiB`;
+  return `floor (Node + Ink + dockerode, same 20 stats streams, one frame a second): over ${r.seconds.toFixed(1)} s ${floor}; ${tail}; Google clients loaded, not connected: RSS ${r.withGoogleRssMiB.toFixed(0)} MiB; docker stats ${pct(r.dockerStats)}`;
 }
