@@ -3,6 +3,7 @@ import { defineConfig } from 'vitest/config';
 /** Integration files that start no Docker engine (they read no `providedEngine()`). */
 const NO_ENGINE = [
   'test/integration/bad-input.test.ts',
+  'test/integration/cloud-tail-live.test.ts',
   'test/integration/cloud-run.test.ts',
   'test/integration/logs-cli-exit.test.ts',
   'test/integration/rollback-cli.test.ts',

@@ -96,6 +96,8 @@ export class CloudTail {
   private failures = 0;
   private stopped = false;
   private session = 0;
+  /** The session that has said it is live (once each). */
+  private liveSession = -1;
   /** Cancels the backfill in flight on stop: closing the client leaves its calls running (up to their timeout). */
   private inFlight = new AbortController();
 
@@ -151,6 +153,7 @@ export class CloudTail {
       stream.on('data', (response: TailResponse) => {
         if (session !== this.session) return;
         this.failures = 0;
+        this.markLive(session);
         for (const entry of response.entries ?? []) {
           const line = lineFromCloudEntry(entry);
           if (held) held.push(line);
@@ -165,6 +168,9 @@ export class CloudTail {
         filter,
         bufferWindow: NO_BUFFER_WINDOW,
       });
+      // Live once the endpoint is reached, not when the request is queued: an endpoint that takes the connection and
+      // never answers must not show a live tail. The channel's connection, an entry or the backfill's answer says so.
+      if (!gapStart) void this.markLiveOnceConnected(client, session);
       // Opened before the backfill reads, so the two overlap instead of leaving a hole; insertIds drop the overlap.
       if (gapStart) {
         const backfill = await listEntriesSince(client, target, filter, gapStart, this.inFlight.signal);
@@ -173,11 +179,21 @@ export class CloudTail {
         const waiting: NewLogLine[] = held ?? [];
         held = null;
         for (const line of waiting) this.deliver(line);
+        this.markLive(session);
       }
-      this.options.onState({ state: 'live' });
     } catch (error) {
       this.lost(session, error as { code?: number; message?: string });
     }
+  }
+
+  private markLive(session: number): void {
+    if (session !== this.session || this.liveSession === session) return;
+    this.liveSession = session;
+    this.options.onState({ state: 'live' });
+  }
+
+  private async markLiveOnceConnected(client: LoggingServiceV2Client, session: number): Promise<void> {
+    if (await channelReady(client, () => session !== this.session)) this.markLive(session);
   }
 
   private lost(session: number, error: { code?: number; details?: string; message?: string }): void {
@@ -194,6 +210,29 @@ export class CloudTail {
     const reason = printable((error.details || error.message || 'disconnected').split('\n')[0]!);
     this.options.onState({ state: 'reconnecting', reason: expected ? reason : `${reason} (will keep trying)`, retryAt: Date.now() + delay });
     this.timer = setTimeout(() => void this.connect(), delay);
+  }
+}
+
+/** grpc-js's connectivity states by number (grpc.connectivityState): google-gax is loaded only with the client. */
+const CHANNEL_READY = 2;
+const CHANNEL_SHUT_DOWN = 4;
+
+interface GrpcChannel {
+  getConnectivityState(tryToConnect: boolean): number;
+  watchConnectivityState(current: number, deadline: number, callback: () => void): void;
+}
+
+/** Resolves true once the client's connection to its endpoint is up, false if `abandoned` first or the client closed. */
+async function channelReady(client: LoggingServiceV2Client, abandoned: () => boolean): Promise<boolean> {
+  const stub = (await client.loggingServiceV2Stub) as unknown as { getChannel(): GrpcChannel } | undefined;
+  const channel = stub?.getChannel();
+  if (!channel) return false;
+  for (;;) {
+    if (abandoned()) return false;
+    const state = channel.getConnectivityState(false);
+    if (state === CHANNEL_READY) return true;
+    if (state === CHANNEL_SHUT_DOWN) return false;
+    await new Promise<void>((resolve) => channel.watchConnectivityState(state, Number.POSITIVE_INFINITY, resolve));
   }
 }
 
