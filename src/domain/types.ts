@@ -72,6 +72,7 @@ export interface CloudRunAlert {
 export type Alert = DockerAlert | EngineAlert | CloudRunAlert;
 
 export type ConnectionState =
-  | { state: 'connecting' }
+  /** `lastError`: why the attempt before this one failed, while it is tried again. */
+  | { state: 'connecting'; lastError?: string }
   | { state: 'connected' }
   | { state: 'unreachable'; error: string; retryAt: number };

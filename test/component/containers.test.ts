@@ -239,4 +239,22 @@ describe('Containers panel', () => {
     }
     expect(footerLine(frame)).toContain('q quit');
   });
+
+  it('while it tries the engine again after a failure, the panels and the status bar still say why it failed', async () => {
+    const app = await renderApp({ state: { docker: { ...fourContainers(), connection: { state: 'connecting', lastError: 'no answer to ping within 3 s' } } } });
+    const frame = app.lastFrame();
+    expect(frame.split('\n')[0]).toContain('✘ unreachable');
+    expect(frame.split('\n')[0]).not.toContain('connecting');
+    for (const title of [CONTAINERS, STATS]) {
+      const message = frame.split('\n')[frame.split('\n').findIndex((l) => l.includes(title)) + 1]!;
+      expect(message).toContain('Docker engine unreachable at unix:///var/run/docker.sock (no answer to ping within 3 s), trying again now…');
+    }
+  });
+
+  it('connecting for the first time says only that', async () => {
+    const app = await renderApp({ state: { docker: { ...fourContainers(), connection: { state: 'connecting' } } } });
+    const frame = app.lastFrame();
+    expect(frame.split('\n')[0]).toContain('◌ connecting');
+    expect(frame).toContain('Connecting to the Docker engine at unix:///var/run/docker.sock…');
+  });
 });

@@ -2,6 +2,10 @@
  * The console's live data path (DockerWatcher → DockerBatcher → store) against a real private engine:
  * health, restarts, exits, OOM kills, removal, scope, variants and stats as the store sees them.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { docker, dockerOk, emptyContainerCgroup, FIXTURE_IMAGES, runContainer, shortLived } from '../support/docker-engine';
 import { providedEngine } from '../support/engine-context';
@@ -16,6 +20,7 @@ import {
 import { startFailingEngine, startSlowEngine, type FailingEngine } from '../support/slow-engine';
 import { sleep, waitFor } from '../support/wait';
 import { alertSubject } from '../../src/domain/alerts';
+import type { ConnectionState } from '../../src/domain/types';
 
 const engine = providedEngine();
 /** Keeps a container running; a short stop timeout because sh as PID 1 ignores SIGTERM. */
@@ -455,5 +460,41 @@ describe('DockerWatcher → store, against a real engine', () => {
       'the CPU history to grow by two samples',
     );
     expect(grown.cpuHistory.every((v) => Number.isFinite(v) && v >= 0)).toBe(true);
+  });
+});
+
+describe('DockerWatcher → store, against an engine that takes the connection and never answers (hung)', () => {
+  it('says it is unreachable and why, and keeps saying so while it tries again', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'netra-hung-'));
+    const socketPath = join(dir, 'docker.sock');
+    const sockets = new Set<Socket>();
+    const hung = createServer((socket) => {
+      sockets.add(socket);
+      socket.on('error', () => undefined);
+    });
+    await new Promise<void>((resolve) => hung.listen(socketPath, resolve));
+    const seen: ConnectionState[] = [];
+    const watching = startLiveConsole({ host: `unix://${socketPath}` }, { projects: ['none'] });
+    const unsubscribe = watching.store.subscribe((s) => {
+      if (s.docker.connection !== seen.at(-1)) seen.push(s.docker.connection);
+    });
+    try {
+      const retrying = await waitForStore(
+        watching,
+        (s) => (s.docker.connection.state === 'connecting' && s.docker.connection.lastError ? s.docker.connection : undefined),
+        'a second attempt after the first found no answer',
+        30_000,
+      );
+      expect(retrying.lastError).toMatch(/^no answer to ping within 3 s/);
+      const first = seen.find((c) => c.state === 'unreachable');
+      expect(first).toMatchObject({ state: 'unreachable', error: retrying.lastError });
+      expect(seen.slice(seen.indexOf(first!) + 1).every((c) => c.state !== 'connecting' || c.lastError === retrying.lastError)).toBe(true);
+    } finally {
+      unsubscribe();
+      watching.stop();
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => hung.close(() => resolve()));
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -46,6 +46,8 @@ export class DockerWatcher {
   private readonly inspectRetries = new Map<string, InspectRetry>();
   /** The last `oom` event's time per container (see EventIntent): it counts for the run it happened in. */
   private readonly lastOomAtMs = new Map<string, number>();
+  /** Why the last attempt failed, said again while the next one is made; cleared once connected. */
+  private lastFailure: string | null = null;
   /** Set by the first frame with a pid count: from then on a frame without one means no process. */
   private engineCountsPids = false;
 
@@ -97,7 +99,7 @@ export class DockerWatcher {
   private async connect(): Promise<void> {
     const generation = this.generation;
     const current = () => generation === this.generation && !this.stopped;
-    this.sink.connection({ state: 'connecting' });
+    this.sink.connection(this.lastFailure ? { state: 'connecting', lastError: this.lastFailure } : { state: 'connecting' });
     try {
       await pingEngine(this.docker, CONNECT_PING);
       const events = await this.docker.getEvents({ filters: { type: ['container'] } });
@@ -121,6 +123,7 @@ export class DockerWatcher {
       const containers = listed.map((c) => withReportedOom(c, this.lastOomAtMs.get(c.id)));
       for (const c of containers) this.known.set(c.id, c);
       this.sink.sync(containers);
+      this.lastFailure = null;
       this.sink.connection({ state: 'connected' });
       for (const c of containers) this.followStats(c, generation);
       const held = heldUntilSynced;
@@ -143,7 +146,8 @@ export class DockerWatcher {
     if (generation !== this.generation || this.stopped) return;
     this.teardown();
     const retryAt = Date.now() + this.retryMs;
-    this.sink.connection({ state: 'unreachable', error: describeEngineError(error), retryAt });
+    this.lastFailure = describeEngineError(error);
+    this.sink.connection({ state: 'unreachable', error: this.lastFailure, retryAt });
     this.retryTimer = setTimeout(() => void this.connect(), this.retryMs);
   }
 

@@ -2,7 +2,7 @@ import { Box, Text } from 'ink';
 import { useMemo } from 'react';
 import cliTruncate from 'cli-truncate';
 import stringWidth from 'string-width';
-import type { Alert } from '../../domain/types';
+import type { Alert, ConnectionState } from '../../domain/types';
 import type { CloudRunState } from '../../store/cloud-run-state';
 import { healthCounts } from '../../store/selectors';
 import { useAppState } from '../context';
@@ -12,6 +12,9 @@ import { useNow } from '../use-now';
 import { attention } from './alert-rows';
 
 const CONNECTION_LABEL = { connected: ['● connected', 'green'], connecting: ['◌ connecting', 'yellow'], unreachable: ['✘ unreachable', 'red'] } as const;
+
+/** Retrying after a failure is still unreachable until an attempt succeeds: the label does not blink back to connecting. */
+const connectionShown = (c: ConnectionState): keyof typeof CONNECTION_LABEL => (c.state === 'connecting' && c.lastError ? 'unreachable' : c.state);
 
 interface Segment {
   text: string;
@@ -62,7 +65,7 @@ export function StatusBar({ width }: { width: number }) {
   const now = useNow();
   const { host, connection, containers, book, dockerAlerts, cloudAlerts, showAll, mode, project, endpoint } = useAppState((s) => ({
     host: s.docker.host,
-    connection: s.docker.connection.state,
+    connection: connectionShown(s.docker.connection),
     containers: s.docker.containers,
     book: s.alertBook,
     dockerAlerts: s.docker.alerts,
