@@ -66,7 +66,7 @@ export function reduceDocker(state: DockerState, ops: readonly DockerOp[], setti
         break;
       case 'stats':
         // A frame can arrive after the container stopped; only running containers have stats.
-        if (containers[op.id]?.state === 'running') editStats()[op.id] = nextStatsEntry(stats[op.id], op.stats, settings.historyLength);
+        if (containers[op.id]?.state === 'running') editStats()[op.id] = nextStatsEntry(stats[op.id], op.stats, settings.historyLength, settings.now);
         break;
     }
   }
@@ -98,8 +98,8 @@ export function sameOrNew<T>(previous: T[], next: T[]): T[] {
   return same ? previous : next;
 }
 
-function nextStatsEntry(previous: StatsEntry | undefined, latest: ContainerStats, historyLength: number): StatsEntry {
+function nextStatsEntry(previous: StatsEntry | undefined, latest: ContainerStats, historyLength: number, now: number): StatsEntry {
   const history = previous ? previous.cpuHistory.slice(-(historyLength - 1)) : [];
   history.push(latest.cpuPercent);
-  return { latest, cpuHistory: history };
+  return { latest, cpuHistory: history, receivedAt: now };
 }

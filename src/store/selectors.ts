@@ -49,6 +49,8 @@ export interface StatsRow {
   name: string;
   stats: ContainerStats;
   cpuHistory: number[];
+  /** When its latest frame came (epoch ms); null for a row that sums others. */
+  receivedAt: number | null;
 }
 
 /** The Stats panel's rows: by default the worst alert first, then the highest memory %. */
@@ -56,7 +58,7 @@ export function statsRows(docker: DockerState, filter: string, sort: StatsSort):
   const ranks = severityRanks(docker.alerts);
   const rows = visibleContainers(docker.containers, filter).flatMap((c) => {
     const entry = docker.stats[c.id];
-    return entry ? [{ id: c.id, name: c.name, stats: entry.latest, cpuHistory: entry.cpuHistory }] : [];
+    return entry ? [{ id: c.id, name: c.name, stats: entry.latest, cpuHistory: entry.cpuHistory, receivedAt: entry.receivedAt }] : [];
   });
   const byMemory = (a: StatsRow, b: StatsRow) => b.stats.memPercent - a.stats.memPercent;
   const order: Record<StatsSort, ((a: StatsRow, b: StatsRow) => number) | null> = {

@@ -20,6 +20,8 @@ export type ListId = PanelId | 'revisions';
 
 export interface StatsEntry {
   latest: ContainerStats;
+  /** When the latest frame reached the store (epoch ms): a running container's figures older than a few seconds are stale. */
+  receivedAt: number;
   /** Most recent CPU % samples, oldest first, bounded by the configured history length. */
   cpuHistory: number[];
 }

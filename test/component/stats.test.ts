@@ -121,4 +121,20 @@ describe('Stats panel', () => {
     expect(app.lastFrame()).toContain('No running containers with stats yet');
     expect(app.lastFrame()).not.toContain('TOTAL (');
   });
+
+  it('marks figures the engine stopped sending as stale, and says for how long; current ones show as before', async () => {
+    const figures = { api: stats({ cpuPercent: 42 }), web: stats({ cpuPercent: 7 }) };
+    const stale = dockerWith([container({ id: 'api' }), container({ id: 'web' })], figures, Date.now() - 12_000);
+    const current = dockerWith([container({ id: 'api' }), container({ id: 'web' })], figures, Date.now() + 60_000);
+    const docker = { ...stale, stats: { ...stale.stats, web: current.stats.web! } };
+    const app = await renderApp({ state: { docker }, rows: 50 });
+    const rows = rowsOf(app.lastFrame(), STATS);
+    const api = rows.find((r) => r.startsWith('netra-api-1'))!;
+    expect(api).toMatch(/\bstale\b/);
+    expect(api).toMatch(/no stats \d+s/);
+    expect(api).not.toContain('42.0%');
+    const web = rows.find((r) => r.startsWith('netra-web-1'))!;
+    expect(web).toContain('7.0%');
+    expect(web).not.toContain('stale');
+  });
 });

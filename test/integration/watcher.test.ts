@@ -17,7 +17,7 @@ import {
   waitForStore,
   type LiveConsole,
 } from '../support/live-store';
-import { startFailingEngine, startSlowEngine, type FailingEngine } from '../support/slow-engine';
+import { startFailingEngine, startSlowEngine, startStallingEngine, type FailingEngine } from '../support/slow-engine';
 import { sleep, waitFor } from '../support/wait';
 import { alertSubject } from '../../src/domain/alerts';
 import type { ConnectionState } from '../../src/domain/types';
@@ -319,6 +319,33 @@ describe('DockerWatcher → store, against a real engine', () => {
       expect(failing.stats.failed).toBe(2);
       expect(containerNamed(live.store.getState(), name)?.state).toBe('running');
     });
+  });
+
+  it('opens a stats stream again when it stalls (the engine stops sending while the container runs), and the figures come back', async () => {
+    const project = uniqueProject();
+    projects.push(project);
+    const name = `${project}-stall`;
+    const id = await runContainer(engine, { name, image: FIXTURE_IMAGES.base, cmd: IDLE, project, extraArgs: QUICK_STOP });
+    const stalling = await startStallingEngine(engine, id);
+    try {
+      live = startLiveConsole({ host: stalling.host }, { projects: [project] });
+      const watched = live;
+      await waitForStore(watched, (s) => s.docker.stats[id], 'the first stats');
+      const opened = stalling.statsRequests();
+      stalling.stall();
+      const stalledAt = Date.now();
+      await waitFor(() => stalling.statsRequests() > opened, { what: 'the silent stats stream to be opened again', timeoutMs: 30_000 });
+      // Nothing came meanwhile (a frame already on its way may land just after the stall).
+      expect(watched.store.getState().docker.stats[id]!.receivedAt).toBeLessThan(stalledAt + 1_000);
+      stalling.resume();
+      const resumedAt = Date.now();
+      await waitForStore(watched, (s) => (s.docker.stats[id]!.receivedAt > resumedAt ? true : undefined), 'frames again once the engine sends them');
+      expect(containerNamed(watched.store.getState(), name)?.state).toBe('running');
+    } finally {
+      live?.stop();
+      live = null;
+      await stalling.close();
+    }
   });
 
   it('flags an OOM kill that happened before it connected, from the engine\'s event log', async () => {

@@ -133,9 +133,19 @@ export function makeStore(patch: StatePatch = {}): AppStore {
  * The Docker part of the state as the engine's events and stats would leave it (alerts computed by the reducer):
  * connected, with these containers and, for the ids given, their stats.
  */
-export function dockerWith(containers: ContainerInfo[], stats: Record<string, ContainerStats | ContainerStats[]> = {}): DockerState {
+/**
+ * When `dockerWith`'s stats frames arrived: by default a time no test outlives, so figures never turn stale (older than
+ * STATS_STALE_MS) while a long test on a loaded machine runs.
+ */
+const CURRENT_FRAMES = NOW + 3_600_000;
+
+export function dockerWith(
+  containers: ContainerInfo[],
+  stats: Record<string, ContainerStats | ContainerStats[]> = {},
+  statsReceivedAt = CURRENT_FRAMES,
+): DockerState {
   const base = makeStore().getState().docker;
-  return reduceDocker(
+  const state = reduceDocker(
     base,
     [
       { type: 'connection', connection: { state: 'connected' } },
@@ -144,6 +154,7 @@ export function dockerWith(containers: ContainerInfo[], stats: Record<string, Co
     ],
     { thresholds: DEFAULT_THRESHOLDS, historyLength: 30, now: NOW },
   );
+  return { ...state, stats: Object.fromEntries(Object.entries(state.stats).map(([id, entry]) => [id, { ...entry, receivedAt: statsReceivedAt }])) };
 }
 
 /** The Cloud Run part of the state after a successful read of `services` (alerts computed as the poller's are). */

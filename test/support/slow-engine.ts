@@ -55,11 +55,12 @@ export async function startSlowEngine(engine: Pick<PrivateEngine, 'socketPath'>,
 }
 
 /** Sends the request on to the engine and its answer back, headers at once (an events stream has no body yet). */
-function passThrough(engine: Pick<PrivateEngine, 'socketPath'>, req: IncomingMessage, res: ServerResponse): void {
+function passThrough(engine: Pick<PrivateEngine, 'socketPath'>, req: IncomingMessage, res: ServerResponse, piped?: (answer: IncomingMessage) => void): void {
   const upstream = request({ socketPath: engine.socketPath, path: req.url, method: req.method, headers: req.headers }, (answer) => {
     res.writeHead(answer.statusCode ?? 502, answer.headers);
     res.flushHeaders();
     answer.pipe(res);
+    piped?.(answer);
   });
   upstream.on('error', () => res.destroy());
   req.pipe(upstream);
@@ -132,4 +133,62 @@ export async function startUnansweredPingEngine(engine: Pick<PrivateEngine, 'soc
     passThrough(engine, req, res);
   });
   return { ...(await listen(server, dir, socketPath)), counter };
+}
+
+/**
+ * A proxy that can stall one container's stats as an engine that has fallen behind does: `stall()` stops the stats
+ * streams open for it (their connections stay open, silent), and answers new ones with headers and nothing more.
+ * `resume()` ends those silent streams and lets new ones through again. `statsRequests` counts its stats requests.
+ */
+export interface StallingEngine {
+  host: string;
+  statsRequests(): number;
+  stall(): void;
+  resume(): void;
+  close(): Promise<void>;
+}
+
+export async function startStallingEngine(engine: Pick<PrivateEngine, 'socketPath'>, containerId: string): Promise<StallingEngine> {
+  const dir = await mkdtemp(join(tmpdir(), 'stalling-engine-'));
+  const socketPath = join(dir, 'proxy.sock');
+  const isStats = (url = '') => url.includes(`/containers/${containerId}/stats`);
+  const flowing = new Set<{ answer: IncomingMessage; res: ServerResponse }>();
+  const silent = new Set<ServerResponse>();
+  let stalled = false;
+  let requests = 0;
+  const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    if (!isStats(req.url)) return passThrough(engine, req, res);
+    requests++;
+    if (stalled) {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.flushHeaders();
+      silent.add(res);
+      return;
+    }
+    passThrough(engine, req, res, (answer) => {
+      const pipe = { answer, res };
+      flowing.add(pipe);
+      res.on('close', () => flowing.delete(pipe));
+    });
+  });
+  const listening = await listen(server, dir, socketPath);
+  return {
+    host: listening.host,
+    statsRequests: () => requests,
+    stall() {
+      stalled = true;
+      for (const { answer, res } of flowing) {
+        answer.unpipe(res);
+        answer.destroy();
+        silent.add(res);
+      }
+      flowing.clear();
+    },
+    resume() {
+      stalled = false;
+      for (const res of silent) res.end();
+      silent.clear();
+    },
+    close: listening.close,
+  };
 }

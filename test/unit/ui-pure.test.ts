@@ -172,7 +172,7 @@ describe('windowStart', () => {
 });
 
 describe('totalsRow', () => {
-  const row = (id: string, s: Partial<StatsRow['stats']>): StatsRow => ({ id, name: id, cpuHistory: [1, 2], stats: stats(s) });
+  const row = (id: string, s: Partial<StatsRow['stats']>): StatsRow => ({ id, name: id, cpuHistory: [1, 2], stats: stats(s), receivedAt: 1 });
 
   it('sums every column and computes MEM % against the sum of the limits', () => {
     const total = totalsRow([
@@ -183,6 +183,7 @@ describe('totalsRow', () => {
       id: 'total',
       name: 'TOTAL (2)',
       cpuHistory: [],
+      receivedAt: null,
       stats: {
         cpuPercent: 75.5,
         memUsageBytes: 64 * MiB,
@@ -255,7 +256,7 @@ describe('selectors', () => {
   it('lists the rows of each panel in display order: stats only for containers with stats', () => {
     const store = appStore();
     store.setState((s) => ({
-      docker: { ...s.docker, containers, stats: { web: { latest: stats(), cpuHistory: [1] }, api: { latest: stats(), cpuHistory: [1] } } },
+      docker: { ...s.docker, containers, stats: { web: { latest: stats(), cpuHistory: [1], receivedAt: 1 }, api: { latest: stats(), cpuHistory: [1], receivedAt: 1 } } },
       ui: { ...s.ui, filters: { ...s.ui.filters, health: 'netra' } },
     }));
     expect(listRowIds(store.getState(), 'health')).toEqual(['api', 'api2', 'web']);

@@ -22,6 +22,8 @@ const HEARTBEAT_MS = 5_000;
 /** A busy machine delays an answer without the engine being gone: retried before the connection is called lost. */
 const HEARTBEAT_PING: PingBudget = { attemptMs: 3_000, budgetMs: 9_000 };
 const STATS_RESTART_MS = 1_000;
+/** The engine sends a frame a second: a stream silent this long has stalled and is opened again (on the heartbeat). */
+const STATS_STALL_MS = 10_000;
 /** A read the engine failed is asked again after retryMs, doubling up to this. */
 const INSPECT_RETRY_MAX_MS = 30_000;
 
@@ -41,6 +43,8 @@ export class DockerWatcher {
   private images: ImageSizeCache;
   private readonly known = new Map<string, ContainerInfo>();
   private readonly statsStreams = new Map<string, NodeJS.ReadableStream | PlaceholderStream>();
+  /** When each open stats stream last sent a frame (or was opened). */
+  private readonly statsHeardAt = new Map<string, number>();
   private readonly inspecting = new Map<string, { again: boolean }>();
   /** Reads the engine failed, to be asked again: no further event may come (an exited container sends none). */
   private readonly inspectRetries = new Map<string, InspectRetry>();
@@ -90,6 +94,7 @@ export class DockerWatcher {
     this.events = null;
     for (const stream of this.statsStreams.values()) destroyStream(stream);
     this.statsStreams.clear();
+    this.statsHeardAt.clear();
     this.inspecting.clear();
     for (const retry of this.inspectRetries.values()) clearTimeout(retry.timer ?? undefined);
     this.inspectRetries.clear();
@@ -131,6 +136,7 @@ export class DockerWatcher {
       for (const event of held) this.onEvent(event, generation);
       let beating = false;
       this.heartbeat = setInterval(() => {
+        this.reopenStalledStats(generation);
         if (beating) return;
         beating = true;
         pingEngine(this.docker, HEARTBEAT_PING)
@@ -171,6 +177,7 @@ export class DockerWatcher {
     if (!this.known.delete(id)) return;
     destroyStream(this.statsStreams.get(id) ?? null);
     this.statsStreams.delete(id);
+    this.statsHeardAt.delete(id);
     this.sink.remove(id);
   }
 
@@ -230,6 +237,7 @@ export class DockerWatcher {
     if (!running) {
       destroyStream(stream ?? null);
       this.statsStreams.delete(info.id);
+      this.statsHeardAt.delete(info.id);
       return;
     }
     if (stream) return;
@@ -250,7 +258,9 @@ export class DockerWatcher {
     }
     if (generation !== this.generation || this.statsStreams.get(id) !== placeholder) return destroyStream(stream);
     this.statsStreams.set(id, stream);
+    this.statsHeardAt.set(id, Date.now());
     onJsonLines(stream, (frame) => {
+      this.statsHeardAt.set(id, Date.now());
       const raw = frame as EngineStats;
       if (!this.engineCountsPids && showsPidCounting(raw)) this.engineCountsPids = true;
       if (hasPreviousSample(raw) && !isEmptySample(raw)) this.sink.stats(id, computeStats(raw, this.engineCountsPids));
@@ -262,6 +272,18 @@ export class DockerWatcher {
     };
     stream.on('end', ended);
     stream.on('error', ended);
+  }
+
+  /** A stream that stopped sending while its container runs is closed and opened again; its figures show as stale meanwhile. */
+  private reopenStalledStats(generation: number): void {
+    const now = Date.now();
+    for (const [id, stream] of this.statsStreams) {
+      if (stream instanceof PlaceholderStream || now - (this.statsHeardAt.get(id) ?? now) < STATS_STALL_MS) continue;
+      this.statsStreams.delete(id);
+      this.statsHeardAt.delete(id);
+      destroyStream(stream);
+      this.reopenStatsLater(id, generation);
+    }
   }
 
   /** The engine ends a stats stream when the container stops: reopened only if the container still runs. */

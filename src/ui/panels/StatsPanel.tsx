@@ -16,24 +16,43 @@ import { engineMessage } from './engine-message';
 const SPARK_WIDTH = 12;
 const SORT_TITLE: Record<StatsSort, string> = { severity: 'severity', memory: 'memory %', cpu: 'CPU %', name: 'name' };
 
-function statsColumns(t: Thresholds): Column<StatsRow>[] {
+/**
+ * The engine sends a running container's stats every second; figures older than this are the last known, not the
+ * current ones (the engine fell behind, or the stream stalled and is being opened again).
+ */
+export const STATS_STALE_MS = 5_000;
+
+/** How long a row's figures have been the last known ones, or null while they are current (and for the totals). */
+function staleSeconds(r: StatsRow, now: number): number | null {
+  return r.receivedAt !== null && now - r.receivedAt > STATS_STALE_MS ? Math.floor((now - r.receivedAt) / 1000) : null;
+}
+
+function statsColumns(t: Thresholds, now: number): Column<StatsRow>[] {
+  const stale = (r: StatsRow) => staleSeconds(r, now) !== null;
   const memColor = (r: StatsRow) => {
     const level = r.stats.memLimitBytes > 0 ? memoryLevel(r.stats.memPercent, t) : null;
     return level ? LEVEL_COLOR[level] : undefined;
   };
   const cpuColor = (r: StatsRow) => {
+    if (stale(r)) return 'yellow';
     const level = cpuLevel(r.stats.cpuPercent, t);
     return level ? LEVEL_COLOR[level] : undefined;
   };
   return [
     { title: 'NAME', width: 18, priority: 0, grow: true, cell: (r) => r.name },
-    { title: 'CPU %', width: 7, priority: 0, align: 'right', cell: (r) => formatPercent(r.stats.cpuPercent), color: cpuColor },
+    { title: 'CPU %', width: 7, priority: 0, align: 'right', cell: (r) => (stale(r) ? 'stale' : formatPercent(r.stats.cpuPercent)), color: cpuColor },
     { title: 'MEM USAGE / LIMIT', width: 19, priority: 1, align: 'right', cell: (r) => `${formatBytes(r.stats.memUsageBytes)} / ${formatBytes(r.stats.memLimitBytes)}` },
     { title: 'MEM %', width: 6, priority: 0, align: 'right', cell: (r) => formatPercent(r.stats.memPercent), color: memColor },
     { title: 'NET RX / TX', width: 17, priority: 4, align: 'right', cell: (r) => `${formatBytes(r.stats.netRxBytes)} / ${formatBytes(r.stats.netTxBytes)}` },
     { title: 'BLOCK R / W', width: 17, priority: 5, align: 'right', cell: (r) => `${formatBytes(r.stats.blockReadBytes)} / ${formatBytes(r.stats.blockWriteBytes)}` },
     { title: 'PIDS', width: 5, priority: 3, align: 'right', cell: (r) => formatPids(r.stats.pids) },
-    { title: 'CPU HISTORY', width: SPARK_WIDTH, priority: 2, cell: (r) => sparkline(r.cpuHistory, SPARK_WIDTH), color: () => 'cyan' },
+    {
+      title: 'CPU HISTORY',
+      width: SPARK_WIDTH,
+      priority: 2,
+      cell: (r) => (stale(r) ? `no stats ${staleSeconds(r, now)}s` : sparkline(r.cpuHistory, SPARK_WIDTH)),
+      color: (r) => (stale(r) ? 'yellow' : 'cyan'),
+    },
   ];
 }
 
@@ -47,6 +66,7 @@ export function totalsRow(rows: readonly StatsRow[]): StatsRow {
     id: 'total',
     name: `TOTAL (${rows.length})`,
     cpuHistory: [],
+    receivedAt: null,
     stats: {
       cpuPercent: sum((s) => s.cpuPercent),
       memUsageBytes,
@@ -75,7 +95,7 @@ export function StatsPanel({ width, height }: { width: number; height: number })
     sort: s.ui.sort.stats,
   }));
   const rows = useMemo(() => statsRows(docker, filter, sort), [docker, filter, sort]);
-  const columns = useMemo(() => statsColumns(thresholds), [thresholds]);
+  const columns = useMemo(() => statsColumns(thresholds, now), [thresholds, now]);
   const totals = useMemo(() => (rows.length > 0 ? totalsRow(rows) : null), [rows]);
   return (
     <ListPanel
