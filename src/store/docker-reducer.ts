@@ -2,7 +2,11 @@ import { carriedErrorRateAlerts, deriveAlerts, engineUnreachableAlert, sortAlert
 import type { ImagesConfig } from '../domain/build-analysis';
 import { withKnownStartup } from '../domain/container-info';
 import type { Thresholds } from '../domain/thresholds';
-import type { ConnectionState, ContainerInfo, ContainerStats } from '../domain/types';
+import { STATS_STALE_MS } from '../domain/stats-math';
+import type { ConnectionState, ContainerInfo, ContainerStats, DockerAlert } from '../domain/types';
+
+/** The alerts the stats raise. */
+const STATS_KINDS: ReadonlySet<DockerAlert['kind']> = new Set(['memory', 'cpu', 'no-processes']);
 import type { DockerState, StatsEntry } from './store';
 
 export type DockerOp =
@@ -88,8 +92,15 @@ function nextAlerts(
   if (connection.state === 'connecting' && containers === state.containers && stats === state.stats) return state.alerts;
   const latest = Object.fromEntries(Object.entries(stats).map(([id, entry]) => [id, entry.latest]));
   const list = Object.values(containers);
-  const derived = deriveAlerts(list, latest, settings.thresholds, settings.now, settings.images);
+  const derived = withStaleStats(deriveAlerts(list, latest, settings.thresholds, settings.now, settings.images), list, stats, settings.now);
   return sortAlerts([...derived, ...carriedErrorRateAlerts(state.alerts, list)]);
+}
+
+/** What the stats said of a container whose stats stopped coming is the last known, marked so. */
+function withStaleStats(alerts: DockerAlert[], containers: readonly ContainerInfo[], stats: DockerState['stats'], now: number): DockerAlert[] {
+  const stale = new Set(containers.filter((c) => (stats[c.id]?.receivedAt ?? now) < now - STATS_STALE_MS).map((c) => c.name));
+  if (stale.size === 0) return alerts;
+  return alerts.flatMap((a) => (STATS_KINDS.has(a.kind) && stale.has(a.container) ? staleAlerts([a]) : [a]));
 }
 
 /** The alerts as they were when nothing in them changed: every stats frame must not re-render what shows alerts. */

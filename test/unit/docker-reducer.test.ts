@@ -55,6 +55,24 @@ describe('reduceDocker', () => {
     expect(state.stats.api).toBeUndefined();
   });
 
+  it('a stats frame is stamped with the time it arrived', () => {
+    expect(apply([sync(api), sample('api')]).stats.api!.receivedAt).toBe(NOW);
+  });
+
+  it('the alerts of stats that stopped coming are the last known, marked; fresh stats raise them as before', () => {
+    const hot = { memPercent: 96, memUsageBytes: 96, memLimitBytes: 100 };
+    const start = reduceDocker(initial(), [sync(api, auth), sample('api', 1, hot), sample('auth')], SETTINGS);
+    expect(start.alerts.find((a) => a.kind === 'memory')).toMatchObject({ container: api.name, level: 'critical' });
+    expect(start.alerts.find((a) => a.kind === 'memory')).not.toHaveProperty('stale');
+    // Six seconds on, only auth's frames still come.
+    const later = reduceDocker(start, [sample('auth')], { ...SETTINGS, now: NOW + 6_000 });
+    const memory = later.alerts.find((a) => a.kind === 'memory')!;
+    expect(memory).toMatchObject({ container: api.name, stale: true });
+    expect(memory.message).toMatch(/^last known: /);
+    const back = reduceDocker(later, [sample('api', 1, hot)], { ...SETTINGS, now: NOW + 7_000 });
+    expect(back.alerts.find((a) => a.kind === 'memory')).not.toHaveProperty('stale');
+  });
+
   it('remove forgets the container and its stats', () => {
     const state = apply([sync(api, auth), sample('api'), sample('auth')], [remove('api')]);
     expect(Object.keys(state.containers)).toEqual(['auth']);

@@ -1,5 +1,6 @@
 import { useMemo } from 'react';
 import { cpuLevel, memoryLevel, type Thresholds } from '../../domain/thresholds';
+import { STATS_STALE_MS } from '../../domain/stats-math';
 import type { ContainerStats } from '../../domain/types';
 import { selectedOf, statsRows, type StatsRow } from '../../store/selectors';
 import type { StatsSort } from '../../store/store';
@@ -15,12 +16,6 @@ import { engineMessage } from './engine-message';
 
 const SPARK_WIDTH = 12;
 const SORT_TITLE: Record<StatsSort, string> = { severity: 'severity', memory: 'memory %', cpu: 'CPU %', name: 'name' };
-
-/**
- * The engine sends a running container's stats every second; figures older than this are the last known, not the
- * current ones (the engine fell behind, or the stream stalled and is being opened again).
- */
-export const STATS_STALE_MS = 5_000;
 
 /** How long a row's figures have been the last known ones, or null while they are current (and for the totals). */
 function staleSeconds(r: StatsRow, now: number): number | null {
