@@ -41,12 +41,13 @@ async function silentServer(): Promise<{ port: number; received: () => string; c
   };
 }
 
-function tailTo(port: number, states: TailState[], lines: string[]): CloudTail {
+function tailTo(port: number, states: TailState[], lines: string[], answerTimeoutMs?: number): CloudTail {
   return new CloudTail({
     target: { project: sandbox.project, region: sandbox.region, endpoint: { host: '127.0.0.1', port } },
     filter: FILTER,
     onLine: (line) => lines.push(line.message),
     onState: (state) => states.push(state),
+    ...(answerTimeoutMs ? { answerTimeoutMs } : {}),
   });
 }
 
@@ -74,6 +75,22 @@ describe('the Cloud tail says it is live', () => {
       // The client has connected and is waiting for the server's HTTP/2 settings: the tail request went out long ago.
       await waitFor(() => silent.received().startsWith(HTTP2_PREFACE), { what: 'the client to open its HTTP/2 connection' });
       expect(states).toEqual([{ state: 'connecting' }]);
+    } finally {
+      await tail.stop();
+      await silent.close();
+    }
+  });
+
+  it('and once its endpoint has not answered in time, it says so and tries again', async () => {
+    const silent = await silentServer();
+    const states: TailState[] = [];
+    const tail = tailTo(silent.port, states, [], 1_000);
+    tail.start();
+    try {
+      const retrying = await waitFor(() => states.find((s) => s.state === 'reconnecting'), { what: 'the tail to give up on the silent endpoint' });
+      expect(retrying).toMatchObject({ reason: `no answer from 127.0.0.1:${silent.port} within 1 s` });
+      await waitFor(() => states.filter((s) => s.state === 'connecting').length >= 2, { what: 'a second attempt' });
+      expect(states.some((s) => s.state === 'live')).toBe(false);
     } finally {
       await tail.stop();
       await silent.close();

@@ -15,6 +15,8 @@ export interface CloudTailOptions {
   onState(state: TailState): void;
   /** Asked on each failure; false stops the tail instead of reconnecting (`logs --follow` ends on a fatal error). */
   shouldReconnect?(error: unknown): boolean;
+  /** How long a session waits for its endpoint to answer before it is tried again (default ANSWER_TIMEOUT_MS). */
+  answerTimeoutMs?: number;
 }
 
 interface TailResponse {
@@ -25,6 +27,9 @@ interface TailResponse {
 /** Tail sessions end (OUT_OF_RANGE after an hour) or drop; these codes mean: reconnect and carry on. */
 const RECONNECT_CODES = new Set([1, 4, 11, 13, 14]); // CANCELLED, DEADLINE_EXCEEDED, OUT_OF_RANGE, INTERNAL, UNAVAILABLE
 const MAX_BACKOFF_MS = 30_000;
+/** A new session's endpoint has this long to answer (grpc-js gives a connection attempt as long). */
+const ANSWER_TIMEOUT_MS = 20_000;
+const DEADLINE_EXCEEDED = 4;
 /**
  * Entries as soon as Logging has them. A server buffer window (default 2 s) holds every entry that long to order
  * it, which made each Cloud line a second late and put it after container lines logged later; the ingest orders
@@ -92,6 +97,8 @@ export class CloudTail {
   private client: Promise<LoggingServiceV2Client> | null = null;
   private stream: ReturnType<LoggingServiceV2Client['tailLogEntries']> | null = null;
   private timer: NodeJS.Timeout | null = null;
+  /** Ends a session whose endpoint has not answered in time, so it is tried again and the header says why. */
+  private answerTimer: NodeJS.Timeout | null = null;
   private lastTimestamp: string | null = null;
   private failures = 0;
   private stopped = false;
@@ -122,6 +129,7 @@ export class CloudTail {
     this.session++;
     this.inFlight.abort();
     if (this.timer) clearTimeout(this.timer);
+    this.clearAnswerTimer();
     this.stream?.cancel?.();
     this.stream?.destroy();
     const client = await this.client?.catch(() => null);
@@ -170,7 +178,10 @@ export class CloudTail {
       });
       // Live once the endpoint is reached, not when the request is queued: an endpoint that takes the connection and
       // never answers must not show a live tail. The channel's connection, an entry or the backfill's answer says so.
-      if (!gapStart) void this.markLiveOnceConnected(client, session);
+      if (!gapStart) {
+        this.awaitAnswer(session);
+        void this.markLiveOnceConnected(client, session);
+      }
       // Opened before the backfill reads, so the two overlap instead of leaving a hole; insertIds drop the overlap.
       if (gapStart) {
         const backfill = await listEntriesSince(client, target, filter, gapStart, this.inFlight.signal);
@@ -186,8 +197,21 @@ export class CloudTail {
     }
   }
 
+  private awaitAnswer(session: number): void {
+    const ms = this.options.answerTimeoutMs ?? ANSWER_TIMEOUT_MS;
+    const { endpoint } = this.options.target;
+    const where = endpoint ? `${endpoint.host}:${endpoint.port}` : 'Cloud Logging';
+    this.answerTimer = setTimeout(() => this.lost(session, { code: DEADLINE_EXCEEDED, message: `no answer from ${where} within ${ms / 1000} s` }), ms);
+  }
+
+  private clearAnswerTimer(): void {
+    if (this.answerTimer) clearTimeout(this.answerTimer);
+    this.answerTimer = null;
+  }
+
   private markLive(session: number): void {
     if (session !== this.session || this.liveSession === session) return;
+    this.clearAnswerTimer();
     this.liveSession = session;
     this.options.onState({ state: 'live' });
   }
@@ -199,6 +223,7 @@ export class CloudTail {
   private lost(session: number, error: { code?: number; details?: string; message?: string }): void {
     if (session !== this.session || this.stopped) return;
     this.session++;
+    this.clearAnswerTimer();
     this.stream?.destroy();
     this.stream = null;
     if (this.options.shouldReconnect?.(error) === false) {
