@@ -3,7 +3,8 @@ import { DEFAULT_LOG_FILTER } from './log-view';
 
 export type CloudTailStatus =
   | { state: 'off' }
-  | { state: 'connecting' }
+  /** `lastError`: why the session before failed, while a new one is tried. */
+  | { state: 'connecting'; lastError?: string }
   | { state: 'live' }
   | { state: 'reconnecting'; reason: string; retryAt: number };
 

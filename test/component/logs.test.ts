@@ -38,6 +38,15 @@ describe('Logs panel', () => {
     expect(sgrAt(app.colorFrame(), 'tick 10')).toContain('33');
   });
 
+  it('while the Cloud tail is tried again after a failure, the header keeps saying why, in red', async () => {
+    const reason = 'no answer from 127.0.0.1:47123 within 20 s';
+    const app = await renderApp({ logLines: mixed(), state: { logs: { containers: 1, cloud: { state: 'connecting', lastError: reason } } }, rows: 50 });
+    expect(header(app.lastFrame())).toContain(`✘ cloud retrying now (${reason})`);
+    expect(sgrAt(app.colorFrame(), '✘ cloud retrying now')).toContain('31');
+    const first = await renderApp({ logLines: mixed(), state: { logs: { containers: 1, cloud: { state: 'connecting' } } }, rows: 50 });
+    expect(header(first.lastFrame())).toContain('◌ cloud connecting ·');
+  });
+
   it('says when no line has come yet, and when the filters hide every line', async () => {
     const app = await renderApp({ state: focusedLogs });
     expect(app.lastFrame()).toContain('Waiting for log lines…');

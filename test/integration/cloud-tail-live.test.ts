@@ -87,9 +87,13 @@ describe('the Cloud tail says it is live', () => {
     const tail = tailTo(silent.port, states, [], 1_000);
     tail.start();
     try {
-      const retrying = await waitFor(() => states.find((s) => s.state === 'reconnecting'), { what: 'the tail to give up on the silent endpoint' });
+      const retrying = await waitFor(() => states.find((s): s is Extract<TailState, { state: 'reconnecting' }> => s.state === 'reconnecting'), {
+        what: 'the tail to give up on the silent endpoint',
+      });
       expect(retrying).toMatchObject({ reason: `no answer from 127.0.0.1:${silent.port} within 1 s` });
-      await waitFor(() => states.filter((s) => s.state === 'connecting').length >= 2, { what: 'a second attempt' });
+      const again = await waitFor(() => states.filter((s) => s.state === 'connecting')[1], { what: 'a second attempt' });
+      // The second attempt still says why the first failed.
+      expect(again).toEqual({ state: 'connecting', lastError: retrying.reason });
       expect(states.some((s) => s.state === 'live')).toBe(false);
     } finally {
       await tail.stop();

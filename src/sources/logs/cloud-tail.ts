@@ -3,7 +3,8 @@ import { lineFromCloudEntry, type CloudEntryPayload, type NewLogLine } from '../
 import { printable, terminalJson } from '../../domain/printable';
 import { clientOptions, type CloudRunTarget } from '../cloud-run/client';
 
-export type TailState = { state: 'connecting' } | { state: 'live' } | { state: 'reconnecting'; reason: string; retryAt: number };
+/** `lastError` on connecting: why the session before failed, while a new one is tried. */
+export type TailState = { state: 'connecting'; lastError?: string } | { state: 'live' } | { state: 'reconnecting'; reason: string; retryAt: number };
 
 export interface CloudTailOptions {
   target: CloudRunTarget;
@@ -103,6 +104,8 @@ export class CloudTail {
   private failures = 0;
   private stopped = false;
   private session = 0;
+  /** Why the last session failed, said again while the next one connects; cleared once one is live. */
+  private lastFailure: string | null = null;
   /** The session that has said it is live (once each). */
   private liveSession = -1;
   /** Cancels the backfill in flight on stop: closing the client leaves its calls running (up to their timeout). */
@@ -147,7 +150,7 @@ export class CloudTail {
     const gapStart = this.lastTimestamp;
     // While the gap is backfilled, tail entries wait here so lines keep their order.
     let held: NewLogLine[] | null = gapStart ? [] : null;
-    this.options.onState({ state: 'connecting' });
+    this.options.onState(this.lastFailure ? { state: 'connecting', lastError: this.lastFailure } : { state: 'connecting' });
     try {
       // Made again after a failure (no credentials yet): signing in is enough to recover.
       this.client ??= createLoggingClient(target).catch((error: unknown) => {
@@ -212,6 +215,7 @@ export class CloudTail {
   private markLive(session: number): void {
     if (session !== this.session || this.liveSession === session) return;
     this.clearAnswerTimer();
+    this.lastFailure = null;
     this.liveSession = session;
     this.options.onState({ state: 'live' });
   }
@@ -233,7 +237,8 @@ export class CloudTail {
     const expected = error.code === undefined || RECONNECT_CODES.has(error.code);
     const delay = Math.min(500 * 2 ** this.failures++, MAX_BACKOFF_MS);
     const reason = printable((error.details || error.message || 'disconnected').split('\n')[0]!);
-    this.options.onState({ state: 'reconnecting', reason: expected ? reason : `${reason} (will keep trying)`, retryAt: Date.now() + delay });
+    this.lastFailure = expected ? reason : `${reason} (will keep trying)`;
+    this.options.onState({ state: 'reconnecting', reason: this.lastFailure, retryAt: Date.now() + delay });
     this.timer = setTimeout(() => void this.connect(), delay);
   }
 }

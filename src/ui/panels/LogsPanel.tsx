@@ -85,6 +85,7 @@ const SHRINK_ORDER: Array<keyof HeaderParts> = ['mode', 'lines', 'cloudReason', 
 
 function cloudVariants(cloud: CloudTailStatus, now: number): string[] {
   if (cloud.state === 'live') return ['● cloud live', '● cloud'];
+  if (cloud.state === 'connecting' && cloud.lastError) return ['✘ cloud retrying now', '✘ cloud retry'];
   if (cloud.state === 'connecting') return ['◌ cloud connecting', '◌ cloud…'];
   if (cloud.state === 'off') return ['○ cloud off'];
   const retry = `${Math.max(0, Math.ceil((cloud.retryAt - now) / 1000))}s`;
@@ -92,6 +93,12 @@ function cloudVariants(cloud: CloudTailStatus, now: number): string[] {
 }
 
 const CLOUD_COLOR: Record<CloudTailStatus['state'], string> = { live: 'green', connecting: 'yellow', off: 'gray', reconnecting: 'red' };
+
+/** Why the tail is not live, while it is tried again: the last failure stays on screen until a session is live. */
+function cloudReason(cloud: CloudTailStatus): string | null {
+  if (cloud.state === 'reconnecting') return cloud.reason;
+  return cloud.state === 'connecting' ? (cloud.lastError ?? null) : null;
+}
 
 const ORIGIN_LABELS: Record<Exclude<LogFilter['origin'], 'all'>, [string, string]> = {
   cloud: ['Cloud Run only', 'cloud only'],
@@ -125,8 +132,8 @@ function logsHeaderParts({ number, focused, logs, filter, editing, now }: LogsHe
   const arrived = logs.paused && logs.pausedAtSeq !== null ? Math.max(0, logs.lastSeq - logs.pausedAtSeq) : 0;
   return {
     title: { variants: [`[${number}] Logs `], bold: true, color: focused ? 'cyan' : undefined },
-    cloud: { variants: cloudVariants(logs.cloud, now), color: CLOUD_COLOR[logs.cloud.state] },
-    cloudReason: { variants: logs.cloud.state === 'reconnecting' ? [` (${logs.cloud.reason})`, ''] : [''], color: 'red' },
+    cloud: { variants: cloudVariants(logs.cloud, now), color: cloudReason(logs.cloud) ? 'red' : CLOUD_COLOR[logs.cloud.state] },
+    cloudReason: { variants: cloudReason(logs.cloud) ? [` (${cloudReason(logs.cloud)})`, ''] : [''], color: 'red' },
     containers: { variants: [` · ${logs.containers} containers`, ` · ${logs.containers} ctr`, ''] },
     lines: { variants: [` · ${groupDigits(logs.lastSeq)} lines`, ''] },
     filters: { variants: filterVariants(filter, editing), color: 'yellow' },
