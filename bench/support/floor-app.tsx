@@ -8,8 +8,9 @@
 import Docker from 'dockerode';
 import { Box, render, Text } from 'ink';
 import { useEffect, useState } from 'react';
+import { computeStats, hasPreviousSample, type EngineStats } from '../../src/domain/stats-math';
+import { onJsonLines } from '../../src/sources/docker/json-lines';
 
-interface Sample { cpu: number; system: number }
 const [host = ''] = process.argv.slice(2);
 const flag = (name: string) => process.argv[process.argv.indexOf(name) + 1];
 const docker = new Docker({ socketPath: host.replace(/^unix:\/\//, '') });
@@ -20,20 +21,12 @@ const CLOUD_LINES = 8;
 async function followStats(): Promise<void> {
   for (const info of await docker.listContainers()) {
     const stream = (await docker.getContainer(info.Id).stats({ stream: true })) as NodeJS.ReadableStream;
-    let pending = '';
-    let last: Sample | null = null;
-    stream.on('data', (chunk: Buffer) => {
-      pending += chunk.toString('utf8');
-      const lines = pending.split('\n');
-      pending = lines.pop() ?? '';
-      for (const line of lines) {
-        if (!line.trim()) continue;
-        const raw = JSON.parse(line) as { cpu_stats: { cpu_usage: { total_usage: number }; system_cpu_usage: number }; memory_stats: { usage?: number } };
-        const now: Sample = { cpu: raw.cpu_stats.cpu_usage.total_usage, system: raw.cpu_stats.system_cpu_usage };
-        const cpu = last && now.system > last.system ? ((now.cpu - last.cpu) / (now.system - last.system)) * 100 : 0;
-        last = now;
-        shown.set(info.Names[0] ?? info.Id, `${cpu.toFixed(1).padStart(6)}%  ${String(raw.memory_stats.usage ?? 0).padStart(10)}`);
-      }
+    // The console's own reader and arithmetic: the floor differs from it only in what it does with the figures.
+    onJsonLines(stream, (frame) => {
+      const raw = frame as EngineStats;
+      if (!hasPreviousSample(raw)) return;
+      const stats = computeStats(raw);
+      shown.set(info.Names[0] ?? info.Id, `${stats.cpuPercent.toFixed(1).padStart(6)}%  ${String(stats.memUsageBytes).padStart(10)}`);
     });
   }
 }

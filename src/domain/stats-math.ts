@@ -1,12 +1,12 @@
 import type { ContainerStats } from './types';
 
-/** The subset of the engine's `/containers/{id}/stats` payload that the docker CLI reads. */
 /**
  * The engine sends a running container's stats every second; figures older than this are the last known, not the
  * current ones (the engine fell behind, or the stream stalled and is being opened again).
  */
 export const STATS_STALE_MS = 5_000;
 
+/** The subset of the engine's `/containers/{id}/stats` payload that the docker CLI reads. */
 export interface EngineStats {
   read?: string;
   cpu_stats?: CpuStats;

@@ -130,10 +130,11 @@ interface LogsHeaderState {
 
 function logsHeaderParts({ number, focused, logs, filter, editing, now }: LogsHeaderState): HeaderParts {
   const arrived = logs.paused && logs.pausedAtSeq !== null ? Math.max(0, logs.lastSeq - logs.pausedAtSeq) : 0;
+  const reason = cloudReason(logs.cloud);
   return {
     title: { variants: [`[${number}] Logs `], bold: true, color: focused ? 'cyan' : undefined },
-    cloud: { variants: cloudVariants(logs.cloud, now), color: cloudReason(logs.cloud) ? 'red' : CLOUD_COLOR[logs.cloud.state] },
-    cloudReason: { variants: cloudReason(logs.cloud) ? [` (${cloudReason(logs.cloud)})`, ''] : [''], color: 'red' },
+    cloud: { variants: cloudVariants(logs.cloud, now), color: reason ? 'red' : CLOUD_COLOR[logs.cloud.state] },
+    cloudReason: { variants: reason ? [` (${reason})`, ''] : [''], color: 'red' },
     containers: { variants: [` · ${logs.containers} containers`, ` · ${logs.containers} ctr`, ''] },
     lines: { variants: [` · ${groupDigits(logs.lastSeq)} lines`, ''] },
     filters: { variants: filterVariants(filter, editing), color: 'yellow' },
