@@ -21,6 +21,7 @@ import { startFailingEngine, startSlowEngine, startStallingEngine, type FailingE
 import { sleep, waitFor } from '../support/wait';
 import { alertSubject } from '../../src/domain/alerts';
 import type { ConnectionState } from '../../src/domain/types';
+import { DockerWatcher } from '../../src/sources/docker/watcher';
 
 const engine = providedEngine();
 /** Keeps a container running; a short stop timeout because sh as PID 1 ignores SIGTERM. */
@@ -327,9 +328,13 @@ describe('DockerWatcher → store, against a real engine', () => {
     const name = `${project}-stall`;
     const id = await runContainer(engine, { name, image: FIXTURE_IMAGES.base, cmd: IDLE, project, extraArgs: QUICK_STOP });
     const stalling = await startStallingEngine(engine, id);
+    // Silent streams are looked for every second and called stalled after 3 s here (every 5 s, after 10 s by default).
+    let quick: DockerWatcher | null = null;
     try {
-      live = startLiveConsole({ host: stalling.host }, { projects: [project] });
+      live = startLiveConsole({ host: stalling.host }, { projects: [project] }, { start: false });
       const watched = live;
+      quick = new DockerWatcher(watched.docker, watched.batcher, { scope: { projects: [project], showAll: false }, heartbeatMs: 1_000, statsStallMs: 3_000 });
+      quick.start();
       await waitForStore(watched, (s) => s.docker.stats[id], 'the first stats');
       const opened = stalling.statsRequests();
       stalling.stall();
@@ -342,6 +347,7 @@ describe('DockerWatcher → store, against a real engine', () => {
       await waitForStore(watched, (s) => (s.docker.stats[id]!.receivedAt > resumedAt ? true : undefined), 'frames again once the engine sends them');
       expect(containerNamed(watched.store.getState(), name)?.state).toBe('running');
     } finally {
+      quick?.stop();
       live?.stop();
       live = null;
       await stalling.close();

@@ -13,6 +13,10 @@ export interface WatcherOptions {
   scope: ContainerScope;
   /** Delay between reconnect attempts; kept short so the console resumes within 2 s of the engine. */
   retryMs?: number;
+  /** How often the engine is pinged and silent stats streams looked for (default 5 s; tests shorten it). */
+  heartbeatMs?: number;
+  /** A stats stream silent this long has stalled and is opened again, on the heartbeat (default 10 s). */
+  statsStallMs?: number;
 }
 
 /** Connecting retries every `retryMs` anyway: one attempt. */
@@ -22,7 +26,7 @@ const HEARTBEAT_MS = 5_000;
 /** A busy machine delays an answer without the engine being gone: retried before the connection is called lost. */
 const HEARTBEAT_PING: PingBudget = { attemptMs: 3_000, budgetMs: 9_000 };
 const STATS_RESTART_MS = 1_000;
-/** The engine sends a frame a second: a stream silent this long has stalled and is opened again (on the heartbeat). */
+/** The engine sends a frame a second: a stream silent for ten has stalled. */
 const STATS_STALL_MS = 10_000;
 /** A read the engine failed is asked again after retryMs, doubling up to this. */
 const INSPECT_RETRY_MAX_MS = 30_000;
@@ -34,6 +38,8 @@ const INSPECT_RETRY_MAX_MS = 30_000;
 export class DockerWatcher {
   private scope: ContainerScope;
   private readonly retryMs: number;
+  private readonly heartbeatMs: number;
+  private readonly statsStallMs: number;
   /** Bumped on every (re)connect so that work from an older connection is dropped. */
   private generation = 0;
   private stopped = true;
@@ -62,6 +68,8 @@ export class DockerWatcher {
   ) {
     this.scope = options.scope;
     this.retryMs = options.retryMs ?? 1_000;
+    this.heartbeatMs = options.heartbeatMs ?? HEARTBEAT_MS;
+    this.statsStallMs = options.statsStallMs ?? STATS_STALL_MS;
     this.images = new ImageSizeCache(docker);
   }
 
@@ -142,7 +150,7 @@ export class DockerWatcher {
         pingEngine(this.docker, HEARTBEAT_PING)
           .catch((error: unknown) => this.onConnectionLost(generation, error))
           .finally(() => (beating = false));
-      }, HEARTBEAT_MS);
+      }, this.heartbeatMs);
     } catch (error) {
       this.onConnectionLost(generation, error);
     }
@@ -278,7 +286,7 @@ export class DockerWatcher {
   private reopenStalledStats(generation: number): void {
     const now = Date.now();
     for (const [id, stream] of this.statsStreams) {
-      if (stream instanceof PlaceholderStream || now - (this.statsHeardAt.get(id) ?? now) < STATS_STALL_MS) continue;
+      if (stream instanceof PlaceholderStream || now - (this.statsHeardAt.get(id) ?? now) < this.statsStallMs) continue;
       this.statsStreams.delete(id);
       this.statsHeardAt.delete(id);
       destroyStream(stream);
