@@ -1,3 +1,5 @@
+import type { Colour } from './theme';
+
 export interface Column<Row> {
   title: string;
   width: number;
@@ -7,7 +9,7 @@ export interface Column<Row> {
   /** Takes the width left over after the fixed columns. */
   grow?: boolean;
   cell(row: Row): string;
-  color?(row: Row): string | undefined;
+  color?(row: Row): Colour | undefined;
 }
 
 /** Drops the least important columns until the rest fit, then gives spare width to the growing column. */

@@ -1,15 +1,19 @@
+import type { ForegroundColorName } from 'chalk';
 import type { AlertLevel, Health } from '../domain/types';
 
-export const LEVEL_COLOR: Record<AlertLevel, string> = { warning: 'yellow', high: 'magenta', critical: 'red' };
+/** A colour by name: what list cells are drawn in (colorize.ts), and what Ink's `<Text color>` takes. */
+export type Colour = ForegroundColorName;
 
-export const HEALTH_COLOR: Record<Health, string | undefined> = {
+export const LEVEL_COLOR: Record<AlertLevel, Colour> = { warning: 'yellow', high: 'magenta', critical: 'red' };
+
+export const HEALTH_COLOR: Record<Health, Colour | undefined> = {
   healthy: 'green',
   unhealthy: 'red',
   starting: 'yellow',
   none: undefined,
 };
 
-export function stateColor(state: string): string | undefined {
+export function stateColor(state: string): Colour | undefined {
   if (state === 'running') return 'green';
   if (state === 'restarting' || state === 'dead') return 'red';
   if (state === 'exited') return 'gray';

@@ -7,6 +7,7 @@ import type { Column } from '../columns';
 import { ListPanel } from '../components/ListPanel';
 import { useAppState } from '../context';
 import { formatBytes } from '../format';
+import type { Colour } from '../theme';
 import { COMPARE_KEY, STACKS_KEYS, SWITCH_KEY } from '../keys/stacks-keys';
 import type { PanelSpec, ViewProps } from '../keys/view-spec';
 
@@ -38,7 +39,7 @@ export function healthText(health: StackHealth): string {
   return [`${health.healthy}/${health.total} healthy`, ...extra].join(', ');
 }
 
-export function healthColor(health: StackHealth): string | undefined {
+export function healthColor(health: StackHealth): Colour | undefined {
   if (health.total === 0) return 'gray';
   if (health.unhealthy || health.down) return 'red';
   if (health.starting || health.healthy < health.total) return 'yellow';
