@@ -1,9 +1,10 @@
-import { Box, Text } from 'ink';
+import { Box, Text, useIsScreenReaderEnabled } from 'ink';
 import { memo, useMemo, type ReactNode } from 'react';
-import { colorize } from '../colorize';
 import { fit } from '../format';
 import { fitColumns, type Column } from '../columns';
+import { styled } from '../styled';
 import type { Colour } from '../theme';
+import { Spacer, StillText } from './still';
 
 export interface ListPanelProps<Row> {
   number: number;
@@ -52,9 +53,9 @@ function sameCells(a: RowLineProps, b: RowLineProps): boolean {
   return a.cells.every((cell, i) => cell.text === b.cells[i]!.text && cell.color === b.cells[i]!.color);
 }
 
-/** The cells as one string, each coloured as a `<Text color>` of its own would be (Ink colours with the same chalk). */
-function styledLine(cells: readonly Cell[]): string {
-  return cells.map((cell) => (cell.color ? colorize(cell.text, cell.color) : cell.text)).join('');
+/** The cells as one string, each coloured as a `<Text color>` of its own would be; plain for a screen reader. */
+function rowText(cells: readonly Cell[], plain: boolean): string {
+  return cells.map((cell) => (plain ? cell.text : styled(cell.text, { color: cell.color }))).join('');
 }
 
 /**
@@ -63,9 +64,11 @@ function styledLine(cells: readonly Cell[]): string {
  * string, not a Text per cell: a row that changes costs Ink one node to update instead of one per column.
  */
 const RowLine = memo(function RowLine({ cells, inverse, bold }: RowLineProps) {
+  // Ink styles nothing for a screen reader, and neither does the row.
+  const plain = useIsScreenReaderEnabled();
   return (
     <Text inverse={inverse} bold={bold} wrap="truncate">
-      {styledLine(cells)}
+      {rowText(cells, plain)}
     </Text>
   );
 }, sameCells);
@@ -85,22 +88,22 @@ export function ListPanel<Row>(props: ListPanelProps<Row>) {
   return (
     <Box flexDirection="column" width={width} height={height} borderStyle="round" borderColor={focused ? 'cyan' : 'gray'} paddingX={1}>
       <Box width={innerWidth}>
-        <Text bold color={focused ? 'cyan' : undefined}>{`[${props.number}] ${props.title}`}</Text>
-        <Text color="yellow">{filterLabel}</Text>
-        <Box flexGrow={1} />
-        <Text dimColor>{position}</Text>
+        <StillText bold color={focused ? 'cyan' : undefined}>{`[${props.number}] ${props.title}`}</StillText>
+        <StillText color="yellow">{filterLabel}</StillText>
+        <Spacer />
+        <StillText dimColor>{position}</StillText>
       </Box>
       {props.message ? (
-        <Text color={props.message.color} wrap="wrap">{props.message.text}</Text>
+        <StillText color={props.message.color} wrap="wrap">{props.message.text}</StillText>
       ) : (
         <>
-          <Text dimColor wrap="truncate">{columns.map((c, i) => (i > 0 ? ' ' : '') + fit(c.title, c.width, c.align)).join('')}</Text>
-          {shown.length === 0 ? <Text dimColor>{props.filter ? `No rows match "${props.filter}"` : props.emptyText}</Text> : null}
+          <StillText dimColor wrap="truncate">{columns.map((c, i) => (i > 0 ? ' ' : '') + fit(c.title, c.width, c.align)).join('')}</StillText>
+          {shown.length === 0 ? <StillText dimColor>{props.filter ? `No rows match "${props.filter}"` : props.emptyText}</StillText> : null}
           {shown.map((row) => {
             const inverse = focused && props.rowKey(row) === selectedKey;
             return <RowLine key={props.rowKey(row)} cells={cellsOf(row, columns, inverse)} inverse={inverse} />;
           })}
-          <Box flexGrow={1} />
+          <Spacer />
           {props.summaryRow ? <RowLine cells={cellsOf(props.summaryRow, columns, false)} bold /> : null}
           {props.footer ?? null}
         </>

@@ -1,4 +1,4 @@
-import { Box, Text } from 'ink';
+import { Box, Text, useIsScreenReaderEnabled } from 'ink';
 import { memo, useEffect, useMemo } from 'react';
 import stringWidth from 'string-width';
 import type { LogLine, Severity } from '../../domain/log-line';
@@ -9,9 +9,12 @@ import { useAppState, useAppStore, useLogRing } from '../context';
 import { fit, groupDigits } from '../format';
 import { LOGS_KEYS } from '../keys/logs-keys';
 import type { PanelSpec, ViewProps } from '../keys/view-spec';
+import { Spacer, StillText } from '../components/still';
+import { styled, type Style } from '../styled';
+import type { Colour } from '../theme';
 import { useNow } from '../use-now';
 
-export const SEVERITY_COLOR: Record<Severity, string | undefined> = {
+export const SEVERITY_COLOR: Record<Severity, Colour | undefined> = {
   DEFAULT: undefined,
   DEBUG: 'gray',
   INFO: undefined,
@@ -44,24 +47,28 @@ function highlight(text: string, regex: RegExp | null): Array<{ text: string; ma
   return parts;
 }
 
-// Memoised: a new line re-renders only its own row, not every row on screen (ring lines are immutable objects).
-const LogRow = memo(function LogRow({ line, showTime, wrap, regex, selected }: { line: LogLine; showTime: boolean; wrap: boolean; regex: RegExp | null; selected: boolean }) {
-  const time = showTime ? `${line.timestamp.slice(11, 23)} ` : '';
-  const source = fit(line.source, SOURCE_WIDTH);
+/** The parts of a log line's row, each styled as a `<Text>` of its own would be (plain for a screen reader). */
+function logRowText(line: LogLine, showTime: boolean, regex: RegExp | null, plain: boolean): string {
+  const paint = (text: string, style: Style) => (plain ? text : styled(text, style));
   const marked = line.origin === 'notice';
+  const color = SEVERITY_COLOR[line.severity];
+  const head = [
+    paint(showTime ? `${line.timestamp.slice(11, 23)} ` : '', { dim: true }),
+    paint(`${fit(line.source, SOURCE_WIDTH)} `, { color: marked ? 'magenta' : 'blue' }),
+    paint(`${line.severity.slice(0, 7).padEnd(7)} `, { color }),
+  ];
+  if (marked) return [...head, paint(`⚑ ${line.message}`, { color: 'magenta' })].join('');
+  const parts = highlight(line.message.replace(/\s*\n\s*/g, ' ⏎ '), regex);
+  return [...head, ...parts.map((part) => paint(part.text, part.match ? { color: 'black', background: 'yellow' } : { color }))].join('');
+}
+
+// Memoised: a new line re-renders only its own row, not every row on screen (ring lines are immutable objects). One
+// Text of one pre-styled string: a new line costs Ink one node, not one per part.
+const LogRow = memo(function LogRow({ line, showTime, wrap, regex, selected }: { line: LogLine; showTime: boolean; wrap: boolean; regex: RegExp | null; selected: boolean }) {
+  const plain = useIsScreenReaderEnabled();
   return (
     <Text wrap={wrap ? 'wrap' : 'truncate'} inverse={selected}>
-      <Text dimColor>{time}</Text>
-      <Text color={marked ? 'magenta' : 'blue'}>{`${source} `}</Text>
-      <Text color={SEVERITY_COLOR[line.severity]}>{`${line.severity.slice(0, 7).padEnd(7)} `}</Text>
-      {marked ? <Text color="magenta">{`⚑ ${line.message}`}</Text> : null}
-      {marked
-        ? null
-        : highlight(line.message.replace(/\s*\n\s*/g, ' ⏎ '), regex).map((part, i) => (
-            <Text key={i} backgroundColor={part.match ? 'yellow' : undefined} color={part.match ? 'black' : SEVERITY_COLOR[line.severity]}>
-              {part.text}
-            </Text>
-          ))}
+      {logRowText(line, showTime, regex, plain)}
     </Text>
   );
 });
@@ -167,9 +174,9 @@ function LogsHeader({ parts, width }: { parts: HeaderParts; width: number }) {
   const part = (key: keyof HeaderParts) => {
     const { color, bold, dim, inverse } = parts[key];
     return (
-      <Text wrap="truncate" color={color} bold={bold} dimColor={dim} inverse={inverse}>
+      <StillText wrap="truncate" color={color} bold={bold} dimColor={dim} inverse={inverse}>
         {texts[key]}
-      </Text>
+      </StillText>
     );
   };
   return (
@@ -180,7 +187,7 @@ function LogsHeader({ parts, width }: { parts: HeaderParts; width: number }) {
       {part('containers')}
       {part('lines')}
       {part('filters')}
-      <Box flexGrow={1} />
+      <Spacer />
       {part('mode')}
     </Box>
   );
@@ -211,7 +218,7 @@ export function LogsPanel({ width, height }: ViewProps) {
   return (
     <Box flexDirection="column" width={width} height={height} borderStyle="round" borderColor={focused ? 'cyan' : 'gray'} paddingX={1}>
       <LogsHeader parts={logsHeaderParts({ number: LOGS_PANEL.number, focused, logs, filter, editing: filterEditing, now })} width={width - 4} />
-      {shown.length === 0 ? <Text dimColor>{ring.size === 0 ? 'Waiting for log lines…' : 'No lines pass the filters'}</Text> : null}
+      {shown.length === 0 ? <StillText dimColor>{ring.size === 0 ? 'Waiting for log lines…' : 'No lines pass the filters'}</StillText> : null}
       {shown.map((line) => (
         <LogRow key={line.seq} line={line} showTime={logs.showTime} wrap={logs.wrap} regex={regex} selected={focused && logs.paused && line === selected} />
       ))}

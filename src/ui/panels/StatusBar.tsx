@@ -1,4 +1,4 @@
-import { Box, Text } from 'ink';
+import { Box, useIsScreenReaderEnabled } from 'ink';
 import { useMemo } from 'react';
 import cliTruncate from 'cli-truncate';
 import stringWidth from 'string-width';
@@ -7,7 +7,9 @@ import type { CloudRunState } from '../../store/cloud-run-state';
 import { healthCounts } from '../../store/selectors';
 import { useAppState } from '../context';
 import { OPEN_ALERTS } from './AlertsOverlay';
-import { LEVEL_COLOR } from '../theme';
+import { StillText } from '../components/still';
+import { styled, type Style } from '../styled';
+import { LEVEL_COLOR, type Colour } from '../theme';
 import { useNow } from '../use-now';
 import { attention } from './alert-rows';
 
@@ -16,17 +18,14 @@ const CONNECTION_LABEL = { connected: ['● connected', 'green'], connecting: ['
 /** Retrying after a failure is still unreachable until an attempt succeeds: the label does not blink back to connecting. */
 const connectionShown = (c: ConnectionState): keyof typeof CONNECTION_LABEL => (c.state === 'connecting' && c.lastError ? 'unreachable' : c.state);
 
-interface Segment {
+interface Segment extends Style {
   text: string;
-  color?: string;
-  bold?: boolean;
-  inverse?: boolean;
   /** Dropped first when the line is too narrow: higher drops earlier; 0 is never dropped. */
   drop: number;
 }
 
 /** Where Cloud Run data comes from, always on screen: a sandbox must never pass for production. */
-function cloudRunBadge(cr: Pick<CloudRunState, 'mode' | 'project' | 'endpoint'>): { text: string; color: string } {
+function cloudRunBadge(cr: Pick<CloudRunState, 'mode' | 'project' | 'endpoint'>): { text: string; color: Colour } {
   if (cr.mode === 'sandbox') return { text: ' SANDBOX ', color: 'yellow' };
   if (cr.mode === 'endpoint') return { text: ` ENDPOINT ${cr.endpoint} `, color: 'yellow' };
   return { text: ` GCP ${cr.project} `, color: 'cyan' };
@@ -63,6 +62,7 @@ function calmText(quiet: number): string {
  */
 export function StatusBar({ width }: { width: number }) {
   const now = useNow();
+  const plain = useIsScreenReaderEnabled();
   const { host, connection, containers, book, dockerAlerts, cloudAlerts, showAll, mode, project, endpoint } = useAppState((s) => ({
     host: s.docker.host,
     connection: connectionShown(s.docker.connection),
@@ -98,18 +98,14 @@ export function StatusBar({ width }: { width: number }) {
     ],
     width,
   );
+  // One pre-styled string (plain for a screen reader, as Ink would draw it): drawn again only when it changes.
+  const line = segments.map((s) => (plain ? s.text : styled(s.text, s))).join('');
   return (
     <Box flexDirection="column" width={width}>
-      <Text wrap="truncate">
-        {segments.map((s, i) => (
-          <Text key={i} color={s.color} bold={s.bold} inverse={s.inverse}>
-            {s.text}
-          </Text>
-        ))}
-      </Text>
-      <Text wrap="truncate" color={top ? LEVEL_COLOR[top.level] : 'gray'}>
+      <StillText wrap="truncate">{line}</StillText>
+      <StillText wrap="truncate" color={top ? LEVEL_COLOR[top.level] : 'gray'}>
         {top ? banner(top, alerts.length, width) : calmText(quiet)}
-      </Text>
+      </StillText>
     </Box>
   );
 }
