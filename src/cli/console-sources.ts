@@ -1,5 +1,5 @@
 import { reduceCloudRun } from '../store/cloud-run-state';
-import { BackgroundWrites } from '../store/background-writes';
+import { BACKGROUND_WINDOW_MS, BackgroundWrites } from '../store/background-writes';
 import type { AppState, AppStore } from '../store/store';
 import type { LogRing } from '../store/log-ring';
 import { setNotice } from '../store/ui-actions';
@@ -17,6 +17,10 @@ import { openStackRuntime } from './stack-runtime';
 import { switchControl } from './switch-control';
 import { connectDocker } from './wiring';
 
+/** Past the clock's tick (1 s, and its 250 ms wait for a frame): only if the clock has stopped. */
+const CLOUD_IDLE_WAIT_MS = 1_500;
+/** After a refresh key, Cloud Run's answer is drawn as it comes for this long (a read's usual bound). */
+const REFRESH_WATCHED_MS = 30_000;
 /** A slow or hung engine must not hold Cloud Run back for long. */
 const CLOUD_START_WAIT_MAX_MS = 1_500;
 
@@ -53,12 +57,18 @@ export function startConsoleSources(store: AppStore, settings: Settings, ring: L
   const switching = switchControl(store, settings, stacks);
   const rebuilding = rebuildControl(store, settings, stacks);
   const logs = startLogSources(store, docker, settings, ring);
+  // Cloud Run's refreshes and the Cloud tail's state (a refresh starts and ends within milliseconds; an endpoint that
+  // is down is tried again and again) are drawn in the clock's frame, not in frames of their own.
+  const cloudWrites = new BackgroundWrites(store, { windowMs: BACKGROUND_WINDOW_MS, idleWaitMs: CLOUD_IDLE_WAIT_MS });
   let cloud: CloudRunRuntime | null = null;
   const rollback = rollbackControl(store, settings, () => cloud);
   const runbooks = runbookControl(store, settings, { docker, cloud: () => cloud });
   const actions: AppActions = {
     setShowAll: (showAll) => watcher.setShowAll(showAll),
-    refreshCloudRun: () => cloud?.poller.refreshNow(),
+    refreshCloudRun: () => {
+      cloudWrites.hurry(REFRESH_WATCHED_MS);
+      cloud?.poller.refreshNow();
+    },
     runRollback: rollback.run,
     cancelRollback: rollback.cancel,
     startSwitch: switching.startSwitch,
@@ -77,8 +87,7 @@ export function startConsoleSources(store: AppStore, settings: Settings, ring: L
   // not ride along with a key's frame: with 200 containers that would double what a key press costs.
   const stopLogRide = rideWithClock(logs.flushTrickle);
   const stopStatsRide = rideWithClock(() => wiring.batcher.flush());
-  // Cloud Run's updates come in bursts (a refresh starts and ends, or fails, within milliseconds): one render each.
-  const cloudRunWrites = new BackgroundWrites(store);
+  const stopCloudRide = rideWithClock(() => cloudWrites.flush());
 
   // The containers come first; Cloud Run's modules (or the sandbox) block the thread for a few hundred ms.
   watcher.start();
@@ -87,15 +96,15 @@ export function startConsoleSources(store: AppStore, settings: Settings, ring: L
   const saved = loadMeasurements(defaultMeasurementsPath(process.env));
   setMeasurements(store, saved.measurements);
   if (saved.problem) setNotice(store, saved.problem);
-  const onUpdate = (update: Parameters<typeof reduceCloudRun>[1]) => cloudRunWrites.write((s) => ({ cloudRun: reduceCloudRun(s.cloudRun, update) }));
+  const onUpdate = (update: Parameters<typeof reduceCloudRun>[1]) => cloudWrites.write((s) => ({ cloudRun: reduceCloudRun(s.cloudRun, update) }));
   dockerSettled(store, CLOUD_START_WAIT_MAX_MS)
     .then(() => startCloudRun(settings.cloudRun, onUpdate))
     .then(
       (runtime) => {
         cloud = runtime;
-        logs.startCloud(runtime.target);
+        logs.startCloud(runtime.target, cloudWrites);
       },
-      (error: unknown) => onUpdate({ kind: 'error', error: { kind: 'other', message: `Cloud Run could not start: ${(error as Error).message}` }, retryAt: Date.now() }),
+      (error: unknown) => onUpdate({ kind: 'error', error: { kind: 'other', message: `Cloud Run could not start: ${(error as Error).message}` }, retryAt: null }),
     );
 
   return {
@@ -104,12 +113,13 @@ export function startConsoleSources(store: AppStore, settings: Settings, ring: L
       runbooks.stop();
       stopLogRide();
       stopStatsRide();
+      stopCloudRide();
       await switching.stop();
       await rebuilding.stop();
       wiring.stop();
       await logs.stop();
       await (cloud as CloudRunRuntime | null)?.stop();
-      cloudRunWrites.dispose();
+      cloudWrites.dispose();
     },
   };
 }

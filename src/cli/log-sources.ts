@@ -10,8 +10,9 @@ import { STREAM_FLUSH_MS } from '../store/docker-batcher';
 import { LogIngest, LogRing } from '../store/log-ring';
 import { TricklePacer } from '../store/trickle-pacer';
 import { filteredLines } from '../store/log-view';
-import type { EntryDetail } from '../store/logs-state';
-import type { AppStore } from '../store/store';
+import type { BackgroundWrites } from '../store/background-writes';
+import type { CloudTailStatus, EntryDetail } from '../store/logs-state';
+import type { AppState, AppStore } from '../store/store';
 import type { Settings } from './settings';
 
 /**
@@ -47,13 +48,14 @@ export function startLogSources(store: AppStore, docker: Docker, settings: Setti
     ring,
     /** Publishes held lines now: called on the clock's tick so that they share its frame. */
     flushTrickle: () => pacer.flush(),
-    startCloud(target: CloudRunTarget): void {
-      tail = new CloudTail({
-        target,
-        filter: settings.config.logs.cloudFilter,
-        onLine: (line) => ingest.add(line),
-        onState: (cloud) => store.setState((s) => ({ logs: { ...s.logs, cloud } })),
-      });
+    /** Tails Cloud Logging; its state goes through `background` when given (the console's), else to the store at once. */
+    startCloud(target: CloudRunTarget, background?: BackgroundWrites): void {
+      const showState = (cloud: CloudTailStatus) => {
+        const update = (s: AppState) => ({ logs: { ...s.logs, cloud } });
+        if (background) background.write(update);
+        else store.setState(update);
+      };
+      tail = new CloudTail({ target, filter: settings.config.logs.cloudFilter, onLine: (line) => ingest.add(line), onState: showState });
       tail.start();
     },
     /** Fetches the whole entry of a Cloud line for Enter; the answer is dropped if another line was opened since. */

@@ -248,7 +248,8 @@ export function revisionTags(service: CloudRunService): Map<string, string[]> {
 export type CloudRunUpdate =
   | { kind: 'refreshing' }
   | { kind: 'data'; services: CloudRunService[]; at: number; missing?: readonly string[]; available?: readonly string[] }
-  | { kind: 'error'; error: CloudError; retryAt: number };
+  /** retryAt: when the next attempt is made; null when none will be (Cloud Run could not start at all). */
+  | { kind: 'error'; error: CloudError; retryAt: number | null };
 
 /** Cloud Run condition messages run over several lines (logs URL, guidance); lists show the first. */
 export function firstLine(text: string | null): string | null {

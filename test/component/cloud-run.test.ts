@@ -125,6 +125,14 @@ describe('Cloud Run panel', () => {
     expect(sgrAt(app.colorFrame(), 'missing permission')).toContain('31');
   });
 
+  it('a Cloud Run that could not start says it is not tried again, not "retrying in 0s" for ever', async () => {
+    const error = { kind: 'other', message: "Cloud Run could not start: Cannot find package 'google-gax'" };
+    const app = await renderApp({ state: { cloudRun: { loaded: true, error, retryAt: null } } as never, columns: 150 });
+    const message = panelLines(app.lastFrame(), CLOUD_RUN).slice(0, 2).join(' ');
+    expect(message).toContain("Cloud Run could not start: Cannot find package 'google-gax' — not tried again: restart the console once it is fixed");
+    expect(message).not.toContain('retrying');
+  });
+
   it('an error with data on screen keeps the data and says it is stale', async () => {
     const error = { kind: 'unreachable', message: 'Cloud Run endpoint 127.0.0.1:1 unreachable (ECONNREFUSED)' };
     const app = await renderApp({ state: withServices({ error, retryAt: Date.now() + 4_000 }), columns: 150 });

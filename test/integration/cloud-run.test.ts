@@ -197,7 +197,12 @@ function pollerOn(sb: Sandbox, options: { project?: string; services?: string[];
   pollers.push(poller);
   const kinds = () => received.map((r) => r.update.kind);
   const errors = () =>
-    received.flatMap((r) => (r.update.kind === 'error' ? [{ ...r.update, receivedAt: r.receivedAt }] : []));
+    received.flatMap((r) => {
+      if (r.update.kind !== 'error') return [];
+      // The poller always tries again, and says when.
+      expect(r.update.retryAt).not.toBeNull();
+      return [{ ...r.update, retryAt: r.update.retryAt!, receivedAt: r.receivedAt }];
+    });
   const data = () => received.flatMap((r) => (r.update.kind === 'data' ? [r.update] : []));
   return { poller, received, apis, kinds, errors, data, closed: () => closed };
 }

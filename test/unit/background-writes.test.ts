@@ -10,7 +10,7 @@ describe('BackgroundWrites', () => {
     const store = appStore();
     const seen: string[] = [];
     store.subscribe((s) => seen.push(s.logs.cloud.state));
-    const writes = new BackgroundWrites(store, 50);
+    const writes = new BackgroundWrites(store, { windowMs: 50, idleWaitMs: 50 });
     writes.write((s) => ({ logs: { ...s.logs, cloud: { state: 'connecting' } } }));
     writes.write((s) => ({ logs: { ...s.logs, cloud: { state: 'reconnecting', reason: 'closed', retryAt: 1 } } }));
     writes.write((s) => ({ logs: { ...s.logs, cloud: { state: 'live' } } }));
@@ -24,7 +24,7 @@ describe('BackgroundWrites', () => {
   it('sees each update applied to what the ones before it made', () => {
     vi.useFakeTimers();
     const store = appStore();
-    const writes = new BackgroundWrites(store, 50);
+    const writes = new BackgroundWrites(store, { windowMs: 50, idleWaitMs: 50 });
     const before = store.getState().logs.lastSeq;
     writes.write((s) => ({ logs: { ...s.logs, lastSeq: s.logs.lastSeq + 1 } }));
     writes.write((s) => ({ logs: { ...s.logs, lastSeq: s.logs.lastSeq + 1 } }));
@@ -37,11 +37,36 @@ describe('BackgroundWrites', () => {
     const store = appStore();
     let updates = 0;
     store.subscribe(() => updates++);
-    const writes = new BackgroundWrites(store, 50);
+    const writes = new BackgroundWrites(store, { windowMs: 50, idleWaitMs: 50 });
     writes.write((s) => ({ logs: { ...s.logs, containers: 3 } }));
     writes.dispose();
     vi.advanceTimersByTime(100);
     expect(store.getState().logs.containers).toBe(3);
     expect(updates).toBe(1);
+  });
+
+  it('waits idleWaitMs (for the clock to flush it), and windowMs for the time a key hurries it', () => {
+    vi.useFakeTimers();
+    const store = appStore();
+    const seen: number[] = [];
+    store.subscribe((s) => seen.push(s.logs.containers));
+    const writes = new BackgroundWrites(store, { windowMs: 50, idleWaitMs: 1_500 });
+    writes.write((s) => ({ logs: { ...s.logs, containers: 1 } }));
+    vi.advanceTimersByTime(1_000);
+    expect(seen).toEqual([]);
+    writes.flush();
+    expect(seen).toEqual([1]);
+    writes.write((s) => ({ logs: { ...s.logs, containers: 2 } }));
+    writes.hurry(10_000);
+    expect(seen).toEqual([1, 2]);
+    writes.write((s) => ({ logs: { ...s.logs, containers: 3 } }));
+    vi.advanceTimersByTime(50);
+    expect(seen).toEqual([1, 2, 3]);
+    vi.advanceTimersByTime(10_000);
+    writes.write((s) => ({ logs: { ...s.logs, containers: 4 } }));
+    vi.advanceTimersByTime(1_499);
+    expect(seen).toEqual([1, 2, 3]);
+    vi.advanceTimersByTime(1);
+    expect(seen).toEqual([1, 2, 3, 4]);
   });
 });

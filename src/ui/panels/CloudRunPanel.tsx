@@ -51,7 +51,9 @@ const COLUMNS: Column<CloudRunService>[] = [
 function statusMessage(cr: CloudRunState, now: number): { text: string; color: string } | null {
   if (!cr.loaded) return { text: `Loading Cloud Run services of ${cr.project} (${cr.region}) from ${cr.endpoint}…`, color: 'yellow' };
   if (cr.error && cr.services.length === 0) {
-    const seconds = Math.max(0, Math.ceil(((cr.retryAt ?? now) - now) / 1000));
+    // Nothing tries again after a failed start: saying "retrying" would have the person on call wait for nothing.
+    if (cr.retryAt === null) return { text: `${cr.error.message} — not tried again: restart the console once it is fixed`, color: 'red' };
+    const seconds = Math.max(0, Math.ceil((cr.retryAt - now) / 1000));
     return { text: `${cr.error.message} — retrying in ${seconds}s`, color: 'red' };
   }
   return null;
