@@ -134,8 +134,13 @@ export class LogIngest {
     this.timer = null;
   }
 
+  /**
+   * Wakes when the oldest held line has waited reorderMs (held is in arrival order), not sooner than flushMs so that
+   * a flood moves in batches: a trickle of 5 lines a second costs 5 wake-ups, not 20.
+   */
   private scheduleRelease(): NodeJS.Timeout {
-    return setTimeout(() => this.release(Date.now() - this.reorderMs), this.flushMs);
+    const wait = Math.max(this.flushMs, this.held[0]!.arrivedAt + this.reorderMs - Date.now());
+    return setTimeout(() => this.release(Date.now() - this.reorderMs), wait);
   }
 
   /**

@@ -393,6 +393,20 @@ describe('LogIngest', () => {
     expect(messages(ring)).toEqual(['box.5', 'cloud.2']);
   });
 
+  it('wakes when a held line is due, not every flushMs: a trickle of 5 lines a second costs about one wake-up a line', () => {
+    const ring = new LogRing(100);
+    const ingest = new LogIngest(ring, () => undefined, 50, 250);
+    const timers = vi.spyOn(globalThis, 'setTimeout');
+    for (let i = 0; i < 10; i++) {
+      ingest.add(line());
+      vi.advanceTimersByTime(200);
+    }
+    vi.advanceTimersByTime(250);
+    expect(ring.size).toBe(10);
+    // Every 50 ms while a line was held would be 46.
+    expect(timers.mock.calls.length).toBeLessThanOrEqual(10);
+  });
+
   it('flushes at once on request, and dispose() cancels the pending flush', () => {
     const ring = new LogRing(10);
     const flushes: number[] = [];
