@@ -1,3 +1,4 @@
+import { EarliestTimer } from './earliest-timer';
 import type { AppState, AppStore } from './store';
 
 /** Long enough to take in a burst of one stream's updates, short enough that nobody sees the wait. */
@@ -22,8 +23,7 @@ export interface BackgroundTiming {
  */
 export class BackgroundWrites {
   private pending: Update[] = [];
-  private timer: NodeJS.Timeout | null = null;
-  private dueAt = 0;
+  private readonly timer = new EarliestTimer(() => this.flush());
   private hurriedUntil = 0;
 
   constructor(
@@ -33,12 +33,7 @@ export class BackgroundWrites {
 
   write(update: Update): void {
     this.pending.push(update);
-    const wait = Date.now() < this.hurriedUntil ? this.timing.windowMs : this.timing.idleWaitMs;
-    const dueAt = Date.now() + wait;
-    if (this.timer && this.dueAt <= dueAt) return;
-    if (this.timer) clearTimeout(this.timer);
-    this.dueAt = dueAt;
-    this.timer = setTimeout(() => this.flush(), wait);
+    this.timer.within(Date.now() < this.hurriedUntil ? this.timing.windowMs : this.timing.idleWaitMs);
   }
 
   /** Somebody asked (a key) and watches: what is pending is applied now, and writes for the next `forMs` within windowMs. */
@@ -48,8 +43,7 @@ export class BackgroundWrites {
   }
 
   flush(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
+    this.timer.cancel();
     const updates = this.pending;
     this.pending = [];
     if (updates.length > 0) this.store.setState((state) => updates.reduce<AppState>((next, update) => ({ ...next, ...update(next) }), state));

@@ -1,6 +1,7 @@
 import type { DockerSink } from '../domain/docker-sink';
 import type { ConnectionState, ContainerInfo, ContainerStats } from '../domain/types';
 import { reduceDocker, type DockerOp } from './docker-reducer';
+import { EarliestTimer } from './earliest-timer';
 import type { AppStore } from './store';
 
 /**
@@ -13,8 +14,7 @@ export const STREAM_FLUSH_MS = 50;
 
 export class DockerBatcher implements DockerSink {
   private ops: DockerOp[] = [];
-  private timer: NodeJS.Timeout | null = null;
-  private dueAt = 0;
+  private readonly timer = new EarliestTimer(() => this.flush());
 
   constructor(
     private readonly store: AppStore,
@@ -39,8 +39,7 @@ export class DockerBatcher implements DockerSink {
   }
 
   flush(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
+    this.timer.cancel();
     if (this.ops.length === 0) return;
     const ops = this.ops;
     this.ops = [];
@@ -50,18 +49,12 @@ export class DockerBatcher implements DockerSink {
   }
 
   dispose(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
+    this.timer.cancel();
     this.ops = [];
   }
 
   private push(op: DockerOp): void {
     this.ops.push(op);
-    const delay = op.type === 'stats' ? this.statsFlushMs : this.flushMs;
-    const dueAt = Date.now() + delay;
-    if (this.timer && this.dueAt <= dueAt) return;
-    if (this.timer) clearTimeout(this.timer);
-    this.dueAt = dueAt;
-    this.timer = setTimeout(() => this.flush(), delay);
+    this.timer.within(op.type === 'stats' ? this.statsFlushMs : this.flushMs);
   }
 }

@@ -1,4 +1,5 @@
 import chalk, { type BackgroundColorName } from 'chalk';
+import { useIsScreenReaderEnabled } from 'ink';
 import type { Colour } from './theme';
 
 export interface Style {
@@ -22,4 +23,13 @@ export function styled(text: string, style: Style): string {
   if (style.bold) out = chalk.bold(out);
   if (style.inverse) out = chalk.inverse(out);
   return out;
+}
+
+export type Paint = (text: string, style: Style) => string;
+
+const unstyled: Paint = (text) => text;
+
+/** How this screen styles text: as Ink's `<Text>` would, or not at all for a screen reader (Ink styles nothing then). */
+export function usePaint(): Paint {
+  return useIsScreenReaderEnabled() ? unstyled : styled;
 }

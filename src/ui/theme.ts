@@ -1,7 +1,7 @@
 import type { ForegroundColorName } from 'chalk';
 import type { AlertLevel, Health } from '../domain/types';
 
-/** A colour by name: what list cells are drawn in (colorize.ts), and what Ink's `<Text color>` takes. */
+/** A colour by name: what pre-styled rows are drawn in (styled.ts), and what Ink's `<Text color>` takes. */
 export type Colour = ForegroundColorName;
 
 export const LEVEL_COLOR: Record<AlertLevel, Colour> = { warning: 'yellow', high: 'magenta', critical: 'red' };

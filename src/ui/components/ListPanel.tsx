@@ -1,8 +1,8 @@
-import { Box, Text, useIsScreenReaderEnabled } from 'ink';
+import { Box, Text } from 'ink';
 import { memo, useMemo, type ReactNode } from 'react';
 import { fit } from '../format';
 import { fitColumns, type Column } from '../columns';
-import { styled } from '../styled';
+import { usePaint, type Paint } from '../styled';
 import type { Colour } from '../theme';
 import { Spacer, StillText } from './still';
 
@@ -53,9 +53,9 @@ function sameCells(a: RowLineProps, b: RowLineProps): boolean {
   return a.cells.every((cell, i) => cell.text === b.cells[i]!.text && cell.color === b.cells[i]!.color);
 }
 
-/** The cells as one string, each coloured as a `<Text color>` of its own would be; plain for a screen reader. */
-function rowText(cells: readonly Cell[], plain: boolean): string {
-  return cells.map((cell) => (plain ? cell.text : styled(cell.text, { color: cell.color }))).join('');
+/** The cells as one string, each coloured as a `<Text color>` of its own would be. */
+function rowText(cells: readonly Cell[], paint: Paint): string {
+  return cells.map((cell) => paint(cell.text, { color: cell.color })).join('');
 }
 
 /**
@@ -64,11 +64,10 @@ function rowText(cells: readonly Cell[], plain: boolean): string {
  * string, not a Text per cell: a row that changes costs Ink one node to update instead of one per column.
  */
 const RowLine = memo(function RowLine({ cells, inverse, bold }: RowLineProps) {
-  // Ink styles nothing for a screen reader, and neither does the row.
-  const plain = useIsScreenReaderEnabled();
+  const paint = usePaint();
   return (
     <Text inverse={inverse} bold={bold} wrap="truncate">
-      {rowText(cells, plain)}
+      {rowText(cells, paint)}
     </Text>
   );
 }, sameCells);

@@ -1,4 +1,4 @@
-import { Box, Text, useIsScreenReaderEnabled } from 'ink';
+import { Box, Text } from 'ink';
 import { memo, useEffect, useMemo } from 'react';
 import stringWidth from 'string-width';
 import type { LogLine, Severity } from '../../domain/log-line';
@@ -10,7 +10,7 @@ import { fit, groupDigits } from '../format';
 import { LOGS_KEYS } from '../keys/logs-keys';
 import type { PanelSpec, ViewProps } from '../keys/view-spec';
 import { Spacer, StillText } from '../components/still';
-import { styled, type Style } from '../styled';
+import { usePaint, type Paint } from '../styled';
 import type { Colour } from '../theme';
 import { useNow } from '../use-now';
 
@@ -47,9 +47,8 @@ function highlight(text: string, regex: RegExp | null): Array<{ text: string; ma
   return parts;
 }
 
-/** The parts of a log line's row, each styled as a `<Text>` of its own would be (plain for a screen reader). */
-function logRowText(line: LogLine, showTime: boolean, regex: RegExp | null, plain: boolean): string {
-  const paint = (text: string, style: Style) => (plain ? text : styled(text, style));
+/** The parts of a log line's row, each styled as a `<Text>` of its own would be. */
+function logRowText(line: LogLine, showTime: boolean, regex: RegExp | null, paint: Paint): string {
   const marked = line.origin === 'notice';
   const color = SEVERITY_COLOR[line.severity];
   const head = [
@@ -65,10 +64,10 @@ function logRowText(line: LogLine, showTime: boolean, regex: RegExp | null, plai
 // Memoised: a new line re-renders only its own row, not every row on screen (ring lines are immutable objects). One
 // Text of one pre-styled string: a new line costs Ink one node, not one per part.
 const LogRow = memo(function LogRow({ line, showTime, wrap, regex, selected }: { line: LogLine; showTime: boolean; wrap: boolean; regex: RegExp | null; selected: boolean }) {
-  const plain = useIsScreenReaderEnabled();
+  const paint = usePaint();
   return (
     <Text wrap={wrap ? 'wrap' : 'truncate'} inverse={selected}>
-      {logRowText(line, showTime, regex, plain)}
+      {logRowText(line, showTime, regex, paint)}
     </Text>
   );
 });

@@ -1,4 +1,4 @@
-import { Box, useIsScreenReaderEnabled } from 'ink';
+import { Box } from 'ink';
 import { useMemo } from 'react';
 import cliTruncate from 'cli-truncate';
 import stringWidth from 'string-width';
@@ -8,7 +8,7 @@ import { healthCounts } from '../../store/selectors';
 import { useAppState } from '../context';
 import { OPEN_ALERTS } from './AlertsOverlay';
 import { StillText } from '../components/still';
-import { styled, type Style } from '../styled';
+import { usePaint, type Style } from '../styled';
 import { LEVEL_COLOR, type Colour } from '../theme';
 import { useNow } from '../use-now';
 import { attention } from './alert-rows';
@@ -62,7 +62,7 @@ function calmText(quiet: number): string {
  */
 export function StatusBar({ width }: { width: number }) {
   const now = useNow();
-  const plain = useIsScreenReaderEnabled();
+  const paint = usePaint();
   const { host, connection, containers, book, dockerAlerts, cloudAlerts, showAll, mode, project, endpoint } = useAppState((s) => ({
     host: s.docker.host,
     connection: connectionShown(s.docker.connection),
@@ -98,8 +98,8 @@ export function StatusBar({ width }: { width: number }) {
     ],
     width,
   );
-  // One pre-styled string (plain for a screen reader, as Ink would draw it): drawn again only when it changes.
-  const line = segments.map((s) => (plain ? s.text : styled(s.text, s))).join('');
+  // One pre-styled string: drawn again only when it changes.
+  const line = segments.map((s) => paint(s.text, s)).join('');
   return (
     <Box flexDirection="column" width={width}>
       <StillText wrap="truncate">{line}</StillText>
