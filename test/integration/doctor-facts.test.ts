@@ -201,9 +201,10 @@ describe('container facts', () => {
     expect(busy.healthLog.length).toBe(5);
     expect(busy.healthLog.every((p) => Date.parse(p.start) >= Date.parse(busy.startedAt!))).toBe(true);
     for (const facts of [slow, busy]) {
-      // Ready 4 s after the start; the probe that finds it passes within one interval more.
+      // Ready 4 s after the start; the probe that finds it passes within one interval more. The engine stamps
+      // StartedAt after the process has begun (3.990 s was seen on a busy host), hence the quarter second.
       expect(facts.startupSeconds, facts.name).toBeGreaterThan(facts.healthcheck!.startPeriodSeconds);
-      expect(facts.startupSeconds, facts.name).toBeGreaterThanOrEqual(4);
+      expect(facts.startupSeconds, facts.name).toBeGreaterThanOrEqual(3.75);
       expect(facts.startupSeconds, facts.name).toBeLessThan(4 + facts.healthcheck!.intervalSeconds + 2);
     }
   });
