@@ -16,7 +16,7 @@ import { createDockerClient } from '../../src/sources/docker/client';
 import { ContainerLogs } from '../../src/sources/logs/container-logs';
 import { lineBytes, LogIngest, LogRing } from '../../src/store/log-ring';
 import { buildCli, runCli as runCliIn, type Run } from '../support/cli-process';
-import { FIXTURE_IMAGES, runContainer } from '../support/docker-engine';
+import { dockerOk, FIXTURE_IMAGES, runContainer } from '../support/docker-engine';
 import { providedEngine } from '../support/engine-context';
 import { makeStore } from '../support/render-app';
 import { removeProjectContainers, uniqueProject } from '../support/live-store';
@@ -36,7 +36,9 @@ const PAYLOAD_SHOWN = 'evil ␛]0;pwned␇ ␛]52;c;Y3VybA==␇ ␛[2J␛[H ␛[
 const RAW_CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;
 
 /** 100 KB lines of x, 400 of them, then quiet: a flood, but a bounded one for the engine's disk. */
-const FLOOD_CMD = ['sh', '-c', `trap 'exit 0' TERM; i=0; while [ $i -lt 400 ]; do head -c 102400 /dev/zero | tr '\\000' x; echo; i=$((i+1)); done; while :; do sleep 1; done`];
+// It starts when told (/tmp/go): the console follows a container from its last 200 lines, and on a slow host a flood
+// started at once could be further on than that when the test attaches (399 of 400 was seen).
+const FLOOD_CMD = ['sh', '-c', `trap 'exit 0' TERM; while [ ! -e /tmp/go ]; do sleep 0.1; done; i=0; while [ $i -lt 400 ]; do head -c 102400 /dev/zero | tr '\\000' x; echo; i=$((i+1)); done; while :; do sleep 1; done`];
 /** The payload once a second; the health check prints it too, and fails. */
 const EVIL_CMD = ['sh', '-c', `trap 'exit 0' TERM; while :; do printf '${PAYLOAD_PRINTF}\\n'; sleep 1; done`];
 
@@ -84,6 +86,7 @@ describe('100 KB lines from a real container', () => {
   it('are cut to a prefix with a visible mark, and the ring keeps within its byte budget', async () => {
     const ring = new LogRing(1_000); // a budget of ~1 MB: the flood is many times that
     const stop = await followInto(ring, FLOOD);
+    await dockerOk(engine, ['exec', FLOOD, 'touch', '/tmp/go']);
     try {
       // 40 MB through the engine's log stream: on a loaded 2-core machine that can take a minute or more.
       await waitFor(() => ring.lastSeq >= 400, { what: 'the 400 long lines', observe: () => ring.lastSeq, timeoutMs: 150_000 });
