@@ -33,14 +33,19 @@ export function eventTimeMs(event: EngineEvent): number | undefined {
   return event.time !== undefined ? event.time * 1000 : undefined;
 }
 
+/**
+ * The container actions that change what the console shows of it. The watcher asks the engine for these only:
+ * every health check is three exec events, and `docker exec`, `attach`, `top` and `cp` change nothing shown.
+ * (The engine matches `health_status` as a prefix of `health_status: healthy`.)
+ */
+export const STATE_ACTIONS = ['create', 'start', 'restart', 'die', 'stop', 'kill', 'oom', 'pause', 'unpause', 'rename', 'update', 'destroy', 'health_status'] as const;
+const STATE_ACTION_SET: ReadonlySet<string> = new Set(STATE_ACTIONS);
+
 export function intentForEvent(event: EngineEvent): EventIntent {
   const id = event.Actor?.ID ?? event.id;
   const action = eventAction(event);
   if (event.Type !== 'container' || !id) return { kind: 'ignore' };
-  // Health checks run as execs every interval; their outcome arrives as health_status events instead.
-  if (action.startsWith('exec_') || action === 'attach' || action === 'top' || action.startsWith('archive-path')) {
-    return { kind: 'ignore' };
-  }
+  if (!STATE_ACTION_SET.has(action.split(':', 1)[0]!)) return { kind: 'ignore' };
   if (action === 'destroy') return { kind: 'remove', id };
   const atMs = eventTimeMs(event);
   if (action === 'oom' && atMs !== undefined) return { kind: 'inspect', id, oomAtMs: Math.floor(atMs) };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { intentForEvent, oomInThisRun, type EngineEvent } from '../../src/domain/docker-events';
+import { intentForEvent, oomInThisRun, STATE_ACTIONS, type EngineEvent } from '../../src/domain/docker-events';
 
 const ID = '3f76a3949c98a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a';
 
@@ -19,6 +19,12 @@ describe('intentForEvent', () => {
       expect(intentForEvent(containerEvent(action))).toEqual({ kind: 'inspect', id: ID });
     },
   );
+
+  it('acts on every action the watcher asks the engine for, so the filter and the intent agree', () => {
+    for (const action of STATE_ACTIONS) {
+      expect(intentForEvent(containerEvent(action === 'health_status' ? 'health_status: healthy' : action)).kind).not.toBe('ignore');
+    }
+  });
 
   it('re-reads the container on oom, with when the engine says it happened', () => {
     const at = Date.parse('2026-12-03T12:34:14.691Z');
@@ -49,8 +55,14 @@ describe('intentForEvent', () => {
     'exec_start: /bin/sh -c curl -f http://localhost/health',
     'exec_die',
     'attach',
+    'detach',
     'top',
     'archive-path',
+    'extract-to-dir',
+    'copy',
+    'commit',
+    'export',
+    'resize',
   ])('ignores "%s"', (action) => {
     expect(intentForEvent(containerEvent(action, { execID: 'e1' }))).toEqual({ kind: 'ignore' });
   });

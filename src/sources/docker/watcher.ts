@@ -1,5 +1,5 @@
 import type Docker from 'dockerode';
-import { intentForEvent, withReportedOom, type EngineEvent } from '../../domain/docker-events';
+import { intentForEvent, STATE_ACTIONS, withReportedOom, type EngineEvent } from '../../domain/docker-events';
 import type { DockerSink } from '../../domain/docker-sink';
 import { computeStats, hasPreviousSample, isEmptySample, showsPidCounting, type EngineStats } from '../../domain/stats-math';
 import type { ContainerInfo } from '../../domain/types';
@@ -115,7 +115,7 @@ export class DockerWatcher {
     this.sink.connection(this.lastFailure ? { state: 'connecting', lastError: this.lastFailure } : { state: 'connecting' });
     try {
       await pingEngine(this.docker, CONNECT_PING);
-      const events = await this.docker.getEvents({ filters: { type: ['container'] } });
+      const events = await this.docker.getEvents({ filters: { type: ['container'], event: [...STATE_ACTIONS] } });
       if (!current()) return destroyStream(events);
       this.events = events;
       // Events that arrive while the listing is in flight may be newer than what the listing read, and the
