@@ -1,5 +1,5 @@
 /**
- * vitest globalSetup for the `integration` project: one private Docker engine (see docker-engine.ts) with
+ * vitest globalSetup for the `integration` and `stacks` projects: one private Docker engine each (see docker-engine.ts) with
  * the fixture images built, shared by every integration/e2e file. Tests read it with inject('dockerHost'),
  * inject('dockerSocket') and inject('engineDir'), or use providedEngine() from engine-context.ts.
  */
