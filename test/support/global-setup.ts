@@ -1,6 +1,6 @@
 /**
- * vitest globalSetup for the `integration` and `stacks` projects: one private Docker engine each (see docker-engine.ts) with
- * the fixture images built, shared by every integration/e2e file. Tests read it with inject('dockerHost'),
+ * vitest globalSetup for the `integration` and `stacks` projects: one private Docker engine each (see
+ * docker-engine.ts) with the fixture images built, shared by the project's files. Tests read it with inject('dockerHost'),
  * inject('dockerSocket') and inject('engineDir'), or use providedEngine() from engine-context.ts.
  */
 import { readFileSync } from 'node:fs';
