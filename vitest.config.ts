@@ -12,29 +12,6 @@ const NO_ENGINE = [
   'test/integration/sandbox.test.ts',
 ];
 
-/**
- * Files that build and run the project's own compose stack (docker/, docker-compose*.yml): about half the integration
- * time, mostly waiting on compose, health checks and BuildKit. They get an engine of their own and run beside the
- * other integration files instead of after them.
- */
-const STACKS = [
-  'test/integration/build-port.test.ts',
-  'test/integration/doctor-cli.test.ts',
-  'test/integration/netra-stack.test.ts',
-  'test/integration/rebuild-cli.test.ts',
-  'test/integration/switch-cli.test.ts',
-  'test/e2e/switch.test.ts',
-];
-
-const ONE_ENGINE = {
-  // One private dockerd per project (see test/support/docker-engine.ts).
-  globalSetup: ['test/support/global-setup.ts'],
-  // Files share that engine (and some stop/start it), so they run one at a time.
-  fileParallelism: false,
-  testTimeout: 60_000,
-  hookTimeout: 120_000,
-};
-
 // `vitest run` with no arguments runs every project.
 export default defineConfig({
   test: {
@@ -66,13 +43,15 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['test/integration/**/*.test.ts', 'test/e2e/**/*.test.ts'],
-          exclude: [...NO_ENGINE, ...STACKS],
-          ...ONE_ENGINE,
+          exclude: NO_ENGINE,
+          // Two private dockerds, one per worker (test/support/global-setup.ts): a file has its engine to itself
+          // (some stop and start it), and two files run at once, beside the unit files. Mostly they wait on
+          // engines, compose, health checks and BuildKit, so one at a time took twice as long.
+          globalSetup: ['test/support/global-setup.ts'],
+          maxWorkers: 2,
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
         },
-      },
-      {
-        extends: true,
-        test: { name: 'stacks', include: STACKS, ...ONE_ENGINE },
       },
     ],
   },

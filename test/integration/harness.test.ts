@@ -7,7 +7,7 @@ import {
   removeAllContainers,
   runContainer,
 } from '../support/docker-engine';
-import { providedEngine } from '../support/engine-context';
+import { providedEngine, providedEngineInfo } from '../support/engine-context';
 
 const engine = providedEngine();
 
@@ -17,8 +17,13 @@ afterAll(async () => {
 
 describe('private docker engine harness', () => {
   it('is a private engine answering the Debian docker CLI', async () => {
-    expect(inject('dockerHost')).toBe(`unix://${inject('dockerSocket')}`);
-    expect(inject('dockerSocket').startsWith(`${inject('engineDir')}/`)).toBe(true);
+    const info = providedEngineInfo();
+    expect(info.host).toBe(`unix://${info.socketPath}`);
+    expect(info.socketPath.startsWith(`${info.dir}/`)).toBe(true);
+    // One engine per worker: a file running beside this one has another.
+    const engines = inject('engines');
+    expect(engines).toHaveLength(2);
+    expect(new Set(engines.map((e) => e.dir)).size).toBe(2);
     expect(engine.host).not.toBe('unix:///var/run/docker.sock');
 
     const res = await docker(engine, ['version', '--format', '{{.Client.Version}} {{.Server.Version}}']);

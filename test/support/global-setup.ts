@@ -1,31 +1,36 @@
 /**
- * vitest globalSetup for the `integration` and `stacks` projects: one private Docker engine each (see
- * docker-engine.ts) with the fixture images built, shared by the project's files. Tests read it with inject('dockerHost'),
- * inject('dockerSocket') and inject('engineDir'), or use providedEngine() from engine-context.ts.
+ * vitest globalSetup for the `integration` project: one private Docker engine (see docker-engine.ts) per worker
+ * the project may run at once, each with the fixture images built. Two files run side by side, each on its own
+ * engine (engine-context.ts picks it by the worker's VITEST_POOL_ID), so no engine ever has two files at once.
  */
 import { readFileSync } from 'node:fs';
 import type { TestProject } from 'vitest/node';
 import { ensureFixtureImages, startPrivateEngine, type PrivateEngine } from './docker-engine';
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  const engine = await startPrivateEngine();
-  // Safety net for a run that dies before teardown: do not leave our dockerd running.
-  const onExit = () => killIfRunning(engine);
+  const count = project.config.maxWorkers;
+  const engines: PrivateEngine[] = [];
+  // Safety net for a run that dies before teardown: do not leave our dockerds running.
+  const onExit = () => engines.forEach(killIfRunning);
   process.once('exit', onExit);
-  try {
-    await ensureFixtureImages(engine);
-  } catch (err) {
+  const destroyAll = async () => {
     process.off('exit', onExit);
-    await engine.destroy();
+    await Promise.all(engines.map((engine) => engine.destroy()));
+  };
+  try {
+    await Promise.all(
+      Array.from({ length: count }, async () => {
+        const engine = await startPrivateEngine();
+        engines.push(engine);
+        await ensureFixtureImages(engine);
+      }),
+    );
+  } catch (err) {
+    await destroyAll();
     throw err;
   }
-  project.provide('dockerHost', engine.host);
-  project.provide('dockerSocket', engine.socketPath);
-  project.provide('engineDir', engine.dir);
-  return async () => {
-    process.off('exit', onExit);
-    await engine.destroy();
-  };
+  project.provide('engines', engines.map((e) => ({ host: e.host, socketPath: e.socketPath, dir: e.dir })));
+  return destroyAll;
 }
 
 function killIfRunning(engine: PrivateEngine): void {

@@ -3,11 +3,10 @@ import 'vitest';
 
 declare module 'vitest' {
   export interface ProvidedContext {
-    /** `unix:///…/docker.sock` of the private test engine. */
-    dockerHost: string;
-    /** Path of that socket. */
-    dockerSocket: string;
-    /** The engine's directory (socket, pid file, data-root, exec-root, dockerd.log); see attachEngine(). */
-    engineDir: string;
+    /**
+     * The private test engines, one per worker of the project: `host` is `unix:///…/docker.sock`, `socketPath` that
+     * socket, `dir` the engine's directory (socket, pid file, data-root, exec-root, dockerd.log; see attachEngine()).
+     */
+    engines: Array<{ host: string; socketPath: string; dir: string }>;
   }
 }
